@@ -1,0 +1,36 @@
+// CRC-16-CCITT as the ADS131M02 computes it: polynomial x^16 + x^12 + x^5 + 1, seed 0xFFFF, MSB first, no final XOR.
+namespace PreampFirmware
+{
+    /// <summary>
+    /// CRC-16-CCITT (0x1021, seed 0xFFFF, unreflected, no output XOR) — the ADS131M02's default
+    /// (MODE.CRC_TYPE = 0). Check value of "123456789" is 0x29B1. Used on register traffic only;
+    /// sample frames are checked on the host.
+    /// </summary>
+    public static class Crc16Ccitt
+    {
+        /// <summary>The seed the ADS131M02 starts every frame's CRC with.</summary>
+        public const ushort Seed = 0xFFFF;
+
+        /// <summary>CRC of <paramref name="count"/> bytes from <paramref name="offset"/>, continuing from <paramref name="crc"/>.</summary>
+        public static ushort Compute(byte[] data, int offset, int count, ushort crc)
+        {
+            int c = crc;
+            int end = offset + count;
+            for (int i = offset; i < end; i++)
+            {
+                c ^= data[i] << 8;
+                for (int bit = 0; bit < 8; bit++)
+                {
+                    c = (c & 0x8000) != 0 ? (c << 1) ^ 0x1021 : c << 1;
+                }
+            }
+            return (ushort)(c & 0xFFFF);
+        }
+
+        /// <summary>CRC of <paramref name="count"/> bytes from <paramref name="offset"/>, from the seed.</summary>
+        public static ushort Compute(byte[] data, int offset, int count)
+        {
+            return Compute(data, offset, count, Seed);
+        }
+    }
+}

@@ -1,0 +1,362 @@
+// The simulated rev A board: parts wired as on the schematic, an analog model, virtual time, and a backend for tests and users.
+using System;
+using System.Collections.Generic;
+using PreampFirmware.Hal;
+
+namespace PreampFirmware.Sim;
+
+/// <summary>What drives a channel's input.</summary>
+public enum SourceKind
+{
+    /// <summary>Nothing connected (terminated input).</summary>
+    Off,
+    /// <summary>A sine tone.</summary>
+    Sine,
+    /// <summary>White noise.</summary>
+    Noise,
+}
+
+/// <summary>A signal source at a channel's XLR input.</summary>
+public sealed class SimSource
+{
+    /// <summary>Kind of signal.</summary>
+    public SourceKind Kind { get; set; }
+    /// <summary>Tone frequency, Hz.</summary>
+    public double FrequencyHz { get; set; } = 1000;
+    /// <summary>RMS level in dBu (0 dBu = 0.7746 V rms).</summary>
+    public double Dbu { get; set; } = -40;
+
+    /// <summary>RMS volts of <see cref="Dbu"/>.</summary>
+    public double RmsVolts => 0.77459667 * Math.Pow(10, Dbu / 20);
+}
+
+/// <summary>Manufacturing errors of one board, drawn from a seed (all zero for an ideal board).</summary>
+public sealed class BoardErrors
+{
+    /// <summary>Gain error in dB per channel and gain setting (index = dB, 0..65).</summary>
+    public double[][] GainStepDb { get; } = { new double[66], new double[66] };
+    /// <summary>Pad attenuation error in dB per channel (the pad is 20 dB + this).</summary>
+    public double[] PadDb { get; } = new double[2];
+    /// <summary>ADC offset per channel, volts at the converter input.</summary>
+    public double[] AdcOffsetVolts { get; } = new double[2];
+    /// <summary>ADC gain error factor per channel.</summary>
+    public double[] AdcGainFactor { get; } = { 1.0, 1.0 };
+
+    /// <summary>An ideal board.</summary>
+    public static BoardErrors None => new();
+
+    /// <summary>Errors drawn from <paramref name="seed"/>: gain steps up to ±0.5 dB, pad ±0.3 dB, ADC offset up to ±2 mV and gain ±1 %.</summary>
+    public static BoardErrors FromSeed(int seed)
+    {
+        var r = new Random(seed);
+        var e = new BoardErrors();
+        for (int ch = 0; ch < 2; ch++)
+        {
+            for (int db = 0; db <= 65; db++) e.GainStepDb[ch][db] = (r.NextDouble() * 2 - 1) * 0.5;
+            e.PadDb[ch] = (r.NextDouble() * 2 - 1) * 0.3;
+            e.AdcOffsetVolts[ch] = (r.NextDouble() * 2 - 1) * 0.002;
+            e.AdcGainFactor[ch] = 1 + (r.NextDouble() * 2 - 1) * 0.01;
+        }
+        return e;
+    }
+}
+
+/// <summary>Options for building a simulated board.</summary>
+public sealed class SimBoardOptions
+{
+    /// <summary>Manufacturing errors; null for an ideal board.</summary>
+    public BoardErrors Errors { get; set; }
+    /// <summary>Seed of converter and preamp noise.</summary>
+    public int NoiseSeed { get; set; } = 1;
+    /// <summary>Host file that keeps the flash across runs; null for a fresh flash.</summary>
+    public string FlashPath { get; set; }
+    /// <summary>An existing flash to reuse (a restart of the same board); overrides <see cref="FlashPath"/>.</summary>
+    public SimFlash Flash { get; set; }
+}
+
+/// <summary>
+/// Board rev A in software. The firmware gets <see cref="Io"/>; tests and users work the physical side through
+/// the backend members (sources, knob, buttons, relays, LEDs). Time is virtual: nothing moves until
+/// <see cref="AdvanceTo"/> or <see cref="AdvanceBy"/>.
+/// </summary>
+public sealed class SimBoard
+{
+    /// <summary>PGA output peak volts (differential) that map to ADC full scale: +18 dBu (0 dBFS = +18 dBu, EBU R68).</summary>
+    public const double FullScalePgaVolts = 8.7229;
+    /// <summary>Differential swing limit of the PGA2500 output on ±5 V rails, volts peak.</summary>
+    public const double PgaClipVolts = 9.6;
+    /// <summary>Equivalent input noise of the preamp, volts rms (−128 dBu, datasheet at 30 dB gain).</summary>
+    public const double EinVolts = 0.31e-6;
+
+    private readonly PriorityQueue<Action, (long At, long Order)> _events = new();
+    private long _eventOrder;
+    private readonly Random _einNoise;
+    private readonly Random _sourceNoise;
+    private long _now;
+    private bool _advancing;
+
+    /// <summary>Builds the board, powered on, with every part at its power-on state.</summary>
+    public SimBoard(SimBoardOptions options = null)
+    {
+        options ??= new SimBoardOptions();
+        Errors = options.Errors ?? BoardErrors.None;
+        _einNoise = new Random(options.NoiseSeed * 7919 + 1);
+        _sourceNoise = new Random(options.NoiseSeed * 104729 + 3);
+
+        Clock = new SimClock(this);
+        ZeroCrossEnable = new SimPin("PGA_ZCEN", false);
+        Overload1 = new SimPin("PGA_OVR1", false);
+        Overload2 = new SimPin("PGA_OVR2", false);
+        AdcSyncReset = new SimPin("ADC_SYNC_RESET", true);
+        AdcDataReady = new SimPin("ADC_DRDY", true);
+        PhantomPins = new[] { new SimPin("PHANTOM1", false), new SimPin("PHANTOM2", false) };
+        EncoderSwitch = new SimPin("ENC_SW", true);
+        ChannelButton = new SimPin("BTN_CHANNEL", true);
+        PhantomButton = new SimPin("BTN_48V", true);
+
+        Pga = new SimPga2500Chain(this, ZeroCrossEnable, Overload1, Overload2);
+        Leds = new SimHc595Chain();
+        Adc = new SimAds131m02(this, AdcSyncReset, AdcDataReady, options.NoiseSeed);
+        for (int ch = 0; ch < 2; ch++)
+        {
+            Adc.OffsetErrorVolts[ch] = Errors.AdcOffsetVolts[ch];
+            Adc.GainErrorFactor[ch] = Errors.AdcGainFactor[ch];
+        }
+        Adc.Input = AnalogAtConverter;
+
+        GainSpi = new SimSpiChannel(this, "PGA_CS", Pga, BoardRevA.GainBusClockHz);
+        LedSpi = new SimSpiChannel(this, "LED_LATCH", Leds, BoardRevA.GainBusClockHz);
+        AdcSpi = new SimSpiChannel(this, "ADC_CS", Adc, BoardRevA.AdcBusClockHz);
+
+        PhantomRelays = new[] { new SimRelay("PHANTOM1"), new SimRelay("PHANTOM2") };
+        PadRelays = new[] { new SimRelay("PAD1"), new SimRelay("PAD2") };
+        PolarityRelays = new[] { new SimRelay("POLARITY1"), new SimRelay("POLARITY2") };
+        Phantom = new[] { new PhantomSupply(PhantomRelays[0]), new PhantomSupply(PhantomRelays[1]) };
+        for (int ch = 0; ch < 2; ch++)
+        {
+            int c = ch;
+            PhantomPins[ch].Changed += on => PhantomRelays[c].SetCoil(on, _now);
+        }
+        // Rev A: GPO1 drives the pad relay, GPO2 the polarity relay of the same channel.
+        Pga.GpoChanged += (ch, gpo) =>
+        {
+            PadRelays[ch].SetCoil((gpo & 1) != 0, _now);
+            PolarityRelays[ch].SetCoil((gpo & 2) != 0, _now);
+        };
+
+        Encoder = new SimPulseCounter();
+        Flash = options.Flash ?? new SimFlash(options.FlashPath);
+        Sources = new[] { new SimSource(), new SimSource() };
+        Host = new SimSerialPort(this, BoardRevA.HostBaud);
+
+        Io = new BoardIo
+        {
+            GainSpi = GainSpi,
+            LedSpi = LedSpi,
+            AdcSpi = AdcSpi,
+            ZeroCrossEnable = ZeroCrossEnable,
+            Overload1 = Overload1,
+            Overload2 = Overload2,
+            AdcSyncReset = AdcSyncReset,
+            AdcDataReady = AdcDataReady,
+            Phantom1 = PhantomPins[0],
+            Phantom2 = PhantomPins[1],
+            Encoder = Encoder,
+            EncoderSwitch = EncoderSwitch,
+            ChannelButton = ChannelButton,
+            PhantomButton = PhantomButton,
+            Host = Host,
+            Clock = Clock,
+            Store = Flash,
+        };
+    }
+
+    /// <summary>The firmware's view of the board.</summary>
+    public BoardIo Io { get; }
+
+    /// <summary>Board time, µs since power-on.</summary>
+    public long NowMicroseconds => _now;
+
+    /// <summary>Manufacturing errors of this board.</summary>
+    public BoardErrors Errors { get; }
+
+    /// <summary>The clock the firmware reads.</summary>
+    public SimClock Clock { get; }
+
+    /// <summary>PGA2500 chain.</summary>
+    public SimPga2500Chain Pga { get; }
+    /// <summary>LED shift registers.</summary>
+    public SimHc595Chain Leds { get; }
+    /// <summary>ADS131M02.</summary>
+    public SimAds131m02 Adc { get; }
+    /// <summary>SPI device of the PGA2500 chain.</summary>
+    public SimSpiChannel GainSpi { get; }
+    /// <summary>SPI device of the LED chain.</summary>
+    public SimSpiChannel LedSpi { get; }
+    /// <summary>SPI device of the ADC.</summary>
+    public SimSpiChannel AdcSpi { get; }
+
+    /// <summary>PGA2500 ZCEN line.</summary>
+    public SimPin ZeroCrossEnable { get; }
+    /// <summary>OVR of channel 1.</summary>
+    public SimPin Overload1 { get; }
+    /// <summary>OVR of channel 2.</summary>
+    public SimPin Overload2 { get; }
+    /// <summary>ADC /SYNC/RESET.</summary>
+    public SimPin AdcSyncReset { get; }
+    /// <summary>ADC /DRDY.</summary>
+    public SimPin AdcDataReady { get; }
+    /// <summary>Phantom relay driver inputs.</summary>
+    public SimPin[] PhantomPins { get; }
+    /// <summary>Knob push switch line.</summary>
+    public SimPin EncoderSwitch { get; }
+    /// <summary>CHANNEL button line.</summary>
+    public SimPin ChannelButton { get; }
+    /// <summary>48V button line.</summary>
+    public SimPin PhantomButton { get; }
+
+    /// <summary>+48 V relays.</summary>
+    public SimRelay[] PhantomRelays { get; }
+    /// <summary>Pad relays.</summary>
+    public SimRelay[] PadRelays { get; }
+    /// <summary>Polarity relays.</summary>
+    public SimRelay[] PolarityRelays { get; }
+    /// <summary>Phantom supplies.</summary>
+    public PhantomSupply[] Phantom { get; }
+    /// <summary>Knob counter.</summary>
+    public SimPulseCounter Encoder { get; }
+    /// <summary>Internal flash.</summary>
+    public SimFlash Flash { get; }
+    /// <summary>Input sources, channel 1 and 2.</summary>
+    public SimSource[] Sources { get; }
+    /// <summary>Host UART.</summary>
+    public SimSerialPort Host { get; }
+
+    /// <summary>Runs the board until <paramref name="timeUs"/>: scheduled backend events, conversions, relays, zero-crossing timeouts.</summary>
+    public void AdvanceTo(long timeUs)
+    {
+        if (timeUs < _now) return;
+        if (_advancing)
+        {
+            // A wait inside a part's callback: move time only.
+            _now = timeUs;
+            return;
+        }
+        _advancing = true;
+        try
+        {
+            while (true)
+            {
+                long next = timeUs;
+                if (_events.TryPeek(out _, out var at) && at.At < next) next = at.At;
+                long conv = Adc.NextConversionUs;
+                if (conv < next) next = conv;
+                _now = Math.Max(_now, next);
+                StepRelays();
+                Pga.ApplyTimeouts(_now);
+                while (_events.TryPeek(out var action, out var when) && when.At <= _now)
+                {
+                    _events.Dequeue();
+                    action();
+                }
+                Adc.Convert(_now);
+                if (next >= timeUs) break;
+            }
+        }
+        finally
+        {
+            _advancing = false;
+        }
+    }
+
+    /// <summary>Runs the board for <paramref name="microseconds"/>.</summary>
+    public void AdvanceBy(long microseconds) => AdvanceTo(_now + microseconds);
+
+    /// <summary>Schedules a backend action at a board time (ties run in the order scheduled).</summary>
+    public void Schedule(long atUs, Action action)
+    {
+        _events.Enqueue(action, (atUs, _eventOrder++));
+    }
+
+    /// <summary>Turns the knob: <paramref name="detents"/> clicks (positive clockwise), one every <paramref name="msPerDetent"/> ms.</summary>
+    public void TurnKnob(int detents, double msPerDetent = 100)
+    {
+        int dir = Math.Sign(detents);
+        for (int i = 0; i < Math.Abs(detents); i++)
+        {
+            long t = _now + (long)(i * msPerDetent * 1000);
+            // Two counted edges per detent, half a detent apart.
+            Schedule(t, () => Encoder.Add(dir));
+            Schedule(t + (long)(msPerDetent * 500), () => Encoder.Add(dir));
+        }
+    }
+
+    /// <summary>Presses a button (pulls its line low) now and releases it after <paramref name="holdMs"/>.</summary>
+    public void PressButton(SimPin button, double holdMs)
+    {
+        Schedule(_now, () => button.Write(false));
+        Schedule(_now + (long)(holdMs * 1000), () => button.Write(true));
+    }
+
+    private void StepRelays()
+    {
+        for (int ch = 0; ch < 2; ch++)
+        {
+            PhantomRelays[ch].Step(_now);
+            PadRelays[ch].Step(_now);
+            PolarityRelays[ch].Step(_now);
+        }
+    }
+
+    /// <summary>Source voltage at a channel's input at a time, volts (differential).</summary>
+    public double SourceVolts(int channel, long timeUs)
+    {
+        var s = Sources[channel];
+        switch (s.Kind)
+        {
+            case SourceKind.Sine:
+                return s.RmsVolts * Math.Sqrt(2) * Math.Sin(2 * Math.PI * s.FrequencyHz * timeUs * 1e-6);
+            case SourceKind.Noise:
+                return s.RmsVolts * Gaussian(_sourceNoise);
+            default:
+                return 0;
+        }
+    }
+
+    /// <summary>
+    /// The analog chain of a channel at a time: source → pad relay → polarity relay → phantom transient →
+    /// PGA2500 (gain with its error, zero-crossing rule, clipping, OVR) → board scaling; volts at the ADC input.
+    /// </summary>
+    private double AnalogAtConverter(int ch, long t)
+    {
+        StepRelays();
+        double v = SourceVolts(ch, t) + EinVolts * Gaussian(_einNoise);
+        if (PadRelays[ch].Contact) v *= Math.Pow(10, -(20 + Errors.PadDb[ch]) / 20);
+        if (PolarityRelays[ch].Contact) v = -v;
+        v += Phantom[ch].Transient(t);
+        int gainDb = Pga.StepGain(ch, v, t);
+        double output = v * Math.Pow(10, (gainDb + Errors.GainStepDb[ch][gainDb]) / 20);
+        output = Math.Clamp(output, -PgaClipVolts, PgaClipVolts);
+        Pga.SetOverload(ch, output);
+        return output * (SimAds131m02.ReferenceVolts / FullScalePgaVolts);
+    }
+
+    private static double Gaussian(Random r)
+    {
+        double u1 = 1.0 - r.NextDouble();
+        double u2 = r.NextDouble();
+        return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
+    }
+}
+
+/// <summary>The ESP32 pulse counter on the knob's phases.</summary>
+public sealed class SimPulseCounter : IPulseCounter
+{
+    private long _count;
+
+    /// <inheritdoc />
+    public long Read() => _count;
+
+    /// <summary>Adds counted edges (positive clockwise).</summary>
+    public void Add(int counts) => _count += counts;
+}

@@ -1,0 +1,104 @@
+// The simulated host UART: bytes from the host wait in a receive buffer; bytes to the host leave at the baud rate.
+using System;
+using System.Collections.Generic;
+using PreampFirmware.Hal;
+
+namespace PreampFirmware.Sim;
+
+/// <summary>
+/// Device side of the host link on the simulated board. The host end is <see cref="HostWrite"/> and
+/// <see cref="HostRead"/>. Transmission is paced: a byte written by the firmware reaches the host one character
+/// time (10 bits at the baud rate) after the previous one, so a rate the link cannot carry backs up here too.
+/// </summary>
+public sealed class SimSerialPort : ISerialPort
+{
+    /// <summary>Receive buffer size of the device's UART driver, bytes.</summary>
+    public const int ReceiveBufferBytes = 2048;
+    /// <summary>Transmit backlog the device may queue before writes are dropped, bytes.</summary>
+    public const int TransmitBufferBytes = 64 * 1024;
+
+    private readonly SimBoard _board;
+    private readonly Queue<byte> _rx = new();
+    private readonly Queue<(long At, byte Value)> _tx = new();
+    private long _lineFreeUs;
+
+    internal SimSerialPort(SimBoard board, int baud)
+    {
+        _board = board;
+        Baud = baud;
+    }
+
+    /// <summary>Baud rate (8N1: 10 bits per byte).</summary>
+    public int Baud { get; set; }
+
+    /// <summary>Bytes the host sent that overflowed the receive buffer.</summary>
+    public long ReceiveOverruns { get; private set; }
+
+    /// <summary>Bytes the firmware wrote that did not fit in the transmit backlog.</summary>
+    public long TransmitOverruns { get; private set; }
+
+    /// <summary>Bytes queued for the host, not yet on the wire.</summary>
+    public int TransmitBacklog => _tx.Count;
+
+    /// <inheritdoc />
+    public int BytesPerSecond => Baud / 10;
+
+    /// <inheritdoc />
+    public int BytesToRead { get { lock (_rx) return _rx.Count; } }
+
+    /// <inheritdoc />
+    public int Read(byte[] buffer, int offset, int count)
+    {
+        lock (_rx)
+        {
+            int n = Math.Min(count, _rx.Count);
+            for (int i = 0; i < n; i++) buffer[offset + i] = _rx.Dequeue();
+            return n;
+        }
+    }
+
+    /// <inheritdoc />
+    public void Write(byte[] buffer, int offset, int count)
+    {
+        lock (_tx)
+        {
+            double byteUs = 10e6 / Baud;
+            long now = _board.NowMicroseconds;
+            if (_lineFreeUs < now) _lineFreeUs = now;
+            for (int i = 0; i < count; i++)
+            {
+                if (_tx.Count >= TransmitBufferBytes) { TransmitOverruns++; continue; }
+                _lineFreeUs += (long)Math.Ceiling(byteUs);
+                _tx.Enqueue((_lineFreeUs, buffer[offset + i]));
+            }
+        }
+    }
+
+    /// <summary>The host sends bytes to the device.</summary>
+    public void HostWrite(byte[] data, int offset, int count)
+    {
+        lock (_rx)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                if (_rx.Count >= ReceiveBufferBytes) { ReceiveOverruns++; continue; }
+                _rx.Enqueue(data[offset + i]);
+            }
+        }
+    }
+
+    /// <summary>The host takes the bytes that have arrived by now.</summary>
+    public int HostRead(byte[] buffer, int offset, int count)
+    {
+        lock (_tx)
+        {
+            long now = _board.NowMicroseconds;
+            int n = 0;
+            while (n < count && _tx.Count > 0 && _tx.Peek().At <= now)
+            {
+                buffer[offset + n++] = _tx.Dequeue().Value;
+            }
+            return n;
+        }
+    }
+}

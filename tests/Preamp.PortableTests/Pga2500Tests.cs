@@ -1,0 +1,148 @@
+// PGA2500 chain: control-word encoding against the datasheet table, golden chain frames, loop-back self-test.
+using System;
+using nanoFramework.TestFramework;
+using PreampFirmware.Drivers;
+
+namespace PreampFirmware.Tests
+{
+    [TestClass]
+    public class Pga2500Tests
+    {
+        private static Pga2500Chain NewChain(ScriptedSpi spi, FakeOutput zcen)
+        {
+            return new Pga2500Chain(spi, zcen, new FakeInput(false), new FakeInput(true));
+        }
+
+        [TestMethod]
+        public static void GainCodesFollowTheDatasheetTable()
+        {
+            // SBOS289 Figure 2: N = 0 → 0 dB, N = 1..56 → 9 + N dB.
+            Assert.AreEqual(0, Pga2500Chain.GainCode(0));
+            Assert.AreEqual(1, Pga2500Chain.GainCode(10));
+            Assert.AreEqual(21, Pga2500Chain.GainCode(30));
+            Assert.AreEqual(56, Pga2500Chain.GainCode(65));
+            Assert.AreEqual(65, Pga2500Chain.GainDbFromCode(60));
+            Assert.AreEqual(10, Pga2500Chain.GainDbFromCode(1));
+        }
+
+        [TestMethod]
+        public static void GainsTheChipCannotTakeAreRefused()
+        {
+            Assert.IsFalse(Pga2500Chain.IsValidGain(5));
+            Assert.IsFalse(Pga2500Chain.IsValidGain(66));
+            Assert.IsFalse(Pga2500Chain.IsValidGain(-1));
+            Assert.ThrowsException(typeof(ArgumentOutOfRangeException), () => Pga2500Chain.GainCode(9));
+        }
+
+        [TestMethod]
+        public static void ControlWordBitsAreTheDatasheetBits()
+        {
+            Pga2500Settings s = new Pga2500Settings();
+            s.GainDb = 30;
+            Assert.AreEqual((ushort)0x0015, Pga2500Chain.EncodeWord(s), "DC servo on is bit 15 clear");
+            s.DcServo = false;
+            Assert.AreEqual((ushort)0x8015, Pga2500Chain.EncodeWord(s));
+            s.DcServo = true;
+            s.CommonModeServo = true;
+            Assert.AreEqual((ushort)0x4015, Pga2500Chain.EncodeWord(s));
+            s.CommonModeServo = false;
+            s.LowOverloadThreshold = true;
+            Assert.AreEqual((ushort)0x1015, Pga2500Chain.EncodeWord(s));
+            s.LowOverloadThreshold = false;
+            s.Gpo = 0x1;
+            Assert.AreEqual((ushort)0x0115, Pga2500Chain.EncodeWord(s), "GPO1 is bit 8");
+            s.Gpo = 0xF;
+            Assert.AreEqual((ushort)0x0F15, Pga2500Chain.EncodeWord(s));
+        }
+
+        [TestMethod]
+        public static void ChannelTwoWordIsClockedFirst()
+        {
+            ScriptedSpi spi = new ScriptedSpi("PGA");
+            spi.Expect("00 38 00 15", null);   // ch2 65 dB (N=56), then ch1 30 dB (N=21)
+            Pga2500Chain chain = NewChain(spi, new FakeOutput(false));
+            chain.Channel(0).GainDb = 30;
+            chain.Channel(1).GainDb = 65;
+            chain.Write();
+            spi.AssertDone();
+        }
+
+        [TestMethod]
+        public static void EveryWriteRebuildsTheWholeWordSoGainCanGoDown()
+        {
+            ScriptedSpi spi = new ScriptedSpi("PGA");
+            spi.Expect("00 00 03 37", null);   // ch1 64 dB + GPO1 + GPO2
+            spi.Expect("00 00 03 01", null);   // ch1 10 dB, GPOs kept
+            spi.Expect("00 00 00 00", null);   // ch1 0 dB, GPOs off
+            Pga2500Chain chain = NewChain(spi, new FakeOutput(false));
+            chain.Channel(0).GainDb = 64;
+            chain.Channel(0).Gpo = 3;
+            chain.Write();
+            chain.Channel(0).GainDb = 10;
+            chain.Write();
+            chain.Channel(0).GainDb = 0;
+            chain.Channel(0).Gpo = 0;
+            chain.Write();
+            spi.AssertDone();
+        }
+
+        [TestMethod]
+        public static void GpoOutputWritesTheChainOnlyOnChange()
+        {
+            ScriptedSpi spi = new ScriptedSpi("PGA");
+            spi.Expect("02 00 00 00", null);   // ch2 GPO2 on
+            Pga2500Chain chain = NewChain(spi, new FakeOutput(false));
+            Pga2500Gpo polarity2 = new Pga2500Gpo(chain, 1, 2);
+            polarity2.Write(true);
+            polarity2.Write(true);
+            Assert.IsTrue(polarity2.IsHigh);
+            spi.AssertDone();
+        }
+
+        [TestMethod]
+        public static void SelfTestPassesWhenThePatternLoopsBack()
+        {
+            ScriptedSpi spi = new ScriptedSpi("PGA");
+            spi.Expect("50 00 10 00", "00 00 00 00");
+            spi.Expect("00 00 00 15", "50 00 10 00");
+            Pga2500Chain chain = NewChain(spi, new FakeOutput(false));
+            chain.Channel(0).GainDb = 30;
+            Assert.IsNull(chain.SelfTest());
+            spi.AssertDone();
+        }
+
+        [TestMethod]
+        public static void SelfTestNamesAStuckMiso()
+        {
+            ScriptedSpi spi = new ScriptedSpi("PGA");
+            spi.Expect("50 00 10 00", "FF FF FF FF");
+            spi.Expect("00 00 00 00", "FF FF FF FF");
+            string fault = NewChain(spi, new FakeOutput(false)).SelfTest();
+            Assert.IsNotNull(fault);
+            Assert.Contains("stuck high", fault);
+            spi.AssertDone();
+        }
+
+        [TestMethod]
+        public static void SelfTestNamesAMissingChip()
+        {
+            // One chip only: the pattern comes back 16 bits early.
+            ScriptedSpi spi = new ScriptedSpi("PGA");
+            spi.Expect("50 00 10 00", "00 00 50 00");
+            spi.Expect("00 00 00 00", "10 00 00 00");
+            string fault = NewChain(spi, new FakeOutput(false)).SelfTest();
+            Assert.Contains("chip missing", fault);
+        }
+
+        [TestMethod]
+        public static void ZeroCrossingDrivesZcenAndOverloadReadsOvr()
+        {
+            FakeOutput zcen = new FakeOutput(false);
+            Pga2500Chain chain = NewChain(new ScriptedSpi("PGA"), zcen);
+            chain.ZeroCrossing = true;
+            Assert.IsTrue(zcen.IsHigh);
+            Assert.IsFalse(chain.IsOverloaded(0));
+            Assert.IsTrue(chain.IsOverloaded(1));
+        }
+    }
+}
