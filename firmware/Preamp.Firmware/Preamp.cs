@@ -115,7 +115,9 @@ namespace PreampFirmware
                 _errors.Push(ErrorSelfTest, "Self-test failed;" + gainFault);
             }
 
-            if (Adc.Initialize(DefaultSampleRate) != Ads131m02.Ok)
+            // One retry with a fresh reset rides out a single glitch on the bus; a chip that is really
+            // wrong fails both attempts the same way.
+            if (Adc.Initialize(DefaultSampleRate) != Ads131m02.Ok && Adc.Initialize(DefaultSampleRate) != Ads131m02.Ok)
             {
                 _selfTest |= SelfTestAdc;
                 _errors.Push(ErrorSelfTest, "Self-test failed;" + Adc.LastError);

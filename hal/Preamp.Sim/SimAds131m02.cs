@@ -115,8 +115,12 @@ public sealed class SimAds131m02 : ISimSpiDevice
         Resets++;
     }
 
+    /// <summary>Fault: the /SYNC/RESET trace is open, so the chip never sees a reset or sync.</summary>
+    public bool ResetLineBroken { get; set; }
+
     private void OnSyncReset(bool high)
     {
+        if (ResetLineBroken) return;
         long now = _board.NowMicroseconds;
         if (!high)
         {
