@@ -99,6 +99,24 @@ namespace PreampFirmware
         }
 
         /// <summary>
+        /// One pass of the control loop at board time <paramref name="nowMicroseconds"/>: the panel LEDs follow the
+        /// channel state. Called every few milliseconds by the app (or the simulator); reads no clock itself.
+        /// </summary>
+        public void Tick(long nowMicroseconds)
+        {
+            for (int ch = 0; ch < Channels; ch++)
+            {
+                int status = 0;
+                if (Relays[ch].Phantom.IsClosed) status |= StatusLed.Phantom;
+                if (Relays[ch].Pad.IsClosed) status |= StatusLed.Pad;
+                if (Relays[ch].Polarity.IsClosed) status |= StatusLed.Polarity;
+                Leds.SetStatus(ch, status);
+                Leds.SetRing(ch, Hc595LedChain.GainBar(Gain.Channel(ch).GainDb));
+            }
+            Leds.Flush(false);
+        }
+
+        /// <summary>
         /// Power-on sequence: safe state, then the PGA2500 loop-back test and the ADS131M02 bring-up.
         /// Returns the self-test result (0 = pass). On a failure the board stays safe and each fault is queued
         /// as -330 "Self-test failed;&lt;reason&gt;".

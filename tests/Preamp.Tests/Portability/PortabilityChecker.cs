@@ -38,8 +38,15 @@ public sealed class PortabilityChecker
     };
 
     private readonly NanoApi _api;
+    private readonly HashSet<string> _trusted;
 
-    public PortabilityChecker(NanoApi api) => _api = api;
+    /// <param name="api">The listing that decides what exists.</param>
+    /// <param name="trustedAssemblies">Assemblies of this project referenced as metadata (their own code is checked separately).</param>
+    public PortabilityChecker(NanoApi api, params string[] trustedAssemblies)
+    {
+        _api = api;
+        _trusted = new HashSet<string>(trustedAssemblies);
+    }
 
     /// <summary>Checks sources given as (display path, text) pairs, compiled together.</summary>
     public List<Violation> Check(IEnumerable<(string Path, string Text)> sources, IEnumerable<MetadataReference> extraReferences = null)
@@ -108,6 +115,7 @@ public sealed class PortabilityChecker
         }
 
         if (SymbolEqualityComparer.Default.Equals(symbol.ContainingAssembly, sourceAssembly)) return null;
+        if (symbol.ContainingAssembly != null && _trusted.Contains(symbol.ContainingAssembly.Name)) return null;
         var containing = symbol.ContainingType;
         if (containing == null) return null;
         if (symbol is IMethodSymbol { ReducedFrom: not null } ext) containing = ext.ReducedFrom.ContainingType;
@@ -126,6 +134,8 @@ public sealed class PortabilityChecker
                 return null;
             case IMethodSymbol m when m.MethodKind is MethodKind.PropertyGet or MethodKind.PropertySet or MethodKind.EventAdd or MethodKind.EventRemove:
                 return null;
+            case IMethodSymbol { OverriddenMethod: not null } m when !Listed(listed, m):
+                return Judge(m.OverriddenMethod, sourceAssembly);
             case IMethodSymbol m:
             {
                 string name = m.MethodKind == MethodKind.Constructor ? ".ctor" : m.Name;
@@ -143,12 +153,19 @@ public sealed class PortabilityChecker
         }
     }
 
+    private static bool Listed(NanoType listed, IMethodSymbol m)
+    {
+        string name = m.MethodKind == MethodKind.Constructor ? ".ctor" : m.Name;
+        var parameters = m.Parameters.Select(p => NanoApi.NormaliseTypeName(p.Type.ToDisplayString(s_paramFormat))).ToArray();
+        return listed.Members.Any(x => x.IsMethod && x.Name == name && x.Parameters.SequenceEqual(parameters));
+    }
+
     private string JudgeType(INamedTypeSymbol type, IAssemblySymbol sourceAssembly)
     {
         if (type.IsTupleType) return "tuple " + type.ToDisplayString();
         if (type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T) return "nullable value type " + type.ToDisplayString() + " (Nullable<T> is generic)";
         if (type.IsGenericType) return "generic type " + type.ToDisplayString();
-        if (SymbolEqualityComparer.Default.Equals(type.ContainingAssembly, sourceAssembly))
+        if (SymbolEqualityComparer.Default.Equals(type.ContainingAssembly, sourceAssembly) || (type.ContainingAssembly != null && _trusted.Contains(type.ContainingAssembly.Name)))
             return type.ContainingType != null ? JudgeType(type.ContainingType, sourceAssembly) : null;
         if (type.SpecialType == SpecialType.System_Void) return null;
         string full = FullName(type);
