@@ -16,7 +16,7 @@ public class PortabilityTests
     {
         string[] dirs = { "hal/Preamp.Hal", "firmware/Preamp.Firmware", "tests/Preamp.PortableTests" };
         return dirs.SelectMany(d => Directory.EnumerateFiles(RepoPaths.Combine(d), "*.cs", SearchOption.AllDirectories))
-            .Where(p => !p.Contains("/obj/") && !p.Contains("/bin/") && !p.Contains("\\obj\\") && !p.Contains("\\bin\\"))
+            .Where(p => !p.Contains("/obj/") && !p.Contains("/bin/") && !p.Contains("/Properties/"))
             .OrderBy(p => p)
             .Select(p => (Path.GetRelativePath(RepoPaths.Root, p).Replace('\\', '/'), File.ReadAllText(p)))
             .ToList();
