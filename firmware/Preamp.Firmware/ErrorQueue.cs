@@ -58,6 +58,16 @@ namespace PreampFirmware
             return code.ToString() + ",\"" + message + "\"";
         }
 
+        /// <summary>Appends every entry of this queue to <paramref name="other"/>, leaving this one as it is.</summary>
+        public void CopyTo(ErrorQueue other)
+        {
+            for (int i = 0; i < _count; i++)
+            {
+                int at = (_head + i) % Capacity;
+                other.Push(_codes[at], _messages[at]);
+            }
+        }
+
         /// <summary>Empties the queue (*CLS).</summary>
         public void Clear()
         {

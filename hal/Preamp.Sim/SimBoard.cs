@@ -82,7 +82,7 @@ public sealed class SimBoardOptions
 public sealed class SimBoard
 {
     /// <summary>PGA output peak volts (differential) that map to ADC full scale: +18 dBu (0 dBFS = +18 dBu, EBU R68).</summary>
-    public const double FullScalePgaVolts = 8.7229;
+    public const double FullScalePgaVolts = 8.70148;
     /// <summary>Differential swing limit of the PGA2500 output on ±5 V rails, volts peak.</summary>
     public const double PgaClipVolts = 9.6;
     /// <summary>Equivalent input noise of the preamp, volts rms (−128 dBu, datasheet at 30 dB gain).</summary>
@@ -231,6 +231,12 @@ public sealed class SimBoard
     public SimSource[] Sources { get; }
     /// <summary>Host UART.</summary>
     public SimSerialPort Host { get; }
+
+    /// <summary>
+    /// Another host link into the firmware (the simulator serves one per TCP client and one on its
+    /// pseudo-terminal); each is paced at <paramref name="baud"/> like the board's UART.
+    /// </summary>
+    public SimSerialPort OpenHostPort(int baud) => new(this, baud);
 
     /// <summary>Runs the board until <paramref name="timeUs"/>: scheduled backend events, conversions, relays, zero-crossing timeouts.</summary>
     public void AdvanceTo(long timeUs)

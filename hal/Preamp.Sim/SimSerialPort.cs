@@ -22,10 +22,57 @@ public sealed class SimSerialPort : ISerialPort
     private readonly Queue<(long At, byte Value)> _tx = new();
     private long _lineFreeUs;
 
+    private Random _linkErrors;
+    private double _bitErrorRate;
+    private long _bitsToNextError = long.MaxValue;
+
     internal SimSerialPort(SimBoard board, int baud)
     {
         _board = board;
         Baud = baud;
+    }
+
+    /// <summary>Bits flipped on the way to the host so far.</summary>
+    public long BitErrors { get; private set; }
+
+    /// <summary>
+    /// Damages device-to-host bytes: each bit is flipped with probability <paramref name="bitErrorRate"/>,
+    /// drawn from <paramref name="seed"/> (0 switches damage off).
+    /// </summary>
+    public void SetLinkErrors(double bitErrorRate, int seed)
+    {
+        lock (_tx)
+        {
+            _bitErrorRate = bitErrorRate;
+            _linkErrors = bitErrorRate > 0 ? new Random(seed) : null;
+            _bitsToNextError = NextGap();
+        }
+    }
+
+    private long NextGap()
+    {
+        if (_linkErrors == null) return long.MaxValue;
+        // Bits until the next error: geometric with p = BER.
+        double u = 1.0 - _linkErrors.NextDouble();
+        return 1 + (long)Math.Floor(Math.Log(u) / Math.Log(1.0 - _bitErrorRate));
+    }
+
+    private byte Damage(byte value)
+    {
+        if (_bitsToNextError > 8)
+        {
+            if (_bitsToNextError != long.MaxValue) _bitsToNextError -= 8;
+            return value;
+        }
+        while (_bitsToNextError <= 8)
+        {
+            value ^= (byte)(1 << (int)(_bitsToNextError - 1));
+            BitErrors++;
+            long gap = NextGap();
+            _bitsToNextError = gap == long.MaxValue ? gap : _bitsToNextError + gap;
+        }
+        _bitsToNextError -= 8;
+        return value;
     }
 
     /// <summary>Baud rate (8N1: 10 bits per byte).</summary>
@@ -96,7 +143,7 @@ public sealed class SimSerialPort : ISerialPort
             int n = 0;
             while (n < count && _tx.Count > 0 && _tx.Peek().At <= now)
             {
-                buffer[offset + n++] = _tx.Dequeue().Value;
+                buffer[offset + n++] = Damage(_tx.Dequeue().Value);
             }
             return n;
         }

@@ -1,0 +1,164 @@
+// The host command tree (DESIGN §5): IEEE 488.2 common commands, SYSTem, INPut, STReam and MEASure.
+using PreampFirmware.Drivers;
+using PreampFirmware.Scpi;
+
+namespace PreampFirmware
+{
+    /// <summary>Registers the firmware's commands on a table; each handler validates, then calls <see cref="Preamp"/>.</summary>
+    public static class PreampCommands
+    {
+        /// <summary>Adds every command of the v1 host contract to <paramref name="t"/>.</summary>
+        public static void Register(Preamp p, ScpiCommandTable t)
+        {
+            int ch = Preamp.Channels;
+
+            t.Add("*IDN?", c => c.Reply(p.Identity));
+            t.Add("*OPC?", c => c.Reply("1"));
+            t.Add("*OPC", c => { });
+            t.Add("*WAI", c => { });
+            t.Add("*ESR?", c => c.Reply("0"));
+            t.Add("*CLS", c => c.Session.Errors.Clear());
+            t.Add("*RST", c => Reset(p, c));
+            t.Add("*TST?", c => SelfTest(p, c));
+
+            t.Add("SYSTem:ERRor?", c => c.Reply(c.Session.Errors.Pop()));
+            t.Add("SYSTem:ERRor:NEXT?", c => c.Reply(c.Session.Errors.Pop()));
+            t.Add("SYSTem:ERRor:COUNt?", c => c.Reply(c.Session.Errors.Count.ToString()));
+            t.Add("SYSTem:VERSion?", c => c.Reply("1999.0"));
+
+            t.Add("INPut#:GAIN", 1, 1, ch, c => SetGain(p, c));
+            t.Add("INPut#:GAIN?", 0, 0, ch, c => c.Reply(p.Gain.Channel(c.Suffix - 1).GainDb.ToString()));
+
+            t.Add("STReam:RATE", 1, 1, 1, c => SetRate(p, c));
+            t.Add("STReam:RATE?", c => c.Reply(p.SampleRate.ToString()));
+            t.Add("STReam:RATE:MAXimum?", c => c.Reply(p.MaxStreamRate(c.Session.Port).ToString()));
+            t.Add("STReam:STARt", c => Start(p, c));
+            t.Add("STReam:STOP", c => p.StopStream());
+            t.Add("STReam:STATe?", c => c.Reply(p.Stream.IsRunning ? "1" : "0"));
+            t.Add("STReam:STATistics?", c => c.Reply(p.Stream.FramesSent.ToString() + "," + p.Stream.FramesDropped.ToString() + "," + Fixed(p.Stream.ActualRate, 1)));
+            t.Add("STReam:BLOCk?", c => c.Reply(p.Stream.FramesPerBlock.ToString()));
+
+            t.Add("MEASure:LEVel?", 1, 1, 1, c => Level(p, c));
+        }
+
+        private static void Reset(Preamp p, ScpiCall c)
+        {
+            p.StopStream();
+            for (int i = 0; i < Preamp.Channels; i++)
+            {
+                p.Gain.Channel(i).GainDb = 0;
+            }
+            p.Gain.Write();
+        }
+
+        private static void SelfTest(Preamp p, ScpiCall c)
+        {
+            if (p.Stream.IsRunning)
+            {
+                c.Fail(ScpiError.SettingsConflict, "stop the stream before a self-test");
+                return;
+            }
+            c.Reply(p.RunSelfTest().ToString());
+        }
+
+        private static void SetGain(Preamp p, ScpiCall c)
+        {
+            int channel = c.Suffix - 1;
+            int current = p.Gain.Channel(channel).GainDb;
+            int target;
+            if (c.IsKeyword(0, "MINimum")) target = 0;
+            else if (c.IsKeyword(0, "MAXimum")) target = Pga2500Word.MaxGainDb;
+            else if (c.IsKeyword(0, "UP")) target = current == 0 ? Pga2500Word.MinSteppedGainDb : current + 1;
+            else if (c.IsKeyword(0, "DOWN")) target = current <= Pga2500Word.MinSteppedGainDb ? 0 : current - 1;
+            else if (!c.TryInteger(0, out target)) return;
+
+            if (!Pga2500Chain.IsValidGain(target))
+            {
+                c.Fail(ScpiError.DataOutOfRange, "gain must be 0 or 10..65 dB, got " + target.ToString());
+                return;
+            }
+            p.SetGain(channel, target);
+        }
+
+        private static void SetRate(Preamp p, ScpiCall c)
+        {
+            int rate;
+            if (!c.TryInteger(0, out rate))
+            {
+                return;
+            }
+            if (Ads131m02.OsrCode(rate) < 0)
+            {
+                c.Fail(ScpiError.DataOutOfRange, "rate must be one of 250, 500, 1000, 2000, 4000, 8000, 16000, 32000, 64000");
+                return;
+            }
+            int max = p.MaxStreamRate(c.Session.Port);
+            if (rate > max)
+            {
+                c.Fail(ScpiError.DataOutOfRange, "the link carries at most " + max.ToString() + " S/s (" + (c.Session.Port.BytesPerSecond * 10).ToString() + " baud)");
+                return;
+            }
+            string problem = p.SetSampleRate(rate);
+            if (problem != null)
+            {
+                c.Fail(ScpiError.SettingsConflict, problem);
+            }
+        }
+
+        private static void Start(Preamp p, ScpiCall c)
+        {
+            if (!p.IsReady)
+            {
+                c.Fail(ScpiError.HardwareError, "self-test failed: see *TST? and SYSTem:ERRor?");
+                return;
+            }
+            if (p.Stream.IsRunning && p.StreamOwner != c.Session)
+            {
+                c.Fail(ScpiError.SettingsConflict, "another connection is streaming");
+                return;
+            }
+            if (p.SampleRate > p.MaxStreamRate(c.Session.Port))
+            {
+                c.Fail(ScpiError.SettingsConflict, "the link carries at most " + p.MaxStreamRate(c.Session.Port).ToString() + " S/s; lower STReam:RATE");
+                return;
+            }
+            p.StartStream(c.Session);
+        }
+
+        private static void Level(Preamp p, ScpiCall c)
+        {
+            int channel;
+            if (!c.TryInteger(0, out channel))
+            {
+                return;
+            }
+            if (channel < 1 || channel > Preamp.Channels)
+            {
+                c.Fail(ScpiError.DataOutOfRange, "channel must be 1 or 2");
+                return;
+            }
+            channel--;
+            c.Reply(Fixed(p.Meter.PeakDbfs(channel), 2) + "," + Fixed(p.Meter.RmsDbfs(channel), 2) + "," + Fixed(p.InputDbu(channel), 2));
+        }
+
+        /// <summary>A number with a fixed count of decimals, without culture or format-string dependence.</summary>
+        public static string Fixed(double value, int decimals)
+        {
+            double scale = 1;
+            for (int i = 0; i < decimals; i++) scale *= 10;
+            bool negative = value < 0;
+            long units = (long)System.Math.Floor(System.Math.Abs(value) * scale + 0.5);
+            if (units == 0) negative = false;
+            long whole = units / (long)scale;
+            long frac = units % (long)scale;
+            string s = (negative ? "-" : "") + whole.ToString();
+            if (decimals > 0)
+            {
+                string f = frac.ToString();
+                while (f.Length < decimals) f = "0" + f;
+                s = s + "." + f;
+            }
+            return s;
+        }
+    }
+}

@@ -1,0 +1,420 @@
+// One host connection speaking SCPI: assembles lines from the byte stream, parses them, runs commands, answers.
+using System;
+using PreampFirmware.Hal;
+
+namespace PreampFirmware.Scpi
+{
+    /// <summary>
+    /// A SCPI session on one byte link (IEEE 488.2 message exchange, simplified for a serial line): LF ends a
+    /// line (CR LF accepted), ';' separates commands, a header without a leading ':' after ';' continues the
+    /// previous command's path, queries' answers on one line are joined by ';' and sent with one LF, set commands
+    /// answer nothing, and every error is queued for SYSTem:ERRor?. After an error the rest of that line is
+    /// skipped. A line over <see cref="MaxLineLength"/> characters or with bytes outside printable ASCII is
+    /// refused whole; the session resynchronises at the next LF.
+    /// </summary>
+    public sealed class ScpiSession
+    {
+        /// <summary>Longest accepted line, characters (without the LF).</summary>
+        public const int MaxLineLength = 256;
+        /// <summary>Most commands on one line.</summary>
+        public const int MaxUnits = 16;
+        /// <summary>Most header nodes in one command.</summary>
+        public const int MaxNodes = 8;
+        /// <summary>Most parameters of one command.</summary>
+        public const int MaxParameters = 8;
+
+        private readonly ScpiCommandTable _table;
+        private readonly ISerialPort _port;
+        private readonly ErrorQueue _errors = new ErrorQueue();
+        private readonly byte[] _readBuffer = new byte[128];
+        private readonly char[] _line = new char[MaxLineLength];
+        private int _length;
+        private bool _overrun;
+        private bool _invalidCharacter;
+        private byte[] _writeBuffer = new byte[256];
+
+        private readonly string[] _mnemonics = new string[MaxNodes];
+        private readonly int[] _suffixes = new int[MaxNodes];
+        private readonly int[] _resolved = new int[MaxNodes];
+        private readonly string[] _path = new string[MaxNodes];
+        private readonly int[] _pathSuffixes = new int[MaxNodes];
+        private int _pathLength;
+        private readonly string[] _parameters = new string[MaxParameters];
+        private readonly ScpiCall _call;
+        private string _responses;
+        private bool _lineFailed;
+        private long _linesExecuted;
+
+        /// <summary>A session on <paramref name="port"/> (null for a session driven only through <see cref="ExecuteLine"/>).</summary>
+        public ScpiSession(ScpiCommandTable table, ISerialPort port)
+        {
+            _table = table;
+            _port = port;
+            _call = new ScpiCall(this);
+        }
+
+        /// <summary>This session's error queue.</summary>
+        public ErrorQueue Errors { get { return _errors; } }
+
+        /// <summary>The link this session talks on.</summary>
+        public ISerialPort Port { get { return _port; } }
+
+        /// <summary>Lines executed so far.</summary>
+        public long LinesExecuted { get { return _linesExecuted; } }
+
+        /// <summary>Queues an error with its standard text and an optional detail after ';'.</summary>
+        public void PushError(int code, string detail)
+        {
+            string text = ScpiError.Text(code);
+            _errors.Push(code, detail == null || detail.Length == 0 ? text : text + ";" + detail);
+            _lineFailed = true;
+        }
+
+        /// <summary>Queues an error raised outside this session's own commands (device faults); does not abort a line.</summary>
+        public void Report(int code, string detail)
+        {
+            bool failed = _lineFailed;
+            PushError(code, detail);
+            _lineFailed = failed;
+        }
+
+        /// <summary>Reads what the link has (never more than BytesToRead) and runs every complete line.</summary>
+        public void Poll()
+        {
+            if (_port == null)
+            {
+                return;
+            }
+            int available = _port.BytesToRead;
+            while (available > 0)
+            {
+                int n = _port.Read(_readBuffer, 0, available < _readBuffer.Length ? available : _readBuffer.Length);
+                if (n <= 0)
+                {
+                    return;
+                }
+                Feed(_readBuffer, 0, n);
+                available = _port.BytesToRead;
+            }
+        }
+
+        /// <summary>Feeds received bytes; complete lines run as they arrive.</summary>
+        public void Feed(byte[] data, int offset, int count)
+        {
+            for (int i = offset; i < offset + count; i++)
+            {
+                byte b = data[i];
+                if (b == 0x0A)
+                {
+                    EndOfLine();
+                    continue;
+                }
+                if (b == 0x0D)
+                {
+                    continue;
+                }
+                if ((b < 0x20 && b != 0x09) || b > 0x7E)
+                {
+                    _invalidCharacter = true;
+                    continue;
+                }
+                if (_length >= MaxLineLength)
+                {
+                    _overrun = true;
+                    continue;
+                }
+                _line[_length++] = (char)b;
+            }
+        }
+
+        private void EndOfLine()
+        {
+            if (_overrun)
+            {
+                PushError(ScpiError.InputBufferOverrun, "line longer than " + MaxLineLength.ToString() + " characters");
+            }
+            else if (_invalidCharacter)
+            {
+                PushError(ScpiError.InvalidCharacter, "byte outside printable ASCII");
+            }
+            else
+            {
+                string answer = ExecuteLine(new string(_line, 0, _length));
+                if (answer != null)
+                {
+                    Send(answer);
+                }
+            }
+            _length = 0;
+            _overrun = false;
+            _invalidCharacter = false;
+        }
+
+        private void Send(string answer)
+        {
+            int n = answer.Length + 1;
+            if (_writeBuffer.Length < n)
+            {
+                _writeBuffer = new byte[n + 64];
+            }
+            for (int i = 0; i < answer.Length; i++)
+            {
+                char c = answer[i];
+                _writeBuffer[i] = c < 0x80 ? (byte)c : (byte)'?';
+            }
+            _writeBuffer[answer.Length] = 0x0A;
+            if (_port != null)
+            {
+                _port.Write(_writeBuffer, 0, n);
+            }
+        }
+
+        /// <summary>Writes a line of text to the host (for unsolicited output such as a stream-control echo).</summary>
+        public void SendLine(string text)
+        {
+            Send(text);
+        }
+
+        /// <summary>
+        /// Runs one line (without its LF) and returns the joined query answers, or null when nothing is to be sent.
+        /// </summary>
+        public string ExecuteLine(string line)
+        {
+            _linesExecuted++;
+            _responses = null;
+            _lineFailed = false;
+            _pathLength = 0;
+            int start = 0;
+            bool quoted = false;
+            int units = 0;
+            for (int i = 0; i <= line.Length && !_lineFailed; i++)
+            {
+                bool end = i == line.Length;
+                char c = end ? ';' : line[i];
+                if (c == '"')
+                {
+                    quoted = !quoted;
+                }
+                if (c == ';' && !quoted)
+                {
+                    if (++units > MaxUnits)
+                    {
+                        PushError(ScpiError.CommandError, "more than " + MaxUnits.ToString() + " commands on one line");
+                        break;
+                    }
+                    ExecuteUnit(line.Substring(start, i - start).Trim());
+                    start = i + 1;
+                }
+            }
+            if (quoted && !_lineFailed)
+            {
+                PushError(ScpiError.SyntaxError, "unterminated string");
+            }
+            return _responses;
+        }
+
+        private void ExecuteUnit(string unit)
+        {
+            if (unit.Length == 0)
+            {
+                return;
+            }
+            int space = IndexOfWhitespace(unit);
+            string header = space < 0 ? unit : unit.Substring(0, space);
+            string rest = space < 0 ? "" : unit.Substring(space + 1).Trim();
+
+            bool query = header.EndsWith("?");
+            if (query)
+            {
+                header = header.Substring(0, header.Length - 1);
+            }
+            bool common = header.StartsWith("*");
+            bool absolute = header.StartsWith(":");
+            if (absolute)
+            {
+                header = header.Substring(1);
+            }
+            if (header.Length == 0)
+            {
+                PushError(ScpiError.SyntaxError, "empty header");
+                return;
+            }
+
+            string[] tokens = header.Split(new char[] { ':' });
+            int count = 0;
+            if (!absolute && !common)
+            {
+                for (int i = 0; i < _pathLength; i++)
+                {
+                    _mnemonics[count] = _path[i];
+                    _suffixes[count] = _pathSuffixes[i];
+                    count++;
+                }
+            }
+            for (int i = 0; i < tokens.Length; i++)
+            {
+                if (count >= MaxNodes || !SplitMnemonic(tokens[i], count, common && i == 0))
+                {
+                    PushError(ScpiError.SyntaxError, "bad header '" + header + "'");
+                    return;
+                }
+                count++;
+            }
+
+            int failure;
+            ScpiEntry entry = _table.Find(_mnemonics, _suffixes, count, query, _resolved, out failure);
+            if (entry == null && count > tokens.Length)
+            {
+                // Not found relative to the previous path: try it from the root, as many instruments do.
+                int offset = count - tokens.Length;
+                for (int i = 0; i < tokens.Length; i++)
+                {
+                    _mnemonics[i] = _mnemonics[i + offset];
+                    _suffixes[i] = _suffixes[i + offset];
+                }
+                count = tokens.Length;
+                entry = _table.Find(_mnemonics, _suffixes, count, query, _resolved, out failure);
+            }
+            if (entry == null)
+            {
+                if (failure == ScpiCommandTable.BadSuffix)
+                {
+                    PushError(ScpiError.HeaderSuffixOutOfRange, header);
+                }
+                else
+                {
+                    PushError(ScpiError.UndefinedHeader, header + (query ? "?" : ""));
+                }
+                return;
+            }
+
+            int parameters = SplitParameters(rest);
+            if (parameters < 0)
+            {
+                return;
+            }
+            if (parameters < entry.MinParameters)
+            {
+                PushError(ScpiError.MissingParameter, header);
+                return;
+            }
+            if (parameters > entry.MaxParameters)
+            {
+                PushError(ScpiError.ParameterNotAllowed, header);
+                return;
+            }
+
+            if (!common)
+            {
+                _pathLength = count - 1;
+                for (int i = 0; i < _pathLength; i++)
+                {
+                    _path[i] = _mnemonics[i];
+                    _pathSuffixes[i] = _suffixes[i];
+                }
+            }
+
+            _call.Begin(entry, _resolved, count, _parameters, parameters);
+            try
+            {
+                entry.Handler(_call);
+            }
+            catch (Exception e)
+            {
+                PushError(ScpiError.ExecutionError, e.Message);
+            }
+            string reply = _call.TakeReply();
+            if (reply != null)
+            {
+                _responses = _responses == null ? reply : _responses + ";" + reply;
+            }
+        }
+
+        private bool SplitMnemonic(string token, int index, bool commonHeader)
+        {
+            int end = token.Length;
+            while (end > 0 && token[end - 1] >= '0' && token[end - 1] <= '9')
+            {
+                end--;
+            }
+            if (end == 0)
+            {
+                return false;
+            }
+            for (int i = 0; i < end; i++)
+            {
+                char c = token[i];
+                bool letter = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+                if (!letter && !(commonHeader && i == 0 && c == '*'))
+                {
+                    return false;
+                }
+            }
+            int suffix = -1;
+            if (end < token.Length)
+            {
+                if (token.Length - end > 4)
+                {
+                    return false;
+                }
+                suffix = 0;
+                for (int i = end; i < token.Length; i++)
+                {
+                    suffix = suffix * 10 + (token[i] - '0');
+                }
+            }
+            _mnemonics[index] = token.Substring(0, end).ToUpper();
+            _suffixes[index] = suffix;
+            return true;
+        }
+
+        private int SplitParameters(string rest)
+        {
+            if (rest.Length == 0)
+            {
+                return 0;
+            }
+            int count = 0;
+            int start = 0;
+            bool quoted = false;
+            for (int i = 0; i <= rest.Length; i++)
+            {
+                bool end = i == rest.Length;
+                char c = end ? ',' : rest[i];
+                if (c == '"')
+                {
+                    quoted = !quoted;
+                }
+                if (c == ',' && !quoted)
+                {
+                    string p = rest.Substring(start, i - start).Trim();
+                    if (p.Length == 0)
+                    {
+                        PushError(ScpiError.SyntaxError, "empty parameter");
+                        return -1;
+                    }
+                    if (count >= MaxParameters)
+                    {
+                        PushError(ScpiError.ParameterNotAllowed, "too many parameters");
+                        return -1;
+                    }
+                    _parameters[count++] = p;
+                    start = i + 1;
+                }
+            }
+            return count;
+        }
+
+        private static int IndexOfWhitespace(string s)
+        {
+            for (int i = 0; i < s.Length; i++)
+            {
+                if (s[i] == ' ' || s[i] == '\t')
+                {
+                    return i;
+                }
+            }
+            return -1;
+        }
+    }
+}

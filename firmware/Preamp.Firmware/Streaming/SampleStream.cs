@@ -1,0 +1,277 @@
+// Acquisition and framing of the sample stream: ADC frames land in blocks with no per-sample copying or decoding.
+using System;
+using PreampFirmware.Drivers;
+using PreampFirmware.Hal;
+
+namespace PreampFirmware.Streaming
+{
+    /*
+     * Stream frame v1 (device → host), little-endian fields:
+     *
+     *   off size
+     *    0   2  sync A5 5A              (0xA5 never starts a text line: text is 7-bit ASCII)
+     *    2   1  type 01 = samples
+     *    3   1  layout 01 = 2 ch × 24 bit, records newest first, ADC CRC per record
+     *    4   4  sequence number (blocks since STReam:STARt)
+     *    8   4  device time of the oldest frame, µs (wraps)
+     *   12   2  frames N in this block
+     *   14   2  sample rate, S/s
+     *   16   1  gain of channel 1 in force, dB       17  1  gain of channel 2, dB
+     *   18   1  b0 phantom1 b1 pad1 b2 polarity1 b3 mute1 b4 phantom2 b5 pad2 b6 polarity2 b7 mute2
+     *   19   1  b0 frames were dropped before this block, b1 OVR ch1 seen, b2 OVR ch2 seen
+     *   20   4  frames dropped on the device since STReam:STARt
+     *   24   2  reserved, 0
+     *   26   2  CRC-16-CCITT of bytes 0..25
+     *   28   3  ADC status word answered with the newest frame (16 bits + pad)
+     *   31  9N  records: [ch0 24 bit][ch1 24 bit][ADC CRC 16 bit + pad], newest frame first
+     *
+     * How the records get there without a per-sample copy: every ADC frame (response, ch0, ch1, CRC = 12 bytes)
+     * is clocked straight into the block 9 bytes below the previous one. Each new frame's CRC word lands on the
+     * previous frame's response word, so what remains is [ch0 ch1 CRC] per frame, newest first, with the newest
+     * frame's response (the STATUS register) just before the records. The ADC's own CRC travels end to end: the
+     * host recomputes it over (status, ch0, ch1) and so detects corruption on the SPI bus and on the serial link.
+     * Per frame the device does one SPI transfer; per block it writes the header and its CRC.
+     */
+
+    /// <summary>Ring of sample blocks between the ADC reader and the link writer.</summary>
+    public sealed class SampleStream
+    {
+        /// <summary>Header bytes before the records (including the status word).</summary>
+        public const int HeaderBytes = 31;
+        /// <summary>Bytes per record (one frame, two channels).</summary>
+        public const int RecordBytes = 9;
+        /// <summary>Frames per block by default.</summary>
+        public const int DefaultFramesPerBlock = 64;
+        /// <summary>Blocks in the ring.</summary>
+        public const int RingBlocks = 4;
+        /// <summary>First sync byte.</summary>
+        public const byte Sync0 = 0xA5;
+        /// <summary>Second sync byte.</summary>
+        public const byte Sync1 = 0x5A;
+        /// <summary>Frame type of a sample block.</summary>
+        public const byte TypeSamples = 0x01;
+        /// <summary>Layout of v1 records.</summary>
+        public const byte LayoutPacked24 = 0x01;
+
+        private readonly Ads131m02 _adc;
+        private readonly IMicrosecondClock _clock;
+        private readonly int _framesPerBlock;
+        private readonly byte[][] _blocks = new byte[RingBlocks][];
+        private readonly object _lock = new object();
+        private readonly byte[] _discard = new byte[Ads131m02.FrameBytes];
+        private int _fill;          // block being filled
+        private int _readyHead;     // oldest block waiting for the link
+        private int _readyCount;
+        private int _frame;         // frames in the block being filled
+        private bool _fillAvailable = true;
+        private uint _sequence;
+        private long _framesSent;
+        private long _framesDropped;
+        private long _framesAcquired;
+        private bool _droppedSinceLastBlock;
+        private long _blockStartUs;
+        private long _startUs;
+        private long _lastFrameUs;
+        private bool _running;
+
+        /// <summary>A stream reading from <paramref name="adc"/>, <paramref name="framesPerBlock"/> frames per block.</summary>
+        public SampleStream(Ads131m02 adc, IMicrosecondClock clock, int framesPerBlock)
+        {
+            _adc = adc;
+            _clock = clock;
+            _framesPerBlock = framesPerBlock;
+            for (int i = 0; i < RingBlocks; i++)
+            {
+                _blocks[i] = new byte[BlockBytes(framesPerBlock)];
+            }
+        }
+
+        /// <summary>Bytes of a block of <paramref name="frames"/> frames on the wire.</summary>
+        public static int BlockBytes(int frames)
+        {
+            return HeaderBytes + RecordBytes * frames;
+        }
+
+        /// <summary>The last frame read while not streaming (response, ch0, ch1, CRC), for the meter.</summary>
+        public byte[] ScratchFrame { get { return _discard; } }
+
+        /// <summary>Frames per block.</summary>
+        public int FramesPerBlock { get { return _framesPerBlock; } }
+
+        /// <summary>True between <see cref="Start"/> and <see cref="Stop"/>.</summary>
+        public bool IsRunning { get { return _running; } }
+
+        /// <summary>Frames handed to the link since start.</summary>
+        public long FramesSent { get { return _framesSent; } }
+
+        /// <summary>Frames the device had to drop since start (the link could not keep up).</summary>
+        public long FramesDropped { get { return _framesDropped; } }
+
+        /// <summary>Frames read from the converter since start.</summary>
+        public long FramesAcquired { get { return _framesAcquired; } }
+
+        /// <summary>Measured acquisition rate since start, frames per second (0 before two frames).</summary>
+        public double ActualRate
+        {
+            get
+            {
+                long span = _lastFrameUs - _startUs;
+                return span <= 0 || _framesAcquired < 2 ? 0 : (_framesAcquired - 1) * 1000000.0 / span;
+            }
+        }
+
+        /// <summary>Empties the ring and starts counting from zero.</summary>
+        public void Start()
+        {
+            lock (_lock)
+            {
+                _fill = 0;
+                _readyHead = 0;
+                _readyCount = 0;
+                _frame = 0;
+                _fillAvailable = true;
+                _sequence = 0;
+                _framesSent = 0;
+                _framesDropped = 0;
+                _framesAcquired = 0;
+                _droppedSinceLastBlock = false;
+                _running = true;
+            }
+        }
+
+        /// <summary>Stops; blocks not yet sent are discarded.</summary>
+        public void Stop()
+        {
+            lock (_lock)
+            {
+                _running = false;
+                _readyCount = 0;
+                _frame = 0;
+            }
+        }
+
+        /// <summary>
+        /// Called once per /DRDY: clocks the waiting frame into the block being filled (or, when the ring is full,
+        /// into a scratch buffer, counting it as dropped). Returns the block index when this frame completed one,
+        /// else -1. The caller then stamps it with <see cref="Seal"/>.
+        /// </summary>
+        public int Acquire()
+        {
+            if (!_running)
+            {
+                _adc.ReadFrame(_discard, 0);
+                return -1;
+            }
+            if (!_fillAvailable)
+            {
+                _adc.ReadFrame(_discard, 0);
+                _framesDropped++;
+                _droppedSinceLastBlock = true;
+                lock (_lock)
+                {
+                    if (_readyCount < RingBlocks)
+                    {
+                        _fillAvailable = true;
+                        _frame = 0;
+                    }
+                }
+                return -1;
+            }
+            if (_frame == 0)
+            {
+                _blockStartUs = _clock.NowMicroseconds;
+                if (_framesAcquired == 0)
+                {
+                    _startUs = _blockStartUs;
+                }
+            }
+            // Newest frame lowest: frame k of N lands at HeaderBytes + 9(N-1-k) - 3 (its response word is overwritten later).
+            int offset = HeaderBytes + RecordBytes * (_framesPerBlock - 1 - _frame) - Ads131m02.WordBytes;
+            _adc.ReadFrame(_blocks[_fill], offset);
+            _frame++;
+            _framesAcquired++;
+            if (_frame < _framesPerBlock)
+            {
+                return -1;
+            }
+            _lastFrameUs = _clock.NowMicroseconds;
+            return _fill;
+        }
+
+        /// <summary>
+        /// Writes the header of the completed block <paramref name="block"/> (gains, relay and mute bits, overload
+        /// flags) and queues it for the link.
+        /// </summary>
+        public void Seal(int block, int sampleRate, int gain1, int gain2, int relayBits, int flags)
+        {
+            byte[] b = _blocks[block];
+            b[0] = Sync0;
+            b[1] = Sync1;
+            b[2] = TypeSamples;
+            b[3] = LayoutPacked24;
+            PutUInt32(b, 4, _sequence);
+            PutUInt32(b, 8, (uint)_blockStartUs);
+            b[12] = (byte)_framesPerBlock;
+            b[13] = (byte)(_framesPerBlock >> 8);
+            b[14] = (byte)sampleRate;
+            b[15] = (byte)(sampleRate >> 8);
+            b[16] = (byte)gain1;
+            b[17] = (byte)gain2;
+            b[18] = (byte)relayBits;
+            b[19] = (byte)(flags | (_droppedSinceLastBlock ? 0x01 : 0));
+            PutUInt32(b, 20, (uint)_framesDropped);
+            b[24] = 0;
+            b[25] = 0;
+            ushort crc = Crc16Ccitt.Compute(b, 0, 26);
+            b[26] = (byte)crc;
+            b[27] = (byte)(crc >> 8);
+            _droppedSinceLastBlock = false;
+            _sequence++;
+            _frame = 0;
+            lock (_lock)
+            {
+                _readyCount++;
+                _fill = (_fill + 1) % RingBlocks;
+                _fillAvailable = _readyCount < RingBlocks;
+            }
+        }
+
+        /// <summary>The block the frames are being read into (for metering the one just completed, use the index <see cref="Acquire"/> returned).</summary>
+        public byte[] Block(int index)
+        {
+            return _blocks[index];
+        }
+
+        /// <summary>Oldest block waiting for the link, or null; its length is <see cref="BlockBytes"/>.</summary>
+        public byte[] PeekReady()
+        {
+            lock (_lock)
+            {
+                return _readyCount == 0 ? null : _blocks[_readyHead];
+            }
+        }
+
+        /// <summary>Marks the oldest waiting block as sent.</summary>
+        public void ReleaseReady()
+        {
+            lock (_lock)
+            {
+                if (_readyCount == 0)
+                {
+                    return;
+                }
+                _readyHead = (_readyHead + 1) % RingBlocks;
+                _readyCount--;
+                _framesSent += _framesPerBlock;
+            }
+        }
+
+        private static void PutUInt32(byte[] b, int at, uint v)
+        {
+            b[at] = (byte)v;
+            b[at + 1] = (byte)(v >> 8);
+            b[at + 2] = (byte)(v >> 16);
+            b[at + 3] = (byte)(v >> 24);
+        }
+    }
+}

@@ -1,0 +1,256 @@
+// The `preamp` command-line tool.
+using System;
+using System.CommandLine;
+using System.Globalization;
+using System.IO.Ports;
+using System.Linq;
+using System.Threading;
+using PreampFirmware.Client;
+using PreampFirmware.Sim;
+using PreampFirmware.SimHost;
+using Spectre.Console;
+
+namespace PreampFirmware.Cli;
+
+public static class Program
+{
+    private static readonly Option<string> s_port = new("--port") { Description = "Serial device (/dev/ttyUSB0, COM3) or tcp://host:port", Recursive = true };
+    private static readonly Option<int> s_baud = new("--baud") { Description = "Baud rate of a serial device (the simulator's link speed for `sim`)", DefaultValueFactory = _ => 921600, Recursive = true };
+    private static readonly Option<bool> s_sim = new("--sim") { Description = "Use a simulated board in this process", Recursive = true };
+
+    public static int Main(string[] args)
+    {
+        var root = new RootCommand("preamp — control, meter, capture and calibrate a PreampFirmware board (or its simulator)");
+        root.Add(s_port);
+        root.Add(s_baud);
+        root.Add(s_sim);
+        root.Add(Ports());
+        root.Add(Scpi());
+        root.Add(Status());
+        root.Add(Meter());
+        root.Add(CaptureCommand());
+        root.Add(SimCommand());
+        return root.Parse(args).Invoke();
+    }
+
+    private static PreampLink Connect(ParseResult r) => PreampLink.Open(r.GetValue(s_port), r.GetValue(s_baud), r.GetValue(s_sim));
+
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine("preamp: " + message);
+        return 1;
+    }
+
+    private static Command Ports()
+    {
+        var c = new Command("ports", "List the serial ports this computer has");
+        c.SetAction(_ =>
+        {
+            var names = SerialPort.GetPortNames().OrderBy(n => n, StringComparer.Ordinal).ToArray();
+            if (names.Length == 0) Console.WriteLine("no serial ports found");
+            foreach (var n in names) Console.WriteLine(n);
+            return 0;
+        });
+        return c;
+    }
+
+    private static Command Scpi()
+    {
+        var lines = new Argument<string[]>("lines") { Description = "Command lines; a line with '?' prints its answer", Arity = ArgumentArity.OneOrMore };
+        var c = new Command("scpi", "Send SCPI lines and print the answers; device errors are printed and make the exit code 1") { lines };
+        c.SetAction(r =>
+        {
+            try
+            {
+                using var link = Connect(r);
+                foreach (var line in r.GetValue(lines))
+                {
+                    if (line.Contains('?')) Console.WriteLine(link.Query(line));
+                    else link.Send(line);
+                }
+                var errors = link.DrainErrors();
+                foreach (var e in errors) Console.Error.WriteLine("error: " + e);
+                return errors.Count == 0 ? 0 : 1;
+            }
+            catch (Exception e) when (e is PreampException or System.IO.IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException)
+            {
+                return Fail(e.Message);
+            }
+        });
+        return c;
+    }
+
+    private static Command Status()
+    {
+        var c = new Command("status", "Show both channels");
+        c.SetAction(r =>
+        {
+            try
+            {
+                using var link = Connect(r);
+                var idn = link.Query("*IDN?");
+                var table = new Table().Title(Markup.Escape(idn));
+                table.AddColumns("Channel", "Gain dB", "Peak dBFS", "RMS dBFS", "Input dBu");
+                for (int ch = 1; ch <= 2; ch++)
+                {
+                    string gain = link.Query("INPut" + ch + ":GAIN?");
+                    var level = link.Query("MEASure:LEVel? " + ch).Split(',');
+                    table.AddRow(ch.ToString(CultureInfo.InvariantCulture), gain, level.ElementAtOrDefault(0) ?? "?", level.ElementAtOrDefault(1) ?? "?", level.ElementAtOrDefault(2) ?? "?");
+                }
+                AnsiConsole.Write(table);
+                Console.WriteLine("stream: " + (link.Query("STReam:STATe?") == "1" ? "running" : "stopped") + " at " + link.Query("STReam:RATE?") + " S/s");
+                foreach (var e in link.DrainErrors()) Console.WriteLine("device error: " + e);
+                return 0;
+            }
+            catch (Exception e) when (e is PreampException or System.IO.IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException)
+            {
+                return Fail(e.Message);
+            }
+        });
+        return c;
+    }
+
+    private static Command Meter()
+    {
+        var seconds = new Option<double>("--seconds") { Description = "Stop after this many seconds (default: until Ctrl+C)" };
+        var c = new Command("meter", "Live peak and RMS meters of both channels until stopped") { seconds };
+        c.SetAction(r =>
+        {
+            try
+            {
+                using var link = Connect(r);
+                using var stop = new CancellationTokenSource();
+                Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+                double limit = r.GetValue(seconds);
+                if (limit > 0) stop.CancelAfter(TimeSpan.FromSeconds(limit));
+                var table = new Table().AddColumns("Channel", "Peak dBFS", "RMS dBFS", "dBu", "");
+                AnsiConsole.Live(table).Start(ctx =>
+                {
+                    while (!stop.IsCancellationRequested)
+                    {
+                        table.Rows.Clear();
+                        for (int ch = 1; ch <= 2; ch++)
+                        {
+                            var v = link.Query("MEASure:LEVel? " + ch).Split(',');
+                            double peak = double.Parse(v[0], CultureInfo.InvariantCulture);
+                            int bar = (int)Math.Clamp((peak + 60) / 60 * 40, 0, 40);
+                            string color = peak >= -0.5 ? "red" : peak >= -12 ? "yellow" : "green";
+                            table.AddRow(ch.ToString(CultureInfo.InvariantCulture), v[0], v[1], v[2], "[" + color + "]" + new string('█', bar) + "[/]" + new string('·', 40 - bar));
+                        }
+                        ctx.Refresh();
+                        stop.Token.WaitHandle.WaitOne(100);
+                    }
+                });
+                return 0;
+            }
+            catch (Exception e) when (e is PreampException or System.IO.IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException)
+            {
+                return Fail(e.Message);
+            }
+        });
+        return c;
+    }
+
+    private static Command CaptureCommand()
+    {
+        var seconds = new Option<double>("--seconds") { Description = "Length of the recording", Required = true };
+        var output = new Option<string>("--out") { Description = "WAV file to write (24-bit PCM)", Required = true };
+        var rate = new Option<int?>("--rate") { Description = "Stream rate, S/s (default: the device's current rate)" };
+        var channels = new Option<string>("--channels") { Description = "Channels to record, e.g. 1,2 or 2", DefaultValueFactory = _ => "1,2" };
+        var c = new Command("capture", "Record the stream to a 24-bit WAV file; lost or damaged frames become silence and are counted") { seconds, output, rate, channels };
+        c.SetAction(r =>
+        {
+            int[] list;
+            try { list = r.GetValue(channels).Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => int.Parse(s.Trim(), CultureInfo.InvariantCulture)).ToArray(); }
+            catch (FormatException) { return Fail("--channels takes a list like 1,2"); }
+            try
+            {
+                using var link = Connect(r);
+                using var stop = new CancellationTokenSource();
+                Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+                CaptureResult result = null;
+                AnsiConsole.Progress()
+                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                    .Start(ctx =>
+                    {
+                        var task = ctx.AddTask("capturing " + r.GetValue(output), maxValue: 1.0);
+                        result = Capture.Run(link, r.GetValue(seconds), r.GetValue(output), r.GetValue(rate), list, f => task.Value = f, stop.Token);
+                        task.Value = 1.0;
+                    });
+                Console.WriteLine("wrote " + result.Path + ": " + result.Frames + " frames, " + (result.Frames / (double)result.Rate).ToString("0.000", CultureInfo.InvariantCulture)
+                    + " s at " + result.Rate + " S/s, 24-bit, channels " + string.Join(",", result.Channels));
+                Console.WriteLine(result.LossReport);
+                return 0;
+            }
+            catch (Exception e) when (e is PreampException or System.IO.IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException)
+            {
+                return Fail(e.Message);
+            }
+        });
+        return c;
+    }
+
+    private static Command SimCommand()
+    {
+        var tcp = new Option<int?>("--tcp") { Description = "Serve SCPI on 127.0.0.1:PORT (5025 is the instrument convention; 0 picks a free port)" };
+        var pty = new Option<bool>("--pty") { Description = "Serve on a pseudo-terminal and print its /dev/pts path" };
+        var flash = new Option<string>("--flash") { Description = "Keep the simulated flash in this file across runs" };
+        var errors = new Option<int?>("--errors") { Description = "Build the board with manufacturing errors drawn from this seed" };
+        var linkErrors = new Option<double>("--link-errors") { Description = "Bit error rate applied to device-to-host bytes" };
+        var seconds = new Option<double>("--seconds") { Description = "Exit after this many seconds (default: until Ctrl+C)" };
+        var c = new Command("sim", "Run the firmware on the simulated board, paced to real time, and serve it to real tools") { tcp, pty, flash, errors, linkErrors, seconds };
+        c.SetAction(r =>
+        {
+            double ber = r.GetValue(linkErrors);
+            if (ber is < 0 or >= 0.5) return Fail("--link-errors is a bit error rate between 0 and 0.5");
+            int baud = r.GetValue(s_baud);
+            if (baud < 1200 || baud > 12_000_000) return Fail("--baud must be between 1200 and 12000000");
+            var options = new SimBoardOptions
+            {
+                FlashPath = r.GetValue(flash),
+                Errors = r.GetValue(errors) is int seed ? BoardErrors.FromSeed(seed) : null,
+            };
+            SimRunner runner;
+            try { runner = new SimRunner(options); }
+            catch (System.IO.InvalidDataException e) { return Fail(r.GetValue(flash) + ": " + e.Message); }
+            runner.Board.Host.Baud = baud;
+            using var stop = new CancellationTokenSource();
+            Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+            double limit = r.GetValue(seconds);
+            if (limit > 0) stop.CancelAfter(TimeSpan.FromSeconds(limit));
+
+            SimTcpServer tcpServer = null;
+            SimPtyServer ptyServer = null;
+            try
+            {
+                Console.WriteLine("PreampFirmware simulator: " + runner.Firmware.Identity + ", link " + baud + " baud" + (ber > 0 ? ", bit error rate " + ber.ToString("G3", CultureInfo.InvariantCulture) : ""));
+                Console.WriteLine("self-test: " + (runner.Firmware.SelfTestResult == 0 ? "passed" : "FAILED (" + runner.Firmware.SelfTestResult + ")"));
+                if (r.GetValue(tcp) is int tcpPort)
+                {
+                    tcpServer = new SimTcpServer(runner, tcpPort, ber, baud);
+                    Console.WriteLine("tcp 127.0.0.1:" + tcpServer.Port);
+                }
+                if (r.GetValue(pty))
+                {
+                    ptyServer = new SimPtyServer(runner, ber, baud);
+                    Console.WriteLine("pty " + ptyServer.Path);
+                }
+                if (tcpServer == null && ptyServer == null) Console.WriteLine("nothing to serve on: add --tcp PORT and/or --pty");
+                Console.WriteLine("ready (Ctrl+C stops)");
+                Console.Out.Flush();
+                runner.RunRealTime(stop.Token);
+                return 0;
+            }
+            catch (Exception e) when (e is System.Net.Sockets.SocketException or System.IO.IOException or PlatformNotSupportedException)
+            {
+                return Fail(e.Message);
+            }
+            finally
+            {
+                tcpServer?.Dispose();
+                ptyServer?.Dispose();
+            }
+        });
+        return c;
+    }
+}

@@ -1,0 +1,98 @@
+// Records the stream to a 24-bit WAV file of exactly the requested length, with every gap filled and counted.
+using System;
+using System.Globalization;
+using System.Threading;
+
+namespace PreampFirmware.Client;
+
+/// <summary>What a capture got.</summary>
+public sealed class CaptureResult
+{
+    /// <summary>File written.</summary>
+    public string Path { get; init; }
+    /// <summary>Sample rate, S/s.</summary>
+    public int Rate { get; init; }
+    /// <summary>Frames written.</summary>
+    public long Frames { get; init; }
+    /// <summary>Channels written (1-based).</summary>
+    public int[] Channels { get; init; }
+    /// <summary>The timeline's counters.</summary>
+    public SampleTimeline Timeline { get; init; }
+    /// <summary>Frames the device never sent before the capture gave up waiting (filled with silence).</summary>
+    public long TailSilence { get; init; }
+
+    /// <summary>The loss report printed by the tool.</summary>
+    public string LossReport =>
+        "lost " + (Timeline.LostFrames + (TailSilence > 0 ? 1 : 0)) + " frames (" + Timeline.MissingFrames + " missing, " + Timeline.DamagedFrames + " damaged" +
+        (TailSilence > 0 ? ", stream ended early" : "") + "); " + (Timeline.SilencedSamples + TailSilence) + " samples filled with silence, " +
+        Timeline.DeviceDroppedSamples + " dropped on the device, " + Timeline.MissedConversions + " conversions missed";
+}
+
+/// <summary>Runs a capture over a <see cref="PreampLink"/>.</summary>
+public static class Capture
+{
+    /// <summary>
+    /// Sets the rate (when given), starts the stream, writes <paramref name="seconds"/> of the chosen channels to
+    /// <paramref name="path"/>, stops the stream. <paramref name="progress"/> gets the fraction done.
+    /// </summary>
+    public static CaptureResult Run(PreampLink link, double seconds, string path, int? rate, int[] channels, Action<double> progress = null, CancellationToken cancel = default)
+    {
+        foreach (int c in channels)
+        {
+            if (c is < 1 or > 2) throw new PreampException("channels are 1 and 2, got " + c);
+        }
+        if (seconds <= 0) throw new PreampException("--seconds must be positive");
+        link.Send("STReam:STOP");
+        link.DiscardAnswers();
+        if (rate.HasValue) link.Command("STReam:RATE " + rate.Value.ToString(CultureInfo.InvariantCulture));
+        int actualRate = int.Parse(link.Query("STReam:RATE?"), CultureInfo.InvariantCulture);
+        long target = (long)Math.Round(seconds * actualRate);
+
+        var timeline = new SampleTimeline();
+        var done = new ManualResetEventSlim();
+        long written = 0;
+        var selected = new int[channels.Length][];
+        using (var wav = new WavWriter(path, actualRate, channels.Length))
+        {
+            timeline.Samples += (a, b, n) =>
+            {
+                long take = Math.Min(n, target - written);
+                if (take <= 0) { done.Set(); return; }
+                for (int i = 0; i < channels.Length; i++) selected[i] = channels[i] == 1 ? a : b;
+                wav.Write(selected, 0, (int)take);
+                written += take;
+                progress?.Invoke((double)written / target);
+                if (written >= target) done.Set();
+            };
+            Action<SampleBlock> onBlock = b => { lock (timeline) timeline.Accept(b); };
+            link.BlockReceived += onBlock;
+            try
+            {
+                link.Command("STReam:STARt");
+                var deadline = TimeSpan.FromSeconds(seconds * 2 + 5);
+                WaitHandle.WaitAny(new[] { done.WaitHandle, cancel.WaitHandle }, deadline);
+            }
+            finally
+            {
+                link.BlockReceived -= onBlock;
+                link.Send("STReam:STOP");
+                Thread.Sleep(100);
+                link.DiscardAnswers();
+            }
+            long tail = 0;
+            lock (timeline)
+            {
+                if (written < target && !cancel.IsCancellationRequested)
+                {
+                    tail = target - written;
+                    var zeros = new int[tail];
+                    var z = new int[channels.Length][];
+                    for (int i = 0; i < z.Length; i++) z[i] = zeros;
+                    wav.Write(z, 0, (int)tail);
+                    written = target;
+                }
+            }
+            return new CaptureResult { Path = path, Rate = actualRate, Frames = written, Channels = channels, Timeline = timeline, TailSilence = tail };
+        }
+    }
+}

@@ -1,0 +1,151 @@
+// A connection to a preamp: SCPI questions and answers, and the sample stream, over any byte transport.
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Text;
+using System.Threading;
+
+namespace PreampFirmware.Client;
+
+/// <summary>Raised when the device does not answer in time or reports errors.</summary>
+public sealed class PreampException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public PreampException(string message) : base(message) { }
+}
+
+/// <summary>
+/// SCPI over a byte transport, with the stream demultiplexed: a reader thread feeds a <see cref="StreamDecoder"/>,
+/// text lines become answers, stream frames are raised on <see cref="BlockReceived"/>.
+/// </summary>
+public sealed class PreampLink : IDisposable
+{
+    private readonly IByteTransport _transport;
+    private readonly StreamDecoder _decoder = new();
+    private readonly BlockingCollection<string> _lines = new();
+    private readonly Thread _reader;
+    private readonly object _writeLock = new();
+    private volatile bool _closing;
+    private Exception _readFailure;
+
+    /// <summary>Starts reading from <paramref name="transport"/>.</summary>
+    public PreampLink(IByteTransport transport)
+    {
+        _transport = transport;
+        _decoder.Line += l => _lines.Add(l);
+        _decoder.Block += b => BlockReceived?.Invoke(b);
+        _reader = new Thread(ReadLoop) { IsBackground = true, Name = "preamp link reader" };
+        _reader.Start();
+    }
+
+    /// <summary>Opens a link from the tool's options: a serial device, tcp://host:port, or an in-process simulator.</summary>
+    public static PreampLink Open(string port, int baud, bool sim)
+    {
+        if (sim) return new PreampLink(new InProcessSimTransport());
+        if (string.IsNullOrEmpty(port)) throw new PreampException("no device: give --port <serial device | tcp://host:port> or --sim");
+        if (port.StartsWith("tcp://", StringComparison.OrdinalIgnoreCase))
+        {
+            var rest = port.Substring(6);
+            int colon = rest.LastIndexOf(':');
+            if (colon < 0 || !int.TryParse(rest.AsSpan(colon + 1), out int tcpPort)) throw new PreampException("expected tcp://host:port, got " + port);
+            return new PreampLink(new TcpTransport(rest.Substring(0, colon), tcpPort));
+        }
+        return new PreampLink(new SerialTransport(port, baud));
+    }
+
+    /// <summary>The transport underneath.</summary>
+    public IByteTransport Transport => _transport;
+
+    /// <summary>Stream frames as they arrive (on the reader thread).</summary>
+    public event Action<SampleBlock> BlockReceived;
+
+    /// <summary>The decoder (its counters of damaged bytes and headers).</summary>
+    public StreamDecoder Decoder => _decoder;
+
+    /// <summary>How long a query waits for its answer.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    private void ReadLoop()
+    {
+        var buffer = new byte[8192];
+        try
+        {
+            while (!_closing)
+            {
+                int n = _transport.Read(buffer, 0, buffer.Length);
+                if (n > 0) _decoder.Feed(buffer, 0, n);
+            }
+        }
+        catch (Exception e) when (!_closing)
+        {
+            _readFailure = e;
+            _lines.CompleteAdding();
+        }
+        catch (Exception)
+        {
+        }
+    }
+
+    /// <summary>Sends one line (a LF is added).</summary>
+    public void Send(string line)
+    {
+        var bytes = Encoding.ASCII.GetBytes(line + "\n");
+        lock (_writeLock) _transport.Write(bytes, 0, bytes.Length);
+    }
+
+    /// <summary>Drops answers nobody asked for (after a timeout or a stream stop).</summary>
+    public void DiscardAnswers()
+    {
+        while (_lines.TryTake(out _)) { }
+    }
+
+    /// <summary>Sends a line and returns the answer line.</summary>
+    public string Query(string line)
+    {
+        Send(line);
+        return ReadAnswer(line);
+    }
+
+    /// <summary>Waits for the next answer line.</summary>
+    public string ReadAnswer(string forWhat)
+    {
+        try
+        {
+            if (_lines.TryTake(out var answer, Timeout)) return answer;
+        }
+        catch (InvalidOperationException)
+        {
+        }
+        if (_readFailure != null) throw new PreampException(_transport.Description + ": " + _readFailure.Message);
+        throw new PreampException("no answer to \"" + forWhat + "\" from " + _transport.Description + " within " + Timeout.TotalSeconds + " s");
+    }
+
+    /// <summary>Reads the error queue until it is empty; returns what it held.</summary>
+    public List<string> DrainErrors()
+    {
+        var errors = new List<string>();
+        for (int i = 0; i < 64; i++)
+        {
+            string e = Query("SYSTem:ERRor?");
+            if (e.StartsWith("0,", StringComparison.Ordinal)) break;
+            errors.Add(e);
+        }
+        return errors;
+    }
+
+    /// <summary>Sends set commands and throws if the device queued an error for them.</summary>
+    public void Command(string line)
+    {
+        Send(line);
+        var errors = DrainErrors();
+        if (errors.Count > 0) throw new PreampException("\"" + line + "\" failed: " + string.Join("; ", errors));
+    }
+
+    /// <summary>Closes the transport.</summary>
+    public void Dispose()
+    {
+        _closing = true;
+        _transport.Dispose();
+        _reader.Join(1000);
+    }
+}

@@ -1,0 +1,143 @@
+// Byte transports to a preamp: a serial port, a TCP socket (the simulator's SCPI port), or an in-process simulator.
+using System;
+using System.IO;
+using System.IO.Ports;
+using System.Net.Sockets;
+using System.Threading;
+using PreampFirmware.Scpi;
+using PreampFirmware.Sim;
+using PreampFirmware.SimHost;
+
+namespace PreampFirmware.Client;
+
+/// <summary>A duplex byte link. <see cref="Read"/> waits briefly and returns 0 when nothing came.</summary>
+public interface IByteTransport : IDisposable
+{
+    /// <summary>Reads what has arrived, waiting up to about 50 ms; 0 when nothing did.</summary>
+    int Read(byte[] buffer, int offset, int count);
+    /// <summary>Sends bytes.</summary>
+    void Write(byte[] buffer, int offset, int count);
+    /// <summary>What this link is, for messages.</summary>
+    string Description { get; }
+}
+
+/// <summary>A serial port (the board's USB-UART bridge, or a pseudo-terminal).</summary>
+public sealed class SerialTransport : IByteTransport
+{
+    private readonly SerialPort _port;
+
+    /// <summary>Opens <paramref name="name"/> at <paramref name="baud"/>, 8N1.</summary>
+    public SerialTransport(string name, int baud)
+    {
+        _port = new SerialPort(name, baud, Parity.None, 8, StopBits.One) { ReadTimeout = 50, WriteTimeout = 2000, Handshake = Handshake.None };
+        _port.Open();
+        Description = name + " at " + baud + " baud";
+    }
+
+    /// <inheritdoc />
+    public string Description { get; }
+
+    /// <inheritdoc />
+    public int Read(byte[] buffer, int offset, int count)
+    {
+        try { return _port.Read(buffer, offset, count); }
+        catch (TimeoutException) { return 0; }
+    }
+
+    /// <inheritdoc />
+    public void Write(byte[] buffer, int offset, int count) => _port.Write(buffer, offset, count);
+
+    /// <inheritdoc />
+    public void Dispose() => _port.Dispose();
+}
+
+/// <summary>A TCP connection (the simulator serves SCPI on a raw socket, as instruments do on port 5025).</summary>
+public sealed class TcpTransport : IByteTransport
+{
+    private readonly TcpClient _client;
+    private readonly NetworkStream _stream;
+
+    /// <summary>Connects to <paramref name="host"/>:<paramref name="port"/>.</summary>
+    public TcpTransport(string host, int port)
+    {
+        _client = new TcpClient { NoDelay = true };
+        _client.Connect(host, port);
+        _stream = _client.GetStream();
+        _stream.ReadTimeout = 50;
+        Description = "tcp://" + host + ":" + port;
+    }
+
+    /// <inheritdoc />
+    public string Description { get; }
+
+    /// <inheritdoc />
+    public int Read(byte[] buffer, int offset, int count)
+    {
+        try
+        {
+            int n = _stream.Read(buffer, offset, count);
+            if (n == 0) throw new IOException("the connection was closed");
+            return n;
+        }
+        catch (IOException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.TimedOut })
+        {
+            return 0;
+        }
+    }
+
+    /// <inheritdoc />
+    public void Write(byte[] buffer, int offset, int count) => _stream.Write(buffer, offset, count);
+
+    /// <inheritdoc />
+    public void Dispose() => _client.Dispose();
+}
+
+/// <summary>A simulated board in this process, running in real time on its own thread.</summary>
+public sealed class InProcessSimTransport : IByteTransport
+{
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Thread _thread;
+    private readonly SimSerialPort _port;
+    private readonly ScpiSession _session;
+
+    /// <summary>Starts a simulated board; <paramref name="speed"/> &gt; 1 runs it faster than real time.</summary>
+    public InProcessSimTransport(SimBoardOptions options = null, double speed = 1.0)
+    {
+        Runner = new SimRunner(options);
+        _port = Runner.OpenPort(out _session);
+        _thread = new Thread(() => Runner.RunRealTime(_stop.Token, speed)) { IsBackground = true, Name = "simulated board" };
+        _thread.Start();
+    }
+
+    /// <summary>The board and firmware.</summary>
+    public SimRunner Runner { get; }
+
+    /// <summary>The paced host port this transport talks through.</summary>
+    public SimSerialPort Port => _port;
+
+    /// <inheritdoc />
+    public string Description => "simulated board (in process)";
+
+    /// <inheritdoc />
+    public int Read(byte[] buffer, int offset, int count)
+    {
+        for (int i = 0; i < 50; i++)
+        {
+            int n = _port.HostRead(buffer, offset, count);
+            if (n > 0) return n;
+            Thread.Sleep(1);
+        }
+        return 0;
+    }
+
+    /// <inheritdoc />
+    public void Write(byte[] buffer, int offset, int count) => _port.HostWrite(buffer, offset, count);
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _thread.Join();
+        Runner.ClosePort(_session);
+    }
+}

@@ -1,0 +1,87 @@
+// The SIMulation subtree the simulated board adds to the firmware's command table: sources, knob, buttons, relays.
+using System.Globalization;
+using PreampFirmware.Scpi;
+using PreampFirmware.Sim;
+
+namespace PreampFirmware.SimHost;
+
+/// <summary>Backend commands of the simulated board, served over the same protocol as the firmware's own.</summary>
+public static class SimCommands
+{
+    /// <summary>Adds SIMulation:… to <paramref name="t"/>.</summary>
+    public static void Register(SimRunner runner, ScpiCommandTable t)
+    {
+        var board = runner.Board;
+        t.Add("SIMulation:SOURce#", 1, 3, 2, c => Source(board, c));
+        t.Add("SIMulation:SOURce#?", 0, 0, 2, c =>
+        {
+            var s = board.Sources[c.Suffix - 1];
+            c.Reply(s.Kind switch
+            {
+                SourceKind.Sine => "SINE," + F(s.FrequencyHz) + "," + F(s.Dbu),
+                SourceKind.Noise => "NOISE," + F(s.Dbu),
+                _ => "OFF",
+            });
+        });
+        t.Add("SIMulation:KNOB", 1, 2, 1, c =>
+        {
+            if (!c.TryInteger(0, out int detents)) return;
+            double ms = 100;
+            if (c.ParameterCount > 1 && !c.TryNumber(1, out ms)) return;
+            if (ms <= 0 || ms > 10000 || detents < -1000 || detents > 1000) { c.Fail(ScpiError.DataOutOfRange, "detents ±1000, 0 < ms ≤ 10000"); return; }
+            board.TurnKnob(detents, ms);
+        });
+        t.Add("SIMulation:BUTTon", 2, 2, 1, c =>
+        {
+            SimPin pin = c.IsKeyword(0, "CHANnel") ? board.ChannelButton
+                : c.IsKeyword(0, "PHANtom") ? board.PhantomButton
+                : c.IsKeyword(0, "KNOB") ? board.EncoderSwitch : null;
+            if (pin == null) { c.Fail(ScpiError.IllegalParameterValue, "button is CHANnel, PHANtom or KNOB"); return; }
+            if (!c.TryNumber(1, out double ms)) return;
+            if (ms <= 0 || ms > 60000) { c.Fail(ScpiError.DataOutOfRange, "hold time 0 < ms ≤ 60000"); return; }
+            board.PressButton(pin, ms);
+        });
+        t.Add("SIMulation:RELay?", 1, 1, 1, c =>
+        {
+            if (!c.TryInteger(0, out int n)) return;
+            if (n < 1 || n > 2) { c.Fail(ScpiError.DataOutOfRange, "channel must be 1 or 2"); return; }
+            int i = n - 1;
+            c.Reply(B(board.PhantomRelays[i].Contact) + "," + B(board.PadRelays[i].Contact) + "," + B(board.PolarityRelays[i].Contact));
+        });
+        t.Add("SIMulation:TIME?", c => c.Reply((board.NowMicroseconds / 1e6).ToString("F6", CultureInfo.InvariantCulture)));
+    }
+
+    private static string B(bool v) => v ? "1" : "0";
+    private static string F(double v) => v.ToString("0.###", CultureInfo.InvariantCulture);
+
+    private static void Source(SimBoard board, ScpiCall c)
+    {
+        var s = board.Sources[c.Suffix - 1];
+        if (c.IsKeyword(0, "OFF"))
+        {
+            if (c.ParameterCount != 1) { c.Fail(ScpiError.ParameterNotAllowed, "OFF takes no values"); return; }
+            s.Kind = SourceKind.Off;
+            return;
+        }
+        if (c.IsKeyword(0, "SINE"))
+        {
+            if (c.ParameterCount != 3) { c.Fail(ScpiError.MissingParameter, "SINE,<Hz>,<dBu>"); return; }
+            if (!c.TryNumber(1, out double hz) || !c.TryNumber(2, out double dbu)) return;
+            if (hz <= 0 || hz > 30000 || dbu < -160 || dbu > 30) { c.Fail(ScpiError.DataOutOfRange, "0 < Hz ≤ 30000, -160 ≤ dBu ≤ 30"); return; }
+            s.FrequencyHz = hz;
+            s.Dbu = dbu;
+            s.Kind = SourceKind.Sine;
+            return;
+        }
+        if (c.IsKeyword(0, "NOISE"))
+        {
+            if (c.ParameterCount != 2) { c.Fail(ScpiError.MissingParameter, "NOISE,<dBu>"); return; }
+            if (!c.TryNumber(1, out double dbu)) return;
+            if (dbu < -160 || dbu > 30) { c.Fail(ScpiError.DataOutOfRange, "-160 ≤ dBu ≤ 30"); return; }
+            s.Dbu = dbu;
+            s.Kind = SourceKind.Noise;
+            return;
+        }
+        c.Fail(ScpiError.IllegalParameterValue, "source is SINE, NOISE or OFF");
+    }
+}

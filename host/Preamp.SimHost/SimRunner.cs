@@ -1,0 +1,125 @@
+// The firmware running on the simulated board: the loop the ESP32 app runs, in virtual time.
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Threading;
+using PreampFirmware.Scpi;
+using PreampFirmware.Sim;
+
+namespace PreampFirmware.SimHost;
+
+/// <summary>
+/// Owns a <see cref="SimBoard"/> and the <see cref="Preamp"/> firmware on it, and runs the app's loop in board
+/// time: /DRDY is serviced at every conversion, the control tick runs every <see cref="TickMicroseconds"/>, and
+/// stream blocks go out whenever the paced link has room (as the board's writer thread does when
+/// SerialPort.Write returns). Thread-safe entry points lock the runner; clients on other threads only touch the
+/// serial ports, which lock themselves.
+/// </summary>
+public sealed class SimRunner
+{
+    /// <summary>Control tick, µs (the ESP32 app sleeps 5 ms; the scheduler rounds that to 10 ms).</summary>
+    public const long TickMicroseconds = 5_000;
+
+    private readonly object _gate = new();
+    private long _nextTickUs;
+    private readonly List<ScpiSession> _sessions = new();
+
+    /// <summary>Builds the board, boots the firmware on it and opens the board's own UART as the first session.</summary>
+    public SimRunner(SimBoardOptions options = null, string serial = "SIM00001")
+    {
+        Board = new SimBoard(options);
+        Firmware = new Preamp(Board.Io) { Identity = "PreampFirmware,PA2-REVA (simulated)," + serial + ",0.1.0" };
+        SimCommands.Register(this, Firmware.Commands);
+        Firmware.Boot();
+        MainSession = Attach(Board.Host);
+        _nextTickUs = Board.NowMicroseconds;
+    }
+
+    /// <summary>The simulated board.</summary>
+    public SimBoard Board { get; }
+
+    /// <summary>The firmware.</summary>
+    public Preamp Firmware { get; }
+
+    /// <summary>Session on the board's UART.</summary>
+    public ScpiSession MainSession { get; }
+
+    /// <summary>Lock held while the board runs; take it to touch the board or firmware from another thread.</summary>
+    public object Gate => _gate;
+
+    /// <summary>Opens a session on a new paced host port (one per TCP client or pseudo-terminal).</summary>
+    public SimSerialPort OpenPort(out ScpiSession session, int? baud = null)
+    {
+        lock (_gate)
+        {
+            var port = Board.OpenHostPort(baud ?? Board.Host.Baud);
+            session = Attach(port);
+            return port;
+        }
+    }
+
+    /// <summary>Closes a session opened with <see cref="OpenPort"/>.</summary>
+    public void ClosePort(ScpiSession session)
+    {
+        lock (_gate)
+        {
+            Firmware.DetachHost(session);
+            _sessions.Remove(session);
+        }
+    }
+
+    private ScpiSession Attach(SimSerialPort port)
+    {
+        var s = Firmware.AttachHost(port);
+        _sessions.Add(s);
+        return s;
+    }
+
+    /// <summary>Runs firmware and board until board time <paramref name="timeUs"/>.</summary>
+    public void RunUntil(long timeUs)
+    {
+        lock (_gate)
+        {
+            while (Board.NowMicroseconds < timeUs)
+            {
+                long next = Math.Min(timeUs, Math.Min(_nextTickUs, Board.Adc.NextConversionUs));
+                Board.AdvanceTo(next);
+                if (!Board.AdcDataReady.Level)
+                {
+                    Firmware.OnDataReady();
+                }
+                FeedLink();
+                if (Board.NowMicroseconds >= _nextTickUs)
+                {
+                    Firmware.Tick(Board.NowMicroseconds);
+                    _nextTickUs += TickMicroseconds;
+                }
+            }
+        }
+    }
+
+    /// <summary>Runs for <paramref name="seconds"/> of board time.</summary>
+    public void RunFor(double seconds) => RunUntil(Board.NowMicroseconds + (long)(seconds * 1e6));
+
+    private void FeedLink()
+    {
+        var owner = Firmware.StreamOwner;
+        if (owner?.Port is SimSerialPort port && port.TransmitBacklog < Streaming.SampleStream.BlockBytes(Firmware.Stream.FramesPerBlock))
+        {
+            Firmware.ServiceStreamOutput(1);
+        }
+    }
+
+    /// <summary>Runs in step with the wall clock until <paramref name="stop"/> is cancelled (the simulator's main loop).</summary>
+    public void RunRealTime(CancellationToken stop, double speed = 1.0)
+    {
+        var wall = Stopwatch.StartNew();
+        long origin = Board.NowMicroseconds;
+        while (!stop.IsCancellationRequested)
+        {
+            long target = origin + (long)(wall.Elapsed.TotalMilliseconds * 1000 * speed);
+            RunUntil(target);
+            Thread.Sleep(1);
+        }
+    }
+}
