@@ -34,7 +34,7 @@ namespace PreampFirmware
             t.Add("STReam:RATE:MAXimum?", c => c.Reply(p.MaxStreamRate(c.Session.Port).ToString()));
             t.Add("STReam:STARt", c => Start(p, c));
             t.Add("STReam:STOP", c => p.StopStream());
-            t.Add("STReam:STATe?", c => c.Reply(p.Stream.IsRunning ? "1" : "0"));
+            t.Add("STReam:ACTive?", c => c.Reply(p.Stream.IsRunning ? "1" : "0"));
             t.Add("STReam:STATistics?", c => c.Reply(p.Stream.FramesSent.ToString() + "," + p.Stream.FramesDropped.ToString() + "," + Fixed(p.Stream.ActualRate, 1)));
             t.Add("STReam:BLOCk?", c => c.Reply(p.Stream.FramesPerBlock.ToString()));
 

@@ -84,8 +84,21 @@ public sealed class SimSerialPort : ISerialPort
     /// <summary>Bytes the firmware wrote that did not fit in the transmit backlog.</summary>
     public long TransmitOverruns { get; private set; }
 
-    /// <summary>Bytes queued for the host, not yet on the wire.</summary>
-    public int TransmitBacklog => _tx.Count;
+    /// <summary>Bytes the firmware wrote that have not yet left the UART (what a blocking write would wait for).</summary>
+    public int TransmitBacklog
+    {
+        get
+        {
+            lock (_tx)
+            {
+                long waiting = _lineFreeUs - _board.NowMicroseconds;
+                return waiting <= 0 ? 0 : (int)Math.Ceiling(waiting * Baud / 10e6);
+            }
+        }
+    }
+
+    /// <summary>Bytes that reached the host end but that the host has not read yet.</summary>
+    public int HostBacklog { get { lock (_tx) return _tx.Count - TransmitBacklog; } }
 
     /// <inheritdoc />
     public int BytesPerSecond => Baud / 10;

@@ -98,7 +98,7 @@ public static class Program
                     table.AddRow(ch.ToString(CultureInfo.InvariantCulture), gain, level.ElementAtOrDefault(0) ?? "?", level.ElementAtOrDefault(1) ?? "?", level.ElementAtOrDefault(2) ?? "?");
                 }
                 AnsiConsole.Write(table);
-                Console.WriteLine("stream: " + (link.Query("STReam:STATe?") == "1" ? "running" : "stopped") + " at " + link.Query("STReam:RATE?") + " S/s");
+                Console.WriteLine("stream: " + (link.Query("STReam:ACTive?") == "1" ? "running" : "stopped") + " at " + link.Query("STReam:RATE?") + " S/s");
                 foreach (var e in link.DrainErrors()) Console.WriteLine("device error: " + e);
                 return 0;
             }

@@ -161,3 +161,61 @@ namespace PreampFirmware.Tests
         public long LongestWait { get { return _longestWait; } }
     }
 }
+
+namespace PreampFirmware.Tests
+{
+    /// <summary>A serial port whose received bytes the test supplies and whose sent text it reads.</summary>
+    public sealed class FakeSerial : ISerialPort
+    {
+        private byte[] _in = new byte[0];
+        private int _inAt;
+        private string _out = "";
+
+        /// <summary>Makes bytes available to read.</summary>
+        public void Receive(byte[] data)
+        {
+            byte[] joined = new byte[_in.Length - _inAt + data.Length];
+            Array.Copy(_in, _inAt, joined, 0, _in.Length - _inAt);
+            Array.Copy(data, 0, joined, _in.Length - _inAt, data.Length);
+            _in = joined;
+            _inAt = 0;
+        }
+
+        /// <summary>Makes ASCII text available to read.</summary>
+        public void Receive(string text)
+        {
+            byte[] b = new byte[text.Length];
+            for (int i = 0; i < text.Length; i++) b[i] = (byte)text[i];
+            Receive(b);
+        }
+
+        /// <summary>Takes what was sent so far.</summary>
+        public string TakeSent()
+        {
+            string s = _out;
+            _out = "";
+            return s;
+        }
+
+        /// <inheritdoc />
+        public int BytesToRead { get { return _in.Length - _inAt; } }
+
+        /// <inheritdoc />
+        public int Read(byte[] buffer, int offset, int count)
+        {
+            int n = count < BytesToRead ? count : BytesToRead;
+            Array.Copy(_in, _inAt, buffer, offset, n);
+            _inAt += n;
+            return n;
+        }
+
+        /// <inheritdoc />
+        public void Write(byte[] buffer, int offset, int count)
+        {
+            for (int i = 0; i < count; i++) _out = _out + (char)buffer[offset + i];
+        }
+
+        /// <inheritdoc />
+        public int BytesPerSecond { get { return 92160; } }
+    }
+}

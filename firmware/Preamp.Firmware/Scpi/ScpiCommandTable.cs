@@ -107,6 +107,48 @@ namespace PreampFirmware.Scpi
             Add(pattern, 0, 0, 1, handler);
         }
 
+        /// <summary>
+        /// Two registered commands that a header could match both (for example STATe and STATistics, whose short
+        /// forms are both STAT), described; null when every header is unambiguous.
+        /// </summary>
+        public string FindAmbiguity()
+        {
+            for (int a = 0; a < _entries.Count; a++)
+            {
+                ScpiEntry x = (ScpiEntry)_entries[a];
+                for (int b = a + 1; b < _entries.Count; b++)
+                {
+                    ScpiEntry y = (ScpiEntry)_entries[b];
+                    if (x.Query != y.Query || x.Nodes.Length != y.Nodes.Length)
+                    {
+                        continue;
+                    }
+                    bool overlap = true;
+                    for (int i = 0; i < x.Nodes.Length && overlap; i++)
+                    {
+                        ScpiNode m = x.Nodes[i];
+                        ScpiNode n = y.Nodes[i];
+                        overlap = m.Short == n.Short || m.Short == n.Long || m.Long == n.Short || m.Long == n.Long;
+                    }
+                    if (overlap)
+                    {
+                        return Describe(x) + " and " + Describe(y);
+                    }
+                }
+            }
+            return null;
+        }
+
+        private static string Describe(ScpiEntry e)
+        {
+            string s = "";
+            for (int i = 0; i < e.Nodes.Length; i++)
+            {
+                s = s + (i == 0 ? "" : ":") + e.Nodes[i].Long;
+            }
+            return e.Query ? s + "?" : s;
+        }
+
         /// <summary>Commands registered.</summary>
         public int Count { get { return _entries.Count; } }
 

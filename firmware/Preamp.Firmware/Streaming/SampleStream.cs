@@ -72,6 +72,7 @@ namespace PreampFirmware.Streaming
         private long _blockStartUs;
         private long _startUs;
         private long _lastFrameUs;
+        private long _framesAtLastBlock;
         private bool _running;
 
         /// <summary>A stream reading from <paramref name="adc"/>, <paramref name="framesPerBlock"/> frames per block.</summary>
@@ -116,7 +117,7 @@ namespace PreampFirmware.Streaming
             get
             {
                 long span = _lastFrameUs - _startUs;
-                return span <= 0 || _framesAcquired < 2 ? 0 : (_framesAcquired - 1) * 1000000.0 / span;
+                return span <= 0 || _framesAtLastBlock < 2 ? 0 : (_framesAtLastBlock - 1) * 1000000.0 / span;
             }
         }
 
@@ -134,6 +135,7 @@ namespace PreampFirmware.Streaming
                 _framesSent = 0;
                 _framesDropped = 0;
                 _framesAcquired = 0;
+                _framesAtLastBlock = 0;
                 _droppedSinceLastBlock = false;
                 _running = true;
             }
@@ -195,6 +197,7 @@ namespace PreampFirmware.Streaming
                 return -1;
             }
             _lastFrameUs = _clock.NowMicroseconds;
+            _framesAtLastBlock = _framesAcquired;
             return _fill;
         }
 

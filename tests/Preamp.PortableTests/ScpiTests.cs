@@ -1,0 +1,161 @@
+// The SCPI parser and session: IEEE 488.2 conventions, and malformed input that must end in an error, never a stuck parser.
+using nanoFramework.TestFramework;
+using PreampFirmware.Scpi;
+
+namespace PreampFirmware.Tests
+{
+    [TestClass]
+    public class ScpiTests
+    {
+        private static int s_level;
+        private static string s_name;
+
+        private static ScpiSession NewSession(FakeSerial port)
+        {
+            ScpiCommandTable t = new ScpiCommandTable();
+            t.Add("*IDN?", c => c.Reply("Maker,Model,123,1.0"));
+            t.Add("SYSTem:ERRor?", c => c.Reply(c.Session.Errors.Pop()));
+            t.Add("INPut#:LEVel", 1, 1, 2, c =>
+            {
+                int v;
+                if (!c.TryInteger(0, out v)) return;
+                if (v < 0 || v > 65) { c.Fail(ScpiError.DataOutOfRange, "0..65"); return; }
+                s_level = v * 10 + c.Suffix;
+            });
+            t.Add("INPut#:LEVel?", 0, 0, 2, c => c.Reply(s_level.ToString()));
+            t.Add("INPut#:NAME", 1, 1, 2, c => s_name = c.Text(0));
+            t.Add("INPut#:NAME?", 0, 0, 2, c => c.Reply("\"" + s_name + "\""));
+            return new ScpiSession(t, port);
+        }
+
+        private static string Run(ScpiSession s, FakeSerial port, string text)
+        {
+            port.Receive(text);
+            s.Poll();
+            return port.TakeSent();
+        }
+
+        [TestMethod]
+        public static void LongAndShortFormsAnyCase()
+        {
+            FakeSerial port = new FakeSerial();
+            ScpiSession s = NewSession(port);
+            Assert.AreEqual("Maker,Model,123,1.0\n", Run(s, port, "*idn?\n"));
+            Run(s, port, "input2:level 30\n");
+            Assert.AreEqual("302\n", Run(s, port, "INP2:LEV?\n"));
+            Run(s, port, "Inp:Lev 12\n");
+            Assert.AreEqual("121\n", Run(s, port, "INPUT1:LEVEL?\n"), "suffix defaults to 1");
+            Assert.AreEqual("0,\"No error\"\n", Run(s, port, "syst:err?\n"));
+        }
+
+        [TestMethod]
+        public static void ChainedCommandsShareThePathAndAnswersShareTheLine()
+        {
+            FakeSerial port = new FakeSerial();
+            ScpiSession s = NewSession(port);
+            Assert.AreEqual("301;301\n", Run(s, port, "inp1:lev 30;:INPut1:LEVel?;LEV?\n"));
+            Assert.AreEqual("", Run(s, port, "INP2:LEV 10;LEV 20\n"), "set commands answer nothing");
+            Assert.AreEqual("202\n", Run(s, port, "INP2:LEV?\r\n"), "CR LF is accepted");
+        }
+
+        [TestMethod]
+        public static void UndefinedHeaderGoesToTheQueueWhichThenEmpties()
+        {
+            FakeSerial port = new FakeSerial();
+            ScpiSession s = NewSession(port);
+            Assert.AreEqual("", Run(s, port, "FOO:BAR 1\n"));
+            Assert.StartsWith("-113,\"Undefined header", Run(s, port, "SYST:ERR?\n"));
+            Assert.AreEqual("0,\"No error\"\n", Run(s, port, "SYST:ERR?\n"));
+        }
+
+        [TestMethod]
+        public static void ParameterErrorsHaveTheirOwnCodes()
+        {
+            FakeSerial port = new FakeSerial();
+            ScpiSession s = NewSession(port);
+            Run(s, port, "INP1:LEV\nINP1:LEV 1,2\nINP1:LEV abc\nINP1:LEV 99\nINP3:LEV 1\nINP1:LEV 1.5\nINP1:LEV? 4\nINP1:LEV 1,,2\n");
+            Assert.StartsWith("-109,", Run(s, port, "SYST:ERR?\n"));
+            Assert.StartsWith("-108,", Run(s, port, "SYST:ERR?\n"));
+            Assert.StartsWith("-104,", Run(s, port, "SYST:ERR?\n"));
+            Assert.StartsWith("-222,", Run(s, port, "SYST:ERR?\n"));
+            Assert.StartsWith("-114,", Run(s, port, "SYST:ERR?\n"));
+            Assert.StartsWith("-222,", Run(s, port, "SYST:ERR?\n"));
+            Assert.StartsWith("-108,", Run(s, port, "SYST:ERR?\n"));
+            Assert.StartsWith("-102,", Run(s, port, "SYST:ERR?\n"));
+            Assert.AreEqual("0,\"No error\"\n", Run(s, port, "SYST:ERR?\n"));
+        }
+
+        [TestMethod]
+        public static void AnErrorSkipsTheRestOfItsLineOnly()
+        {
+            FakeSerial port = new FakeSerial();
+            ScpiSession s = NewSession(port);
+            Run(s, port, "INP1:LEV 5\n");
+            Assert.AreEqual("", Run(s, port, "INP1:LEV 99;INP1:LEV 7\n"));
+            Assert.AreEqual("51\n", Run(s, port, "INP1:LEV?\n"), "the command after the error did not run");
+        }
+
+        [TestMethod]
+        public static void OverlongLineIsRefusedAndTheNextLineWorks()
+        {
+            FakeSerial port = new FakeSerial();
+            ScpiSession s = NewSession(port);
+            string longLine = "INP1:LEV 1;";
+            while (longLine.Length < 300) longLine = longLine + "INP1:LEV 1;";
+            Assert.AreEqual("", Run(s, port, longLine + "\n"));
+            Assert.AreEqual("Maker,Model,123,1.0\n", Run(s, port, "*IDN?\n"));
+            Assert.StartsWith("-363,\"Input buffer overrun", Run(s, port, "SYST:ERR?\n"));
+        }
+
+        [TestMethod]
+        public static void BinaryGarbageIsRefusedAndTheParserResynchronises()
+        {
+            FakeSerial port = new FakeSerial();
+            ScpiSession s = NewSession(port);
+            byte[] garbage = new byte[600];
+            for (int i = 0; i < garbage.Length; i++) garbage[i] = (byte)((i * 37 + 11) & 0xFF);
+            garbage[599] = 0x0A;
+            port.Receive(garbage);
+            s.Poll();
+            port.TakeSent();
+            Assert.AreEqual("Maker,Model,123,1.0\n", Run(s, port, "*IDN?\n"));
+            int errors = 0;
+            string e = Run(s, port, "SYST:ERR?\n");
+            while (e != "0,\"No error\"\n" && errors < 20) { errors++; e = Run(s, port, "SYST:ERR?\n"); }
+            Assert.IsTrue(errors > 0 && errors < 20, "garbage produced errors, and the queue emptied");
+        }
+
+        [TestMethod]
+        public static void QuotedStringsMayHoldSeparators()
+        {
+            FakeSerial port = new FakeSerial();
+            ScpiSession s = NewSession(port);
+            Assert.AreEqual("\"kick; snare, hat\"\n", Run(s, port, "INP1:NAME \"kick; snare, hat\";NAME?\n"));
+            Assert.AreEqual("", Run(s, port, "INP1:NAME \"open\n"));
+            Assert.StartsWith("-102,", Run(s, port, "SYST:ERR?\n"));
+        }
+
+        [TestMethod]
+        public static void BytesMayArriveOneAtATime()
+        {
+            FakeSerial port = new FakeSerial();
+            ScpiSession s = NewSession(port);
+            string line = "*IDN?\n";
+            string got = "";
+            for (int i = 0; i < line.Length; i++) got = got + Run(s, port, line.Substring(i, 1));
+            Assert.AreEqual("Maker,Model,123,1.0\n", got);
+        }
+
+        [TestMethod]
+        public static void ErrorQueueOverflowEndsInMinus350()
+        {
+            FakeSerial port = new FakeSerial();
+            ScpiSession s = NewSession(port);
+            for (int i = 0; i < 40; i++) Run(s, port, "NOPE\n");
+            string last = "";
+            for (int i = 0; i < ErrorQueue.Capacity; i++) last = Run(s, port, "SYST:ERR?\n");
+            Assert.StartsWith("-350,\"Queue overflow\"", last);
+            Assert.AreEqual("0,\"No error\"\n", Run(s, port, "SYST:ERR?\n"));
+        }
+    }
+}

@@ -1,0 +1,212 @@
+// The host link end to end in process: firmware on the simulated board, a paced port, the host decoder and timeline.
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using PreampFirmware.Client;
+using PreampFirmware.Sim;
+using PreampFirmware.SimHost;
+using Xunit;
+
+namespace PreampFirmware.DesktopTests;
+
+public class HostLinkTests
+{
+    /// <summary>A host on one paced port of a simulated board, in virtual time.</summary>
+    private sealed class Host
+    {
+        public readonly SimRunner Runner;
+        public readonly SimSerialPort Port;
+        public readonly StreamDecoder Decoder = new();
+        public readonly SampleTimeline Timeline = new();
+        public readonly List<string> Lines = new();
+        public readonly List<int> Ch1 = new();
+        public readonly List<int> Ch2 = new();
+        public readonly List<SampleBlock> Blocks = new();
+
+        public Host(SimBoardOptions options = null, int? baud = null)
+        {
+            Runner = new SimRunner(options);
+            Port = Runner.OpenPort(out _, baud);
+            Decoder.Line += Lines.Add;
+            Decoder.Block += b => { Blocks.Add(b); Timeline.Accept(b); };
+            Timeline.Samples += (a, b, n) => { Ch1.AddRange(a.Take(n)); Ch2.AddRange(b.Take(n)); };
+        }
+
+        public void Run(double seconds)
+        {
+            var buffer = new byte[65536];
+            long end = Runner.Board.NowMicroseconds + (long)(seconds * 1e6);
+            while (Runner.Board.NowMicroseconds < end)
+            {
+                Runner.RunUntil(Math.Min(end, Runner.Board.NowMicroseconds + 10_000));
+                int n;
+                while ((n = Port.HostRead(buffer, 0, buffer.Length)) > 0) Decoder.Feed(buffer, 0, n);
+            }
+        }
+
+        public string Ask(string line, double seconds = 0.05)
+        {
+            Lines.Clear();
+            var bytes = Encoding.ASCII.GetBytes(line + "\n");
+            Port.HostWrite(bytes, 0, bytes.Length);
+            Run(seconds);
+            return string.Join("\n", Lines);
+        }
+    }
+
+    private static double RmsDb(IEnumerable<int> samples)
+    {
+        var a = samples.Select(v => v / 8388608.0).ToArray();
+        return 10 * Math.Log10(a.Sum(x => x * x) / a.Length);
+    }
+
+    [Fact]
+    public void IdnHasFourFieldsAndOpcAnswersOne()
+    {
+        var h = new Host();
+        Assert.Equal(4, h.Ask("*IDN?").Split(',').Length);
+        Assert.Equal("1", h.Ask("*OPC?"));
+        Assert.Equal("0", h.Ask("*TST?"));
+    }
+
+    [Fact]
+    public void StreamCarriesTheToneWithEveryRecordChecked()
+    {
+        var h = new Host();
+        h.Ask("SIM:SOUR1 SINE,1000,-40;:SIM:SOUR2 SINE,250,-30;:INP1:GAIN 30;:INP2:GAIN 20;:STR:RATE 8000");
+        h.Ask("STR:STAR", 1.0);
+        h.Ask("STR:STOP");
+        Assert.True(h.Blocks.Count >= 120, "blocks: " + h.Blocks.Count);
+        Assert.All(h.Blocks, b => Assert.Equal(0, b.CorruptRecords));
+        Assert.Equal(0, h.Timeline.LostFrames);
+        Assert.Equal(0, h.Timeline.MissedConversions);
+        Assert.Equal(h.Blocks.Sum(b => b.Frames), h.Ch1.Count);
+        // −40 dBu at 30 dB: −10 dBu at the PGA output, full scale = +18 dBu sine → −28 dBFS peak, −31.01 dBFS RMS.
+        Assert.InRange(RmsDb(h.Ch1.Skip(800)), -31.06, -30.96);
+        Assert.InRange(RmsDb(h.Ch2.Skip(800)), -31.06, -30.96);
+        Assert.All(h.Blocks.Skip(2), b => { Assert.Equal(30, b.Gain1); Assert.Equal(20, b.Gain2); Assert.Equal(8000, b.Rate); });
+        // A 1 kHz tone changes sign twice per 8 samples: check it is 1 kHz, not an alias.
+        int n = h.Ch1.Count - 801;
+        int crossings = h.Ch1.Skip(800).Take(n).Zip(h.Ch1.Skip(801).Take(n), (a, b) => (a < 0) != (b < 0) ? 1 : 0).Sum();
+        Assert.InRange(crossings, n / 4 - 3, n / 4 + 3);
+        string stat = h.Ask("STR:STAT?");
+        Assert.True(stat.Split(',').Length == 3, "STR:STAT? answered '" + stat + "'");
+        Assert.InRange(double.Parse(stat.Split(',')[2]), 7999.0, 8001.0);
+    }
+
+    [Fact]
+    public void MeasureLevelAgreesWithTheStreamAndSeesTenDbOfGain()
+    {
+        var h = new Host();
+        h.Ask("SIM:SOUR1 SINE,1000,-40;:INP1:GAIN 30");
+        h.Run(0.5);
+        var at30 = h.Ask("MEAS:LEV? 1").Split(',').Select(double.Parse).ToArray();
+        h.Ask("INP1:GAIN 40");
+        h.Run(0.5);
+        var at40 = h.Ask("MEAS:LEV? 1").Split(',').Select(double.Parse).ToArray();
+        Assert.InRange(at30[1], -31.2, -30.8);
+        Assert.InRange(at40[1] - at30[1], 9.9, 10.1);
+        Assert.InRange(at30[2], -40.2, -39.8);     // dBu at the input, from nominal scaling
+        Assert.InRange(at40[2], -40.2, -39.8);
+        Assert.True(at30[0] > at30[1], "peak above RMS");
+    }
+
+    [Fact]
+    public void RateTheLinkCannotCarryIsRefusedWithItsMaximum()
+    {
+        var h = new Host(baud: 115200);
+        h.Ask("STR:RATE 8000");
+        string e = h.Ask("SYST:ERR?");
+        Assert.StartsWith("-222,", e);
+        Assert.Contains("at most 1000 S/s", e);
+        Assert.Equal("1000", h.Ask("STR:RATE:MAX?"));
+    }
+
+    [Fact]
+    public void DamagedBytesAreFoundAndTheTimelineKeepsItsLength()
+    {
+        var h = new Host();
+        h.Port.SetLinkErrors(1e-4, 5);
+        h.Ask("SIM:SOUR1 SINE,1000,-20;:INP1:GAIN 10");
+        h.Ask("STR:STAR", 2.0);
+        h.Ask("STR:STOP");
+        Assert.True(h.Port.BitErrors > 50, "bit errors: " + h.Port.BitErrors);
+        Assert.True(h.Timeline.LostFrames > 0);
+        long last = h.Blocks.Max(b => b.Sequence);
+        Assert.Equal((last + 1) * 64, h.Timeline.SamplesOut);   // every block's place is kept, lost or not
+        Assert.Equal(h.Timeline.SamplesOut, h.Ch1.Count);
+    }
+
+    [Fact]
+    public void FramesTheDeviceCannotSendAreDroppedCountedAndFilled()
+    {
+        var h = new Host();
+        h.Ask("SIM:SOUR1 SINE,1000,-40;:STR:RATE 8000");
+        h.Ask("STR:STAR", 0.3);
+        h.Port.Baud = 230400;                  // the link slows down under a running stream
+        h.Run(1.0);
+        h.Port.Baud = 921600;
+        h.Run(0.5);
+        string stats = h.Ask("STR:STAT?", 0.5);
+        h.Ask("STR:STOP");
+        long dropped = long.Parse(stats.Split(',')[1]);
+        Assert.True(dropped > 1000, stats);
+        Assert.True(h.Timeline.DeviceDroppedSamples > 0);
+        Assert.True(h.Blocks.Any(b => (b.Flags & 1) != 0), "a block says frames were dropped before it");
+        long last = h.Blocks.Max(b => b.Sequence);
+        Assert.Equal((last + 1) * 64 + h.Blocks.Max(b => (long)b.DeviceDropped), h.Timeline.SamplesOut);
+    }
+
+    [Fact]
+    public void StreamOwnedByOneSessionIsRefusedToAnother()
+    {
+        var h = new Host();
+        var other = h.Runner.OpenPort(out var otherSession);
+        h.Ask("STR:STAR");
+        var line = Encoding.ASCII.GetBytes("STR:STAR\nSYST:ERR?\n");
+        other.HostWrite(line, 0, line.Length);
+        h.Run(0.05);
+        var buf = new byte[256];
+        int n = other.HostRead(buf, 0, buf.Length);
+        Assert.StartsWith("-221,", Encoding.ASCII.GetString(buf, 0, n));
+        h.Runner.ClosePort(otherSession);
+    }
+
+    [Fact]
+    public void BootFaultsReachEverySessionOpenedLater()
+    {
+        var runner = new SimRunner(new SimBoardOptions());
+        runner.Board.AdcSpi.Miso = MisoFault.StuckHigh;
+        runner.Firmware.Boot();
+        var port = runner.OpenPort(out _);
+        var q = Encoding.ASCII.GetBytes("*TST?\nSYST:ERR?\nSTR:STAR\nSYST:ERR?\n");
+        port.HostWrite(q, 0, q.Length);
+        runner.RunFor(0.1);
+        var buf = new byte[1024];
+        var lines = Encoding.ASCII.GetString(buf, 0, port.HostRead(buf, 0, buf.Length)).Split('\n');
+        Assert.Equal("2", lines[0]);
+        Assert.StartsWith("-330,\"Self-test failed;ADS131M02", lines[1]);
+        Assert.Contains("MISO stuck high", lines[1]);
+    }
+}
+
+public class CommandTreeTests
+{
+    [Fact]
+    public void EveryHeaderOfTheFirmwareAndSimulatorTreeIsUnambiguous()
+    {
+        var runner = new SimRunner();
+        Assert.True(runner.Firmware.Commands.Count > 25);
+        Assert.Null(runner.Firmware.Commands.FindAmbiguity());
+    }
+
+    [Fact]
+    public void AmbiguousHeadersAreFound()
+    {
+        var t = new PreampFirmware.Scpi.ScpiCommandTable();
+        t.Add("STReam:STATe?", c => { });
+        t.Add("STReam:STATistics?", c => { });
+        Assert.Equal("STREAM:STATE? and STREAM:STATISTICS?", t.FindAmbiguity());
+    }
+}

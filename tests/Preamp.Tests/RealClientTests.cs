@@ -1,0 +1,146 @@
+// The link through real transports: System.IO.Ports on a pseudo-terminal, TCP sessions, and real third-party
+// clients (PyVISA, pyserial, numpy) against the `preamp sim` process, as users will run them.
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using PreampFirmware.Client;
+using PreampFirmware.SimHost;
+using Xunit;
+
+namespace PreampFirmware.DesktopTests;
+
+/// <summary>Skipped on a developer machine without Debian's python3-pyvisa-py, python3-serial and python3-numpy; required under CI (.ci/run installs them).</summary>
+public sealed class PythonClientsFactAttribute : FactAttribute
+{
+    public const string Python = "/usr/bin/python3";
+
+    public PythonClientsFactAttribute()
+    {
+        if (Available() || Environment.GetEnvironmentVariable("CI") == "true") return;
+        Skip = "needs " + Python + " with pyvisa, pyvisa-py, pyserial and numpy (apt-get install python3-pyvisa-py python3-serial python3-numpy)";
+    }
+
+    public static bool Available()
+    {
+        if (!File.Exists(Python)) return false;
+        try
+        {
+            using var p = Process.Start(new ProcessStartInfo(Python, "-c \"import pyvisa, pyvisa_py, serial, numpy\"") { RedirectStandardError = true, RedirectStandardOutput = true });
+            p!.WaitForExit(20000);
+            return p.ExitCode == 0;
+        }
+        catch (Exception)
+        {
+            return false;
+        }
+    }
+}
+
+public class RealClientTests
+{
+    private static (SimRunner, CancellationTokenSource, Thread) StartRealTime()
+    {
+        var runner = new SimRunner();
+        var stop = new CancellationTokenSource();
+        var t = new Thread(() => runner.RunRealTime(stop.Token)) { IsBackground = true };
+        t.Start();
+        return (runner, stop, t);
+    }
+
+    [Fact]
+    public void SystemIOPortsTalksToThePseudoTerminal()
+    {
+        var (runner, stop, thread) = StartRealTime();
+        try
+        {
+            using var pty = new SimPtyServer(runner);
+            Assert.StartsWith("/dev/pts/", pty.Path);
+            using var link = new PreampLink(new SerialTransport(pty.Path, 921600));
+            Assert.StartsWith("PreampFirmware,", link.Query("*IDN?"));
+            link.Send("NOT:A:COMMAND");
+            Assert.StartsWith("-113,", link.Query("SYST:ERR?"));
+            Assert.Equal("0,\"No error\"", link.Query("SYST:ERR?"));
+        }
+        finally
+        {
+            stop.Cancel();
+            thread.Join();
+        }
+    }
+
+    [Fact]
+    public void EachTcpClientHasItsOwnSessionOnTheSameBoard()
+    {
+        var (runner, stop, thread) = StartRealTime();
+        try
+        {
+            using var server = new SimTcpServer(runner, 0);
+            using var a = new PreampLink(new TcpTransport("127.0.0.1", server.Port));
+            using var b = new PreampLink(new TcpTransport("127.0.0.1", server.Port));
+            a.Command("INPut2:GAIN 42");
+            a.Send("NOPE");
+            Assert.Equal("42", b.Query("INP2:GAIN?"));                    // same board
+            Assert.Equal("0,\"No error\"", b.Query("SYST:ERR?"));        // own error queue
+            Assert.StartsWith("-113,", a.Query("SYST:ERR?"));
+        }
+        finally
+        {
+            stop.Cancel();
+            thread.Join();
+        }
+    }
+
+    [Fact]
+    public void InProcessCaptureWritesTheRequestedLength()
+    {
+        using var link = new PreampLink(new InProcessSimTransport());
+        link.Command("SIM:SOUR1 SINE,1000,-40;:INP1:GAIN 30");
+        string path = Path.Combine(Path.GetTempPath(), "preamp-capture-" + Guid.NewGuid().ToString("N") + ".wav");
+        try
+        {
+            var result = Capture.Run(link, 0.5, path, 8000, new[] { 1, 2 });
+            Assert.Equal(4000, result.Frames);
+            Assert.Equal(44 + 4000 * 6, new FileInfo(path).Length);
+            Assert.Equal(0, result.Timeline.LostFrames);
+            Assert.StartsWith("lost 0 frames", result.LossReport);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [PythonClientsFact]
+    public void PyVisaPySerialAndNumpyAgainstThePreampSimProcess()
+    {
+        string config = AppContext.BaseDirectory.Contains("/Release/") ? "Release" : "Debug";
+        string dll = RepoPaths.Combine("host", "Preamp.Cli", "bin", config, "net10.0", "preamp.dll");
+        Assert.True(File.Exists(dll), dll + " is built with the tests");
+        string work = Directory.CreateTempSubdirectory("preamp-e2e").FullName;
+        try
+        {
+            var psi = new ProcessStartInfo(PythonClientsFactAttribute.Python)
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                WorkingDirectory = RepoPaths.Root,
+            };
+            psi.ArgumentList.Add(RepoPaths.Combine("tests", "e2e", "host_link_check.py"));
+            psi.ArgumentList.Add("--preamp");
+            psi.ArgumentList.Add("dotnet " + dll);
+            psi.ArgumentList.Add("--workdir");
+            psi.ArgumentList.Add(work);
+            using var p = Process.Start(psi)!;
+            string output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
+            Assert.True(p.WaitForExit(180_000), "timed out:\n" + output);
+            Assert.True(p.ExitCode == 0, output);
+            Assert.Contains("all host link checks passed", output);
+        }
+        finally
+        {
+            Directory.Delete(work, true);
+        }
+    }
+}
