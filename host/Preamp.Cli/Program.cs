@@ -2,6 +2,7 @@
 using System;
 using System.CommandLine;
 using System.Globalization;
+using System.IO;
 using System.IO.Ports;
 using System.Linq;
 using System.Threading;
@@ -30,6 +31,7 @@ public static class Program
         root.Add(Meter());
         root.Add(CaptureCommand());
         root.Add(SimCommand());
+        root.Add(Tour());
         return root.Parse(args).Invoke();
     }
 
@@ -186,6 +188,44 @@ public static class Program
             {
                 return Fail(e.Message);
             }
+        });
+        return c;
+    }
+
+    private static Command Tour()
+    {
+        var c = new Command("tour", "Boot the firmware on a simulated board and show what it does: self-test, gain, metering, a 2 s capture");
+        c.SetAction(r =>
+        {
+            using var link = new PreampLink(new InProcessSimTransport());
+            AnsiConsole.MarkupLine("[bold]PreampFirmware on a simulated rev A board[/]");
+            Console.WriteLine("*IDN?  " + link.Query("*IDN?"));
+            Console.WriteLine("*TST?  " + link.Query("*TST?") + "   (0 = PGA2500 chain and ADS131M02 answered correctly)");
+            Console.WriteLine("a −40 dBu 1 kHz tone on input 1, −30 dBu 250 Hz on input 2; gains 30 dB and 20 dB");
+            link.Command("SIMulation:SOURce1 SINE,1000,-40;:SIMulation:SOURce2 SINE,250,-30;:INPut1:GAIN 30;:INPut2:GAIN 20");
+            Thread.Sleep(500);
+            var table = new Table().AddColumns("Channel", "Gain dB", "Peak dBFS", "RMS dBFS", "Input dBu");
+            for (int ch = 1; ch <= 2; ch++)
+            {
+                var v = link.Query("MEASure:LEVel? " + ch).Split(',');
+                table.AddRow(ch.ToString(CultureInfo.InvariantCulture), link.Query("INPut" + ch + ":GAIN?"), v[0], v[1], v[2]);
+            }
+            AnsiConsole.Write(table);
+            Console.WriteLine("an unknown command, then the error queue:");
+            link.Send("INPut1:VOLUME 3");
+            Console.WriteLine("  SYSTem:ERRor?  " + link.Query("SYSTem:ERRor?"));
+            Console.WriteLine("  SYSTem:ERRor?  " + link.Query("SYSTem:ERRor?"));
+            Console.WriteLine("  STReam:RATE 64000 at 921600 baud:");
+            link.Send("STReam:RATE 64000");
+            Console.WriteLine("  SYSTem:ERRor?  " + link.Query("SYSTem:ERRor?"));
+            var path = Path.Combine(Environment.CurrentDirectory, "tour.wav");
+            var result = Capture.Run(link, 2.0, path, 8000, new[] { 1, 2 });
+            Console.WriteLine("captured " + result.Frames + " frames at " + result.Rate + " S/s to " + path);
+            Console.WriteLine(result.LossReport);
+            Console.WriteLine("STReam:STATistics?  " + link.Query("STReam:STATistics?") + "   (frames sent, dropped on the device, actual rate)");
+            Console.WriteLine();
+            Console.WriteLine("Next: `preamp sim --tcp 5025 --pty` serves this board to PyVISA, pyserial and `preamp --port tcp://127.0.0.1:5025 …`.");
+            return 0;
         });
         return c;
     }
