@@ -1,8 +1,10 @@
 // The firmware's root object: owns the drivers, brings the board up safely, and runs from ticks.
 using System.Collections;
+using PreampFirmware.Control;
 using PreampFirmware.Drivers;
 using PreampFirmware.Hal;
 using PreampFirmware.Scpi;
+using PreampFirmware.Storage;
 using PreampFirmware.Streaming;
 
 namespace PreampFirmware
@@ -36,9 +38,21 @@ namespace PreampFirmware
         /// <summary>Link capacity that streaming may use, percent (the rest carries command answers and jitter).</summary>
         public const int LinkBudgetPercent = 95;
 
+        /// <summary>Presets *SAV and *RCL address (1..8).</summary>
+        public const int Presets = 8;
+        /// <summary>Quiet time after the last change before the state is written to flash, ms (limits flash wear while the knob turns).</summary>
+        public const int SaveDelayMs = 250;
+
         private readonly BoardIo _io;
         private readonly ErrorQueue _errors = new ErrorQueue();
-        private readonly bool[] _muted = new bool[Channels];
+        private readonly InputChannel[] _inputs = new InputChannel[Channels];
+        private readonly RecordStore _records;
+        private readonly byte[] _settings = new byte[ChannelSettings.PayloadBytes];
+        private readonly FrontPanel _panel;
+        private bool _linked;
+        private int _selected;
+        private bool _dirty;
+        private int _dirtyMs;
         private readonly ScpiCommandTable _commands = new ScpiCommandTable();
         private readonly ArrayList _sessions = new ArrayList();
         private readonly SampleStream _stream;
@@ -72,8 +86,10 @@ namespace PreampFirmware
             Relays[1] = new ChannelRelays(new Relay(io.Phantom2), new Relay(new Pga2500Gpo(Gain, 1, 1)), new Relay(new Pga2500Gpo(Gain, 1, 2)));
             for (int ch = 0; ch < Channels; ch++)
             {
-                _muted[ch] = true;
+                _inputs[ch] = new InputChannel(Relays[ch]);
             }
+            _records = new RecordStore(io.Store);
+            _panel = new FrontPanel(this, io);
             _stream = new SampleStream(Adc, io.Clock, SampleStream.DefaultFramesPerBlock);
             _meter.Configure(_sampleRate);
             PreampCommands.Register(this, _commands);
@@ -123,9 +139,10 @@ namespace PreampFirmware
             _sessions.Remove(session);
         }
 
-        /// <summary>Logs a device fault and queues it in every session.</summary>
-        public void ReportDeviceError(int code, string message)
+        /// <summary>Logs a device fault (standard text of <paramref name="code"/>, then the detail) and queues it in every session.</summary>
+        public void ReportDeviceError(int code, string detail)
         {
+            string message = ScpiError.Text(code) + ";" + detail;
             _errors.Push(code, message);
             for (int i = 0; i < _sessions.Count; i++)
             {
@@ -142,8 +159,243 @@ namespace PreampFirmware
         /// <summary>True when boot completed and both chips work.</summary>
         public bool IsReady { get { return _ready; } }
 
-        /// <summary>True while channel <paramref name="channel"/> (0-based) is muted.</summary>
-        public bool IsMuted(int channel) { return _muted[channel]; }
+        /// <summary>
+        /// True while channel <paramref name="channel"/> (0-based) is muted in the stream: before boot completes, by the
+        /// user, or by the relay sequencer while a relay moves.
+        /// </summary>
+        public bool IsMuted(int channel)
+        {
+            InputChannel c = _inputs[channel];
+            return !_ready || c.Mute || c.SequenceMute;
+        }
+
+        /// <summary>The two input channels (what was asked for, and their sequencers).</summary>
+        public InputChannel[] Inputs { get { return _inputs; } }
+
+        /// <summary>The front panel.</summary>
+        public FrontPanel Panel { get { return _panel; } }
+
+        /// <summary>True when the channels are linked (gain and mute move together).</summary>
+        public bool Linked { get { return _linked; } }
+
+        /// <summary>Channel the knob works on (0-based).</summary>
+        public int Selected { get { return _selected; } }
+
+        /// <summary>Selects the knob's channel.</summary>
+        public void Select(int channel)
+        {
+            _selected = channel;
+            MarkDirty();
+        }
+
+        /// <summary>Links or unlinks the channels; linked, they keep the gain offset they had.</summary>
+        public void SetLink(bool linked)
+        {
+            _linked = linked;
+            MarkDirty();
+        }
+
+        /// <summary>Gain steps of the PGA2500 in order: 0, 10, 11 … 65 dB.</summary>
+        public static int GainIndex(int gainDb)
+        {
+            return gainDb == 0 ? 0 : gainDb - Pga2500Word.MinSteppedGainDb + 1;
+        }
+
+        /// <summary>Gain of a step index (clamped to the range).</summary>
+        public static int GainAtIndex(int index)
+        {
+            if (index <= 0) return 0;
+            int db = index + Pga2500Word.MinSteppedGainDb - 1;
+            return db > Pga2500Word.MaxGainDb ? Pga2500Word.MaxGainDb : db;
+        }
+
+        /// <summary>
+        /// Moves a channel's gain by <paramref name="steps"/> gain steps (the knob, UP, DOWN); linked channels move by
+        /// the same number of steps, stopping where either would leave the range so their offset is kept.
+        /// </summary>
+        public void StepGain(int channel, int steps)
+        {
+            if (!_linked)
+            {
+                ApplyGain(channel, GainAtIndex(GainIndex(_inputs[channel].GainDb) + steps));
+                return;
+            }
+            int maxIndex = GainIndex(Pga2500Word.MaxGainDb);
+            for (int ch = 0; ch < Channels; ch++)
+            {
+                int i = GainIndex(_inputs[ch].GainDb);
+                if (i + steps > maxIndex) steps = maxIndex - i;
+                if (i + steps < 0) steps = -i;
+            }
+            for (int ch = 0; ch < Channels; ch++)
+            {
+                ApplyGain(ch, GainAtIndex(GainIndex(_inputs[ch].GainDb) + steps));
+            }
+        }
+
+        /// <summary>
+        /// Sets a channel's gain (0 or 10..65 dB, already validated). Linked, the other channel moves by the same
+        /// number of steps, so the offset is kept; a target that would push it out of range is clamped for both.
+        /// </summary>
+        public void SetGain(int channel, int gainDb)
+        {
+            if (_linked)
+            {
+                StepGain(channel, GainIndex(gainDb) - GainIndex(_inputs[channel].GainDb));
+                return;
+            }
+            ApplyGain(channel, gainDb);
+        }
+
+        private void ApplyGain(int channel, int gainDb)
+        {
+            _inputs[channel].GainDb = gainDb;
+            Gain.Channel(channel).GainDb = gainDb;
+            Gain.Write();
+            MarkDirty();
+        }
+
+        /// <summary>Mutes or unmutes a channel (both when linked).</summary>
+        public void SetMute(int channel, bool muted)
+        {
+            for (int ch = 0; ch < Channels; ch++)
+            {
+                if (ch == channel || _linked)
+                {
+                    _inputs[ch].Mute = muted;
+                }
+            }
+            MarkDirty();
+        }
+
+        /// <summary>Asks for the pad; the sequencer mutes, switches and unmutes.</summary>
+        public void SetPad(int channel, bool on)
+        {
+            _inputs[channel].Pad = on;
+            MarkDirty();
+        }
+
+        /// <summary>Asks for polarity inversion; sequenced like the pad.</summary>
+        public void SetPolarity(int channel, bool inverted)
+        {
+            _inputs[channel].Polarity = inverted;
+            MarkDirty();
+        }
+
+        /// <summary>
+        /// Asks for phantom on or off. Switching on is refused (returns false, nothing changes) while the channel's
+        /// phantom lock is set. The sequencer mutes, switches, waits for the supply to settle, and unmutes.
+        /// </summary>
+        public bool RequestPhantom(int channel, bool on)
+        {
+            if (on && _inputs[channel].PhantomLock)
+            {
+                return false;
+            }
+            _inputs[channel].Phantom = on;
+            MarkDirty();
+            return true;
+        }
+
+        /// <summary>Sets the phantom lock; locking also switches phantom off. Saved at once.</summary>
+        public void SetPhantomLock(int channel, bool locked)
+        {
+            _inputs[channel].PhantomLock = locked;
+            if (locked)
+            {
+                _inputs[channel].Phantom = false;
+            }
+            MarkDirty();
+            SaveState();
+        }
+
+        private void MarkDirty()
+        {
+            _dirty = true;
+            _dirtyMs = 0;
+        }
+
+        /// <summary>Writes the current settings to flash now (if they changed). Returns null or why it failed.</summary>
+        public string SaveState()
+        {
+            if (!_dirty)
+            {
+                return null;
+            }
+            ChannelSettings.Encode(_inputs, _linked, _selected, _settings);
+            string problem = _records.Save(ChannelSettings.StateFile, ChannelSettings.StateTag, ChannelSettings.Version, _settings, _settings.Length);
+            if (problem != null)
+            {
+                ReportDeviceError(ScpiError.HardwareError, "settings not saved: " + problem);
+            }
+            _dirty = false;
+            return problem;
+        }
+
+        /// <summary>Stores the current settings as preset <paramref name="n"/> (1..8). Returns null or why it failed.</summary>
+        public string SavePreset(int n)
+        {
+            ChannelSettings.Encode(_inputs, _linked, _selected, _settings);
+            return _records.Save(ChannelSettings.PresetFile(n), ChannelSettings.PresetTag(n), ChannelSettings.Version, _settings, _settings.Length);
+        }
+
+        /// <summary>
+        /// Recalls preset <paramref name="n"/>: gain, pad, polarity, mute, link, and phantom where the lock allows
+        /// (relays through the sequencer). Returns null, or why nothing was recalled.
+        /// </summary>
+        public string RecallPreset(int n)
+        {
+            byte[] payload;
+            int result = _records.Load(ChannelSettings.PresetFile(n), ChannelSettings.PresetTag(n), ChannelSettings.Version, out payload);
+            if (result == RecordStore.Empty)
+            {
+                return "preset " + n.ToString() + " is empty";
+            }
+            if (result != RecordStore.Loaded || !ChannelSettings.IsPlausible(payload))
+            {
+                return "preset " + n.ToString() + " is damaged";
+            }
+            ApplySettings(payload, false);
+            return null;
+        }
+
+        private void ApplySettings(byte[] p, bool restoreLocksAndSelection)
+        {
+            _linked = false;
+            for (int ch = 0; ch < Channels; ch++)
+            {
+                if (restoreLocksAndSelection)
+                {
+                    _inputs[ch].PhantomLock = ChannelSettings.Lock(p, ch);
+                }
+                ApplyGain(ch, ChannelSettings.Gain(p, ch));
+                _inputs[ch].Mute = ChannelSettings.Mute(p, ch);
+                SetPad(ch, ChannelSettings.Pad(p, ch));
+                SetPolarity(ch, ChannelSettings.Polarity(p, ch));
+                RequestPhantom(ch, ChannelSettings.Phantom(p, ch));
+            }
+            _linked = ChannelSettings.Linked(p);
+            if (restoreLocksAndSelection)
+            {
+                _selected = ChannelSettings.Selected(p);
+            }
+            MarkDirty();
+        }
+
+        /// <summary>*RST: gain 0 dB, pad and polarity off, unmuted, phantom off (sequenced), unlinked, stream stopped. Locks stay.</summary>
+        public void ResetSettings()
+        {
+            StopStream();
+            _linked = false;
+            for (int ch = 0; ch < Channels; ch++)
+            {
+                ApplyGain(ch, 0);
+                _inputs[ch].Mute = false;
+                SetPad(ch, false);
+                SetPolarity(ch, false);
+                RequestPhantom(ch, false);
+            }
+        }
 
         /// <summary>
         /// Safe state: phantom relays open first (they are the ones that can hurt a microphone), channels muted,
@@ -151,10 +403,10 @@ namespace PreampFirmware
         /// </summary>
         public void EnterSafeState()
         {
+            _ready = false;
             for (int ch = 0; ch < Channels; ch++)
             {
                 Relays[ch].Phantom.Open();
-                _muted[ch] = true;
             }
             Gain.ZeroCrossing = true;
             for (int ch = 0; ch < Channels; ch++)
@@ -169,11 +421,12 @@ namespace PreampFirmware
             Gain.Write();
             for (int ch = 0; ch < Channels; ch++)
             {
+                _inputs[ch].ForceOff();
+                _inputs[ch].GainDb = 0;
                 Leds.SetRing(ch, 0);
                 Leds.SetStatus(ch, 0);
             }
             Leds.Flush(true);
-            _ready = false;
         }
 
         /// <summary>
@@ -182,23 +435,42 @@ namespace PreampFirmware
         /// </summary>
         public void Tick(long nowMicroseconds)
         {
-            _lastTickUs = nowMicroseconds;
+            if (_lastTickUs < 0)
+            {
+                _lastTickUs = nowMicroseconds;
+            }
+            long delta = nowMicroseconds - _lastTickUs;
+            if (delta < 0 || delta > 1000000)
+            {
+                // The clock jumped: count no time rather than a wrong one.
+                delta = 0;
+                _lastTickUs = nowMicroseconds;
+            }
+            int elapsedMs = (int)(delta / 1000);
+            _lastTickUs += elapsedMs * 1000L;
             for (int i = 0; i < _sessions.Count; i++)
             {
                 ((ScpiSession)_sessions[i]).Poll();
             }
             if (Gain.IsOverloaded(0)) _overloadSeen |= 1;
             if (Gain.IsOverloaded(1)) _overloadSeen |= 2;
+            if (!_ready)
+            {
+                return;
+            }
+            _panel.Tick(elapsedMs);
             for (int ch = 0; ch < Channels; ch++)
             {
-                int status = 0;
-                if (Relays[ch].Phantom.IsClosed) status |= StatusLed.Phantom;
-                if (Relays[ch].Pad.IsClosed) status |= StatusLed.Pad;
-                if (Relays[ch].Polarity.IsClosed) status |= StatusLed.Polarity;
-                Leds.SetStatus(ch, status);
-                Leds.SetRing(ch, Hc595LedChain.GainBar(Gain.Channel(ch).GainDb));
+                _inputs[ch].Tick(elapsedMs);
             }
-            Leds.Flush(false);
+            if (_dirty)
+            {
+                _dirtyMs += elapsedMs;
+                if (_dirtyMs >= SaveDelayMs)
+                {
+                    SaveState();
+                }
+            }
         }
 
         /// <summary>
@@ -256,7 +528,7 @@ namespace PreampFirmware
                 if (Relays[ch].Phantom.IsClosed) b |= 1;
                 if (Relays[ch].Pad.IsClosed) b |= 2;
                 if (Relays[ch].Polarity.IsClosed) b |= 4;
-                if (_muted[ch]) b |= 8;
+                if (IsMuted(ch)) b |= 8;
                 bits |= b << (4 * ch);
             }
             return bits;
@@ -296,7 +568,7 @@ namespace PreampFirmware
             }
             if (Adc.Initialize(rate) != Ads131m02.Ok && Adc.Initialize(rate) != Ads131m02.Ok)
             {
-                ReportDeviceError(ErrorSelfTest, "Self-test failed;" + Adc.LastError);
+                ReportDeviceError(ErrorSelfTest, Adc.LastError);
                 Adc.HoldInReset();
                 return Adc.LastError;
             }
@@ -317,19 +589,6 @@ namespace PreampFirmware
         {
             _stream.Stop();
             _streamOwner = null;
-        }
-
-        /// <summary>Sets a channel's gain (0 or 10..65 dB); the PGA2500 applies it at a zero crossing.</summary>
-        public void SetGain(int channel, int gainDb)
-        {
-            Gain.Channel(channel).GainDb = gainDb;
-            Gain.Write();
-        }
-
-        /// <summary>Mutes or unmutes a channel in the stream.</summary>
-        public void SetMute(int channel, bool muted)
-        {
-            _muted[channel] = muted;
         }
 
         /// <summary>
@@ -365,11 +624,28 @@ namespace PreampFirmware
                 return _selfTest;
             }
             _ready = true;
-            for (int ch = 0; ch < Channels; ch++)
-            {
-                _muted[ch] = false;
-            }
+            RestoreState();
             return 0;
+        }
+
+        /// <summary>
+        /// Loads the last saved state and applies it the way a manual change would (relays through the sequencer,
+        /// phantom only where the lock allows). A damaged record is reported and the board stays at defaults.
+        /// </summary>
+        private void RestoreState()
+        {
+            byte[] payload;
+            int result = _records.Load(ChannelSettings.StateFile, ChannelSettings.StateTag, ChannelSettings.Version, out payload);
+            if (result == RecordStore.Loaded && ChannelSettings.IsPlausible(payload))
+            {
+                ApplySettings(payload, true);
+                _dirty = false;
+                return;
+            }
+            if (result != RecordStore.Empty)
+            {
+                ReportDeviceError(ScpiError.HardwareError, "saved settings are damaged; starting from defaults");
+            }
         }
 
         /// <summary>
@@ -384,12 +660,12 @@ namespace PreampFirmware
             if (gainFault != null)
             {
                 _selfTest |= SelfTestGainChain;
-                ReportDeviceError(ErrorSelfTest, "Self-test failed;" + gainFault);
+                ReportDeviceError(ErrorSelfTest, gainFault);
             }
             if (Adc.Initialize(_sampleRate) != Ads131m02.Ok && Adc.Initialize(_sampleRate) != Ads131m02.Ok)
             {
                 _selfTest |= SelfTestAdc;
-                ReportDeviceError(ErrorSelfTest, "Self-test failed;" + Adc.LastError);
+                ReportDeviceError(ErrorSelfTest, Adc.LastError);
                 Adc.HoldInReset();
             }
             if (_selfTest != 0 && _ready)

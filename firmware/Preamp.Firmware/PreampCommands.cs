@@ -27,7 +27,22 @@ namespace PreampFirmware
             t.Add("SYSTem:VERSion?", c => c.Reply("1999.0"));
 
             t.Add("INPut#:GAIN", 1, 1, ch, c => SetGain(p, c));
-            t.Add("INPut#:GAIN?", 0, 0, ch, c => c.Reply(p.Gain.Channel(c.Suffix - 1).GainDb.ToString()));
+            t.Add("INPut#:GAIN?", 0, 0, ch, c => c.Reply(p.Inputs[c.Suffix - 1].GainDb.ToString()));
+            t.Add("INPut#:PAD", 1, 1, ch, c => { bool on; if (Ready(p, c) && c.TryBoolean(0, out on)) p.SetPad(c.Suffix - 1, on); });
+            t.Add("INPut#:PAD?", 0, 0, ch, c => c.Reply(Bit(p.Inputs[c.Suffix - 1].Pad)));
+            t.Add("INPut#:POLarity", 1, 1, ch, c => SetPolarity(p, c));
+            t.Add("INPut#:POLarity?", 0, 0, ch, c => c.Reply(p.Inputs[c.Suffix - 1].Polarity ? "INV" : "NORM"));
+            t.Add("INPut#:MUTE", 1, 1, ch, c => { bool on; if (c.TryBoolean(0, out on)) p.SetMute(c.Suffix - 1, on); });
+            t.Add("INPut#:MUTE?", 0, 0, ch, c => c.Reply(Bit(p.Inputs[c.Suffix - 1].Mute)));
+            t.Add("INPut#:PHANtom", 1, 1, ch, c => SetPhantom(p, c));
+            t.Add("INPut#:PHANtom?", 0, 0, ch, c => c.Reply(Bit(p.Inputs[c.Suffix - 1].Phantom)));
+            t.Add("INPut#:PHANtom:LOCK", 1, 1, ch, c => { bool on; if (c.TryBoolean(0, out on)) p.SetPhantomLock(c.Suffix - 1, on); });
+            t.Add("INPut#:PHANtom:LOCK?", 0, 0, ch, c => c.Reply(Bit(p.Inputs[c.Suffix - 1].PhantomLock)));
+            t.Add("INPut#:PHANtom:SETTled?", 0, 0, ch, c => c.Reply(Bit(p.Inputs[c.Suffix - 1].Settled)));
+            t.Add("INPut:LINK", 1, 1, 1, c => { bool on; if (c.TryBoolean(0, out on)) p.SetLink(on); });
+            t.Add("INPut:LINK?", c => c.Reply(Bit(p.Linked)));
+            t.Add("*SAV", 1, 1, 1, c => Preset(p, c, true));
+            t.Add("*RCL", 1, 1, 1, c => Preset(p, c, false));
 
             t.Add("STReam:RATE", 1, 1, 1, c => SetRate(p, c));
             t.Add("STReam:RATE?", c => c.Reply(p.SampleRate.ToString()));
@@ -43,12 +58,59 @@ namespace PreampFirmware
 
         private static void Reset(Preamp p, ScpiCall c)
         {
-            p.StopStream();
-            for (int i = 0; i < Preamp.Channels; i++)
+            p.ResetSettings();
+        }
+
+        private static string Bit(bool v)
+        {
+            return v ? "1" : "0";
+        }
+
+        private static bool Ready(Preamp p, ScpiCall c)
+        {
+            if (!p.IsReady)
             {
-                p.Gain.Channel(i).GainDb = 0;
+                c.Fail(ScpiError.HardwareError, "the board failed its self-test and stays safe: see *TST? and SYSTem:ERRor?");
+                return false;
             }
-            p.Gain.Write();
+            return true;
+        }
+
+        private static void SetPolarity(Preamp p, ScpiCall c)
+        {
+            if (!Ready(p, c)) return;
+            if (c.IsKeyword(0, "NORMal")) p.SetPolarity(c.Suffix - 1, false);
+            else if (c.IsKeyword(0, "INVerted")) p.SetPolarity(c.Suffix - 1, true);
+            else c.Fail(ScpiError.IllegalParameterValue, "polarity is NORMal or INVerted");
+        }
+
+        private static void SetPhantom(Preamp p, ScpiCall c)
+        {
+            bool on;
+            if (!Ready(p, c) || !c.TryBoolean(0, out on)) return;
+            int channel = c.Suffix - 1;
+            if (!p.RequestPhantom(channel, on))
+            {
+                p.Panel.SignalRefusal(channel);
+                c.Fail(ScpiError.SettingsConflict, "phantom is locked on input " + c.Suffix.ToString() + " (INPut" + c.Suffix.ToString() + ":PHANtom:LOCK OFF to allow it)");
+            }
+        }
+
+        private static void Preset(Preamp p, ScpiCall c, bool save)
+        {
+            int n;
+            if (!c.TryInteger(0, out n)) return;
+            if (n < 1 || n > Preamp.Presets)
+            {
+                c.Fail(ScpiError.DataOutOfRange, "presets are 1.." + Preamp.Presets.ToString());
+                return;
+            }
+            if (!save && !Ready(p, c)) return;
+            string problem = save ? p.SavePreset(n) : p.RecallPreset(n);
+            if (problem != null)
+            {
+                c.Fail(save ? ScpiError.HardwareError : ScpiError.ExecutionError, problem);
+            }
         }
 
         private static void SelfTest(Preamp p, ScpiCall c)
@@ -64,12 +126,11 @@ namespace PreampFirmware
         private static void SetGain(Preamp p, ScpiCall c)
         {
             int channel = c.Suffix - 1;
-            int current = p.Gain.Channel(channel).GainDb;
             int target;
             if (c.IsKeyword(0, "MINimum")) target = 0;
             else if (c.IsKeyword(0, "MAXimum")) target = Pga2500Word.MaxGainDb;
-            else if (c.IsKeyword(0, "UP")) target = current == 0 ? Pga2500Word.MinSteppedGainDb : current + 1;
-            else if (c.IsKeyword(0, "DOWN")) target = current <= Pga2500Word.MinSteppedGainDb ? 0 : current - 1;
+            else if (c.IsKeyword(0, "UP")) { p.StepGain(channel, 1); return; }
+            else if (c.IsKeyword(0, "DOWN")) { p.StepGain(channel, -1); return; }
             else if (!c.TryInteger(0, out target)) return;
 
             if (!Pga2500Chain.IsValidGain(target))

@@ -228,12 +228,12 @@ namespace PreampFirmware.Scpi
             {
                 header = header.Substring(0, header.Length - 1);
             }
-            bool common = header.StartsWith("*");
             bool absolute = header.StartsWith(":");
             if (absolute)
             {
                 header = header.Substring(1);
             }
+            bool common = header.StartsWith("*");
             if (header.Length == 0)
             {
                 PushError(ScpiError.SyntaxError, "empty header");

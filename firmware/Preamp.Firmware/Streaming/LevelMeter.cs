@@ -120,6 +120,15 @@ namespace PreampFirmware.Streaming
             return peak / FullScale;
         }
 
+        /// <summary>Largest |sample| of a channel in the current and the previous sub-window (the last 30–60 ms), as a fraction of full scale.</summary>
+        public double RecentPeakFraction(int channel)
+        {
+            int previous = (_sub + SubWindows - 1) % SubWindows;
+            int a = _peak[_sub * 2 + channel];
+            int b = _peak[previous * 2 + channel];
+            return (a > b ? a : b) / FullScale;
+        }
+
         /// <summary>RMS of a channel over the window, as a fraction of full scale.</summary>
         public double RmsFraction(int channel)
         {

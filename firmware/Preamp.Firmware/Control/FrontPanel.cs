@@ -1,0 +1,148 @@
+// The front panel: knob, CHANNEL, 48V and the knob's push switch in; gain rings and status LEDs out.
+using PreampFirmware.Drivers;
+using PreampFirmware.Hal;
+
+namespace PreampFirmware.Control
+{
+    /// <summary>
+    /// Front-panel behaviour, ticked with elapsed milliseconds. Knob: 1 dB per detent on the selected channel
+    /// (both when linked), 2 or 3 dB per detent when turned fast; push: mute. CHANNEL: press selects the next
+    /// channel, a 2 s hold toggles link. 48V: a 2 s hold toggles phantom on the selected channel (a short press does
+    /// nothing); a refusal (phantom lock) blinks the 48V LED fast. LEDs: ring = gain, 48V lit when on and blinking
+    /// while the supply ramps, PAD, Ø, SIGNAL above −40 dBFS, CLIP from OVR or ≥ −0.5 dBFS held 1 s.
+    /// </summary>
+    public sealed class FrontPanel
+    {
+        /// <summary>Hold time of the 48V and CHANNEL buttons, ms.</summary>
+        public const int LongPressMs = 2000;
+        /// <summary>Detent interval below which the knob moves 2 dB per detent, ms.</summary>
+        public const int FastDetentMs = 50;
+        /// <summary>Detent interval below which the knob moves 3 dB per detent, ms.</summary>
+        public const int FasterDetentMs = 25;
+        /// <summary>SIGNAL LED threshold, dBFS peak.</summary>
+        public const double SignalDbfs = -40.0;
+        /// <summary>CLIP LED threshold, dBFS peak.</summary>
+        public const double ClipDbfs = -0.5;
+        /// <summary>CLIP LED hold, ms.</summary>
+        public const int ClipHoldMs = 1000;
+        /// <summary>How long a refused phantom request blinks the 48V LED, ms.</summary>
+        public const int RefusalBlinkMs = 1000;
+        /// <summary>Half-period of the refusal blink, ms.</summary>
+        public const int FastBlinkMs = 60;
+        /// <summary>Half-period of the ramp blink, ms.</summary>
+        public const int RampBlinkMs = 250;
+
+        private readonly Preamp _preamp;
+        private readonly Button _knobButton;
+        private readonly Button _channelButton;
+        private readonly Button _phantomButton;
+        private readonly RotaryEncoder _encoder;
+        private readonly int[] _clipHoldMs = new int[2];
+        private readonly int[] _refusalMs = new int[2];
+        private int _sinceDetentMs = 1000;
+        private int _clockMs;
+
+        /// <summary>The panel of <paramref name="preamp"/>, reading the board's buttons and knob.</summary>
+        public FrontPanel(Preamp preamp, BoardIo io)
+        {
+            _preamp = preamp;
+            _knobButton = new Button(io.EncoderSwitch, LongPressMs);
+            _channelButton = new Button(io.ChannelButton, LongPressMs);
+            _phantomButton = new Button(io.PhantomButton, LongPressMs);
+            _encoder = new RotaryEncoder(io.Encoder);
+        }
+
+        /// <summary>dB per detent for a detent interval (pure).</summary>
+        public static int StepForInterval(int msPerDetent)
+        {
+            if (msPerDetent < FasterDetentMs) return 3;
+            if (msPerDetent < FastDetentMs) return 2;
+            return 1;
+        }
+
+        /// <summary>Reads the controls, acts on them, and refreshes the LEDs.</summary>
+        public void Tick(int elapsedMs)
+        {
+            _clockMs += elapsedMs;
+            _sinceDetentMs += elapsedMs;
+            int detents = _encoder.ReadDetents();
+            if (detents != 0)
+            {
+                int count = detents < 0 ? -detents : detents;
+                int step = StepForInterval(_sinceDetentMs / count);
+                _preamp.StepGain(_preamp.Selected, detents * step);
+                _sinceDetentMs = 0;
+            }
+
+            int e = _knobButton.Tick(elapsedMs);
+            if (e == ButtonEvent.ShortPress)
+            {
+                _preamp.SetMute(_preamp.Selected, !_preamp.Inputs[_preamp.Selected].Mute);
+            }
+            e = _channelButton.Tick(elapsedMs);
+            if (e == ButtonEvent.ShortPress)
+            {
+                _preamp.Select((_preamp.Selected + 1) % Preamp.Channels);
+            }
+            else if (e == ButtonEvent.LongPress)
+            {
+                _preamp.SetLink(!_preamp.Linked);
+            }
+            e = _phantomButton.Tick(elapsedMs);
+            if (e == ButtonEvent.LongPress)
+            {
+                int ch = _preamp.Selected;
+                if (!_preamp.RequestPhantom(ch, !_preamp.Inputs[ch].Phantom))
+                {
+                    _refusalMs[ch] = RefusalBlinkMs;
+                }
+            }
+            UpdateLeds(elapsedMs);
+        }
+
+        /// <summary>Starts the fast 48V blink that tells a phantom request was refused.</summary>
+        public void SignalRefusal(int channel)
+        {
+            _refusalMs[channel] = RefusalBlinkMs;
+        }
+
+        private void UpdateLeds(int elapsedMs)
+        {
+            for (int ch = 0; ch < Preamp.Channels; ch++)
+            {
+                InputChannel input = _preamp.Inputs[ch];
+                ChannelRelays relays = _preamp.Relays[ch];
+                int status = 0;
+                bool phantomLed = relays.Phantom.IsClosed;
+                if (_refusalMs[ch] > 0)
+                {
+                    _refusalMs[ch] -= elapsedMs;
+                    phantomLed = (_clockMs / FastBlinkMs) % 2 == 0;
+                }
+                else if (input.PhantomRamping)
+                {
+                    phantomLed = (_clockMs / RampBlinkMs) % 2 == 0;
+                }
+                if (phantomLed) status |= StatusLed.Phantom;
+                if (relays.Pad.IsClosed) status |= StatusLed.Pad;
+                if (relays.Polarity.IsClosed) status |= StatusLed.Polarity;
+
+                double peak = Streaming.LevelMeter.ToDb(_preamp.Meter.RecentPeakFraction(ch));
+                if (peak > SignalDbfs && !_preamp.IsMuted(ch)) status |= StatusLed.Signal;
+                if (peak >= ClipDbfs || _preamp.Gain.IsOverloaded(ch))
+                {
+                    _clipHoldMs[ch] = ClipHoldMs;
+                }
+                else if (_clipHoldMs[ch] > 0)
+                {
+                    _clipHoldMs[ch] -= elapsedMs;
+                }
+                if (_clipHoldMs[ch] > 0) status |= StatusLed.Clip;
+                if (ch == _preamp.Selected || _preamp.Linked) status |= StatusLed.Selected;
+                _preamp.Leds.SetStatus(ch, status);
+                _preamp.Leds.SetRing(ch, Hc595LedChain.GainBar(input.GainDb));
+            }
+            _preamp.Leds.Flush(false);
+        }
+    }
+}

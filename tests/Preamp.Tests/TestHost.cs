@@ -1,0 +1,53 @@
+// A host on one paced port of a simulated board, in virtual time: send lines, run the board, read answers and stream.
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using PreampFirmware.Client;
+using PreampFirmware.Sim;
+using PreampFirmware.SimHost;
+
+namespace PreampFirmware.DesktopTests;
+
+/// <summary>A host on one paced port of a simulated board, in virtual time.</summary>
+public sealed class Host
+{
+    public readonly SimRunner Runner;
+    public readonly SimSerialPort Port;
+    public readonly StreamDecoder Decoder = new();
+    public readonly SampleTimeline Timeline = new();
+    public readonly List<string> Lines = new();
+    public readonly List<int> Ch1 = new();
+    public readonly List<int> Ch2 = new();
+    public readonly List<SampleBlock> Blocks = new();
+
+    public Host(SimBoardOptions options = null, int? baud = null, SimRunner runner = null)
+    {
+        Runner = runner ?? new SimRunner(options);
+        Port = Runner.OpenPort(out _, baud);
+        Decoder.Line += Lines.Add;
+        Decoder.Block += b => { Blocks.Add(b); Timeline.Accept(b); };
+        Timeline.Samples += (a, b, n) => { Ch1.AddRange(a.Take(n)); Ch2.AddRange(b.Take(n)); };
+    }
+
+    public void Run(double seconds)
+    {
+        var buffer = new byte[65536];
+        long end = Runner.Board.NowMicroseconds + (long)(seconds * 1e6);
+        while (Runner.Board.NowMicroseconds < end)
+        {
+            Runner.RunUntil(Math.Min(end, Runner.Board.NowMicroseconds + 10_000));
+            int n;
+            while ((n = Port.HostRead(buffer, 0, buffer.Length)) > 0) Decoder.Feed(buffer, 0, n);
+        }
+    }
+
+    public string Ask(string line, double seconds = 0.05)
+    {
+        Lines.Clear();
+        var bytes = Encoding.ASCII.GetBytes(line + "\n");
+        Port.HostWrite(bytes, 0, bytes.Length);
+        Run(seconds);
+        return string.Join("\n", Lines);
+    }
+}
