@@ -238,7 +238,8 @@ public static class Program
         var errors = new Option<int?>("--errors") { Description = "Build the board with manufacturing errors drawn from this seed" };
         var linkErrors = new Option<double>("--link-errors") { Description = "Bit error rate applied to device-to-host bytes" };
         var seconds = new Option<double>("--seconds") { Description = "Exit after this many seconds (default: until Ctrl+C)" };
-        var c = new Command("sim", "Run the firmware on the simulated board, paced to real time, and serve it to real tools") { tcp, pty, flash, errors, linkErrors, seconds };
+        var panel = new Option<bool>("--panel") { Description = "Show the front panel in the terminal, with keys for the knob and buttons" };
+        var c = new Command("sim", "Run the firmware on the simulated board, paced to real time, and serve it to real tools") { tcp, pty, flash, errors, linkErrors, seconds, panel };
         c.SetAction(r =>
         {
             double ber = r.GetValue(linkErrors);
@@ -275,10 +276,24 @@ public static class Program
                     ptyServer = new SimPtyServer(runner, ber, baud);
                     Console.WriteLine("pty " + ptyServer.Path);
                 }
-                if (tcpServer == null && ptyServer == null) Console.WriteLine("nothing to serve on: add --tcp PORT and/or --pty");
+                if (tcpServer == null && ptyServer == null && !r.GetValue(panel)) Console.WriteLine("nothing to serve on: add --tcp PORT and/or --pty, or --panel");
                 Console.WriteLine("ready (Ctrl+C stops)");
                 Console.Out.Flush();
-                runner.RunRealTime(stop.Token);
+                using var term = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.Cancel(); });
+                if (r.GetValue(panel))
+                {
+                    var board = new Thread(() => runner.RunRealTime(stop.Token)) { IsBackground = true, Name = "simulated board" };
+                    board.Start();
+                    PanelView.Run(runner, stop);
+                    stop.Cancel();
+                    board.Join();
+                }
+                else
+                {
+                    runner.RunRealTime(stop.Token);
+                }
+                // A clean stop writes pending settings at once (a real power cut would lose the last 250 ms of changes).
+                lock (runner.Gate) runner.Firmware.SaveState();
                 return 0;
             }
             catch (Exception e) when (e is System.Net.Sockets.SocketException or System.IO.IOException or PlatformNotSupportedException)

@@ -113,7 +113,13 @@ public class RealClientTests
     }
 
     [PythonClientsFact]
-    public void PyVisaPySerialAndNumpyAgainstThePreampSimProcess()
+    public void PyVisaPySerialAndNumpyAgainstThePreampSimProcess() => RunCheck("host_link_check.py", "all host link checks passed");
+
+    [PythonClientsFact]
+    public void ChannelControlAndPanelThroughAVisaClient() => RunCheck("channel_control_check.py", "all channel control checks passed");
+
+    /// <summary>Runs one of tests/e2e/*.py against the built preamp tool and fails with its output.</summary>
+    private static void RunCheck(string script, string success)
     {
         string config = AppContext.BaseDirectory.Contains("/Release/") ? "Release" : "Debug";
         string dll = RepoPaths.Combine("host", "Preamp.Cli", "bin", config, "net10.0", "preamp.dll");
@@ -125,18 +131,20 @@ public class RealClientTests
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
-                WorkingDirectory = RepoPaths.Root,
+                WorkingDirectory = RepoPaths.Combine("tests", "e2e"),
             };
-            psi.ArgumentList.Add(RepoPaths.Combine("tests", "e2e", "host_link_check.py"));
+            psi.ArgumentList.Add(script);
             psi.ArgumentList.Add("--preamp");
             psi.ArgumentList.Add("dotnet " + dll);
             psi.ArgumentList.Add("--workdir");
             psi.ArgumentList.Add(work);
             using var p = Process.Start(psi)!;
-            string output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
-            Assert.True(p.WaitForExit(180_000), "timed out:\n" + output);
+            var stderr = p.StandardError.ReadToEndAsync();
+            string output = p.StandardOutput.ReadToEnd();
+            Assert.True(p.WaitForExit(240_000), "timed out:\n" + output);
+            output += stderr.Result;
             Assert.True(p.ExitCode == 0, output);
-            Assert.Contains("all host link checks passed", output);
+            Assert.Contains(success, output);
         }
         finally
         {
