@@ -49,6 +49,9 @@ namespace PreampFirmware
         private readonly RecordStore _records;
         private readonly byte[] _settings = new byte[ChannelSettings.PayloadBytes];
         private readonly FrontPanel _panel;
+        private readonly Calibration _calibration = new Calibration();
+        private readonly byte[] _calibrationPayload = new byte[Calibration.PayloadBytes];
+        private bool _calibrationLock;
         private bool _linked;
         private int _selected;
         private bool _dirty;
@@ -93,6 +96,7 @@ namespace PreampFirmware
             _stream = new SampleStream(Adc, io.Clock, SampleStream.DefaultFramesPerBlock);
             _meter.Configure(_sampleRate);
             PreampCommands.Register(this, _commands);
+            CalibrationCommands.Register(this, _commands);
         }
 
         /// <summary>The command table every session uses; a simulator adds its SIMulation subtree here.</summary>
@@ -322,7 +326,7 @@ namespace PreampFirmware
             {
                 return null;
             }
-            ChannelSettings.Encode(_inputs, _linked, _selected, _settings);
+            ChannelSettings.Encode(_inputs, _linked, _calibrationLock, _selected, _settings);
             string problem = _records.Save(ChannelSettings.StateFile, ChannelSettings.StateTag, ChannelSettings.Version, _settings, _settings.Length);
             if (problem != null)
             {
@@ -335,7 +339,7 @@ namespace PreampFirmware
         /// <summary>Stores the current settings as preset <paramref name="n"/> (1..8). Returns null or why it failed.</summary>
         public string SavePreset(int n)
         {
-            ChannelSettings.Encode(_inputs, _linked, _selected, _settings);
+            ChannelSettings.Encode(_inputs, _linked, _calibrationLock, _selected, _settings);
             return _records.Save(ChannelSettings.PresetFile(n), ChannelSettings.PresetTag(n), ChannelSettings.Version, _settings, _settings.Length);
         }
 
@@ -378,6 +382,7 @@ namespace PreampFirmware
             if (restoreLocksAndSelection)
             {
                 _selected = ChannelSettings.Selected(p);
+                _calibrationLock = ChannelSettings.CalibrationLock(p);
             }
             MarkDirty();
         }
@@ -592,8 +597,9 @@ namespace PreampFirmware
         }
 
         /// <summary>
-        /// RMS level at a channel's input in dBu from the meter and the nominal scaling: full-scale sine = +18 dBu
-        /// at the PGA2500 output, minus the gain, plus the pad.
+        /// RMS level at a channel's input in dBu: the meter's RMS, the level of ADC full scale (a full-scale sine is
+        /// +18 dBu at the PGA2500 output), minus the gain and its calibrated error, plus the pad's calibrated
+        /// attenuation when the pad is in. Without a calibration the corrections are zero and the pad is 20 dB.
         /// </summary>
         public double InputDbu(int channel)
         {
@@ -602,12 +608,79 @@ namespace PreampFirmware
             {
                 return LevelMeter.Floor;
             }
-            double dbu = rms - FullScaleSineRmsDbfs + FullScaleSineDbu - Gain.Channel(channel).GainDb;
+            int gain = Gain.Channel(channel).GainDb;
+            double dbu = rms - FullScaleSineRmsDbfs + FullScaleSineDbu - gain - _calibration.GainCorrectionDb(channel, gain);
             if (Relays[channel].Pad.IsClosed)
             {
-                dbu += PadDb;
+                dbu += _calibration.PadDb(channel);
             }
             return dbu;
+        }
+
+        /// <summary>The calibration in use (nominal values until one is loaded or imported).</summary>
+        public Calibration Calibration { get { return _calibration; } }
+
+        /// <summary>True while calibration writes are refused (CALibration:LOCK ON); kept across power cycles.</summary>
+        public bool CalibrationLocked { get { return _calibrationLock; } }
+
+        /// <summary>Locks or unlocks the calibration against writes; saved at once.</summary>
+        public void SetCalibrationLock(bool locked)
+        {
+            _calibrationLock = locked;
+            MarkDirty();
+            SaveState();
+        }
+
+        /// <summary>
+        /// Sends the calibration's offsets to the ADC (OCAL); they are written again after every ADC reset.
+        /// Returns null or why the converter refused them.
+        /// </summary>
+        public string ApplyCalibrationOffsets()
+        {
+            for (int ch = 0; ch < Channels; ch++)
+            {
+                Adc.SetOffsetCalibration(ch, _calibration.Offset(ch));
+            }
+            if (Adc.IsConfigured && Adc.ReloadCalibration() != Ads131m02.Ok)
+            {
+                return Adc.LastError;
+            }
+            return null;
+        }
+
+        /// <summary>Writes the calibration to flash (two slots). Returns null or why it failed (the old one is kept).</summary>
+        public string StoreCalibration()
+        {
+            _calibration.Encode(_calibrationPayload);
+            return _records.Save(Calibration.File, Calibration.Tag, Calibration.Version, _calibrationPayload, _calibrationPayload.Length);
+        }
+
+        /// <summary>Removes the stored calibration and returns to nominal values.</summary>
+        public void ClearCalibration()
+        {
+            _calibration.Clear();
+            string problem = _records.Erase(Calibration.File);
+            if (problem != null) ReportDeviceError(ScpiError.HardwareError, problem);
+            ApplyCalibrationOffsets();
+        }
+
+        private void LoadCalibration()
+        {
+            byte[] payload;
+            int result = _records.Load(Calibration.File, Calibration.Tag, Calibration.Version, out payload);
+            if (result == RecordStore.Loaded && _calibration.Decode(payload))
+            {
+                for (int ch = 0; ch < Channels; ch++)
+                {
+                    Adc.SetOffsetCalibration(ch, _calibration.Offset(ch));
+                }
+                return;
+            }
+            _calibration.Clear();
+            if (result != RecordStore.Empty)
+            {
+                ReportDeviceError(ScpiError.HardwareError, "stored calibration is damaged; using nominal values");
+            }
         }
 
         /// <summary>
@@ -618,6 +691,7 @@ namespace PreampFirmware
         public int Boot()
         {
             EnterSafeState();
+            LoadCalibration();
             if (RunSelfTest() != 0)
             {
                 EnterSafeState();

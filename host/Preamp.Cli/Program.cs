@@ -32,6 +32,8 @@ public static class Program
         root.Add(CaptureCommand());
         root.Add(SimCommand());
         root.Add(Tour());
+        root.Add(CalibrateCommand());
+        root.Add(CalibrationCommand());
         return root.Parse(args).Invoke();
     }
 
@@ -189,6 +191,142 @@ public static class Program
                 return Fail(e.Message);
             }
         });
+        return c;
+    }
+
+    private sealed class ConsoleCalibrationUi : ICalibrationUi
+    {
+        private readonly bool _yes;
+        private string _phase;
+        private int _lastPercent = -1;
+
+        public ConsoleCalibrationUi(bool yes) => _yes = yes;
+
+        public bool Confirm(string instruction)
+        {
+            EndLine();
+            if (_yes)
+            {
+                Console.WriteLine("» " + instruction + " [--yes]");
+                return true;
+            }
+            return AnsiConsole.Confirm(Markup.Escape(instruction) + " Continue?");
+        }
+
+        public void Progress(string phase, double fraction)
+        {
+            int percent = (int)Math.Round(fraction * 100);
+            if (phase != _phase) { EndLine(); _phase = phase; _lastPercent = -1; }
+            if (percent == _lastPercent) return;
+            _lastPercent = percent;
+            int filled = percent * 30 / 100;
+            string bar = phase.PadRight(12) + " [" + new string('█', filled) + new string('·', 30 - filled) + "] " + percent.ToString(CultureInfo.InvariantCulture).PadLeft(3) + "%";
+            if (!Console.IsOutputRedirected) Console.Write("\r" + bar);
+            else if (percent % 25 == 0) Console.WriteLine(bar);
+            if (percent == 100) EndLine();
+        }
+
+        public void Info(string message)
+        {
+            EndLine();
+            Console.WriteLine(message);
+        }
+
+        private void EndLine()
+        {
+            if (_phase != null && !Console.IsOutputRedirected && _lastPercent >= 0) Console.WriteLine();
+            _phase = null;
+        }
+    }
+
+    private static Command CalibrateCommand()
+    {
+        var reference = new Option<double>("--ref-dbu") { Description = "Level of the reference tone at the inputs, dBu", Required = true };
+        var frequency = new Option<double>("--frequency") { Description = "Frequency of the reference tone, Hz", DefaultValueFactory = _ => 1000 };
+        var channels = new Option<string>("--channels") { Description = "Inputs to calibrate, e.g. 1,2", DefaultValueFactory = _ => "1,2" };
+        var yes = new Option<bool>("--yes") { Description = "Answer the prompts (unattended runs, e.g. against the simulator)" };
+        var report = new Option<string>("--report") { Description = "Directory for the report: a PNG per input and calibration.json" };
+        var alignment = new Option<string>("--alignment") { Description = "Alignment convention to store: EBU (R68, 0 dBu = −18 dBFS) or SMPTE (RP155, +4 dBu = −20 dBFS)", DefaultValueFactory = _ => "EBU" };
+        var c = new Command("calibrate", "Calibrate offsets, the pad and every gain step with a reference tone, store it on the board, verify it") { reference, frequency, channels, yes, report, alignment };
+        c.SetAction(r =>
+        {
+            int[] list;
+            try { list = r.GetValue(channels).Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => int.Parse(s.Trim(), CultureInfo.InvariantCulture)).ToArray(); }
+            catch (FormatException) { return Fail("--channels takes a list like 1,2"); }
+            try
+            {
+                using var link = Connect(r);
+                var options = new CalibrationOptions
+                {
+                    ReferenceDbu = r.GetValue(reference),
+                    FrequencyHz = r.GetValue(frequency),
+                    Channels = list,
+                    Alignment = r.GetValue(alignment).ToUpperInvariant(),
+                    ReportDirectory = r.GetValue(report),
+                };
+                var result = new CalibrationWizard(link, new ConsoleCalibrationUi(r.GetValue(yes)), options).Run();
+                var table = new Table().AddColumns("Input", "Offset (codes)", "Pad (dB)", "Worst error before (dB)", "Worst error after (dB)");
+                foreach (var (name, input) in result.Inputs)
+                {
+                    table.AddRow(name, input.SystemOffsetCodes.ToString("0", CultureInfo.InvariantCulture), input.PadDb.ToString("0.00", CultureInfo.InvariantCulture),
+                        input.Steps.Max(s => Math.Abs(s.ErrorBeforeDb)).ToString("0.00", CultureInfo.InvariantCulture), input.Steps.Max(s => Math.Abs(s.ErrorAfterDb)).ToString("0.000", CultureInfo.InvariantCulture));
+                }
+                AnsiConsole.Write(table);
+                Console.WriteLine("alignment: " + (options.Alignment == "SMPTE" ? "SMPTE RP155 (+4 dBu = −20 dBFS, 0 dBFS = +24 dBu)" : "EBU R68 (0 dBu = −18 dBFS, 0 dBFS = +18 dBu)"));
+                if (options.ReportDirectory != null) Console.WriteLine("report: " + Path.GetFullPath(options.ReportDirectory));
+                return 0;
+            }
+            catch (Exception e) when (e is CalibrationException or PreampException or System.IO.IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException)
+            {
+                return Fail("calibration failed: " + e.Message);
+            }
+        });
+        return c;
+    }
+
+    private static Command CalibrationCommand()
+    {
+        var c = new Command("calibration", "Move calibrations between boards and backups");
+        var exportFile = new Argument<string>("file") { Description = "JSON file to write" };
+        var export = new Command("export", "Write the board's calibration to a JSON file") { exportFile };
+        export.SetAction(r =>
+        {
+            try
+            {
+                using var link = Connect(r);
+                var cal = CalibrationData.Decode(link.Query("CALibration:DATA?"));
+                File.WriteAllText(r.GetValue(exportFile), CalibrationData.ToJson(cal, link.Query("*IDN?")));
+                Console.WriteLine("wrote " + r.GetValue(exportFile) + (cal.IsValid ? "" : " (the board holds no calibration: nominal values)"));
+                return 0;
+            }
+            catch (Exception e) when (e is CalibrationException or PreampException or System.IO.IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException)
+            {
+                return Fail(e.Message);
+            }
+        });
+        var importFile = new Argument<string>("file") { Description = "JSON file written by export or by calibrate --report" };
+        var import = new Command("import", "Load a calibration from a JSON file into the board and store it") { importFile };
+        import.SetAction(r =>
+        {
+            try
+            {
+                string record = CalibrationData.RecordFromJson(File.ReadAllText(r.GetValue(importFile)));
+                CalibrationData.Decode(record);
+                using var link = Connect(r);
+                link.Send("STReam:STOP");
+                link.DiscardAnswers();
+                link.Command("CALibration:DATA \"" + record + "\"");
+                link.Command("CALibration:STORe");
+                Console.WriteLine("calibration imported and stored; CALibration:STATe? = " + link.Query("CALibration:STATe?"));
+                return 0;
+            }
+            catch (Exception e) when (e is CalibrationException or PreampException or System.IO.IOException or System.Text.Json.JsonException or UnauthorizedAccessException or System.Net.Sockets.SocketException)
+            {
+                return Fail(e.Message);
+            }
+        });
+        c.Add(export);
+        c.Add(import);
         return c;
     }
 

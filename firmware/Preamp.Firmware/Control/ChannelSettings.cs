@@ -3,7 +3,7 @@ namespace PreampFirmware.Control
 {
     /// <summary>
     /// Encodes and decodes the persisted settings (pure). Payload, version 1:
-    /// byte 0 flags (b0 link), byte 1 selected channel (0-based), then per channel 4 bytes:
+    /// byte 0 flags (b0 link, b1 calibration lock), byte 1 selected channel (0-based), then per channel 4 bytes:
     /// gain dB, bits (b0 pad, b1 polarity, b2 mute, b3 phantom, b4 phantom lock), two reserved zeros.
     /// </summary>
     public static class ChannelSettings
@@ -24,9 +24,9 @@ namespace PreampFirmware.Control
         public static string PresetFile(int n) { return "preset" + n.ToString(); }
 
         /// <summary>Fills <paramref name="payload"/> from the channels.</summary>
-        public static void Encode(InputChannel[] channels, bool linked, int selected, byte[] payload)
+        public static void Encode(InputChannel[] channels, bool linked, bool calibrationLock, int selected, byte[] payload)
         {
-            payload[0] = (byte)(linked ? 1 : 0);
+            payload[0] = (byte)((linked ? 1 : 0) | (calibrationLock ? 2 : 0));
             payload[1] = (byte)selected;
             for (int ch = 0; ch < 2; ch++)
             {
@@ -48,7 +48,7 @@ namespace PreampFirmware.Control
         /// <summary>True when a payload holds settings the board can take (gains valid, channel 0 or 1).</summary>
         public static bool IsPlausible(byte[] payload)
         {
-            if (payload == null || payload.Length != PayloadBytes || payload[1] > 1 || payload[0] > 1)
+            if (payload == null || payload.Length != PayloadBytes || payload[1] > 1 || payload[0] > 3)
             {
                 return false;
             }
@@ -76,6 +76,9 @@ namespace PreampFirmware.Control
         public static bool Lock(byte[] p, int ch) { return (p[3 + 4 * ch] & 16) != 0; }
         /// <summary>Link flag in a payload.</summary>
         public static bool Linked(byte[] p) { return (p[0] & 1) != 0; }
+        /// <summary>Calibration lock flag in a payload.</summary>
+        public static bool CalibrationLock(byte[] p) { return (p[0] & 2) != 0; }
+
         /// <summary>Selected channel in a payload.</summary>
         public static int Selected(byte[] p) { return p[1]; }
     }

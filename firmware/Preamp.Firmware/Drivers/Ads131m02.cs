@@ -266,6 +266,28 @@ namespace PreampFirmware.Drivers
         /// <summary>Gain calibration held for a channel.</summary>
         public int GainCalibration(int channel) { return _gain[channel]; }
 
+        /// <summary>CHn_CFG.MUX: normal input.</summary>
+        public const int MuxInput = 0;
+        /// <summary>CHn_CFG.MUX: inputs shorted internally (offset measurement).</summary>
+        public const int MuxShorted = 1;
+
+        /// <summary>Selects a channel's input multiplexer (CHn_CFG[1:0]), read back. Reset returns it to the input.</summary>
+        public int SetInputMux(int channel, int mux)
+        {
+            return WriteVerified(Ads131m02Reg.Ch0Cfg + channel * Ads131m02Reg.ChannelStride, (ushort)(mux & 3));
+        }
+
+        /// <summary>Writes the held offset and gain calibration of both channels now (the converter must be configured).</summary>
+        public int ReloadCalibration()
+        {
+            int result = Ok;
+            for (int ch = 0; ch < Channels && result == Ok; ch++)
+            {
+                result = WriteCalibration(ch);
+            }
+            return result;
+        }
+
         /// <summary>Holds the converter in reset (/SYNC/RESET low): no conversions, DOUT idle.</summary>
         public void HoldInReset()
         {

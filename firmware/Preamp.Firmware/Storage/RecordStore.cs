@@ -98,8 +98,17 @@ namespace PreampFirmware.Storage
         public int Load(string name, string tag, int version, out byte[] payload)
         {
             payload = null;
-            byte[] a = _store.ReadAll(name + ".a");
-            byte[] b = _store.ReadAll(name + ".b");
+            byte[] a;
+            byte[] b;
+            try
+            {
+                a = _store.ReadAll(name + ".a");
+                b = _store.ReadAll(name + ".b");
+            }
+            catch (Exception)
+            {
+                return Invalid;
+            }
             byte[] best = Newest(a, b, tag, version);
             if (best == null)
             {
@@ -129,8 +138,17 @@ namespace PreampFirmware.Storage
         /// </summary>
         public string Save(string name, string tag, int version, byte[] payload, int length)
         {
-            byte[] a = _store.ReadAll(name + ".a");
-            byte[] b = _store.ReadAll(name + ".b");
+            byte[] a;
+            byte[] b;
+            try
+            {
+                a = _store.ReadAll(name + ".a");
+                b = _store.ReadAll(name + ".b");
+            }
+            catch (Exception e)
+            {
+                return "reading " + name + " failed: " + e.Message;
+            }
             byte[] newest = Newest(a, b, tag, version);
             uint sequence = newest == null ? 1 : Sequence(newest) + 1;
             string slot = newest != null && newest == a ? ".b" : ".a";
@@ -143,7 +161,15 @@ namespace PreampFirmware.Storage
             {
                 return "writing " + name + slot + " failed: " + e.Message;
             }
-            byte[] check = _store.ReadAll(name + slot);
+            byte[] check;
+            try
+            {
+                check = _store.ReadAll(name + slot);
+            }
+            catch (Exception e)
+            {
+                return "reading back " + name + slot + " failed: " + e.Message;
+            }
             if (!IsValid(check, tag, version) || Sequence(check) != sequence)
             {
                 return "writing " + name + slot + " did not verify";
@@ -152,10 +178,18 @@ namespace PreampFirmware.Storage
         }
 
         /// <summary>Removes both slots.</summary>
-        public void Erase(string name)
+        public string Erase(string name)
         {
-            _store.Delete(name + ".a");
-            _store.Delete(name + ".b");
+            try
+            {
+                _store.Delete(name + ".a");
+                _store.Delete(name + ".b");
+                return null;
+            }
+            catch (Exception e)
+            {
+                return "erasing " + name + " failed: " + e.Message;
+            }
         }
     }
 }

@@ -1,0 +1,219 @@
+// The CALibration subtree: what the host's calibration wizard needs, guarded by CALibration:LOCK.
+using System;
+using PreampFirmware.Control;
+using PreampFirmware.Drivers;
+using PreampFirmware.Scpi;
+using PreampFirmware.Storage;
+
+namespace PreampFirmware
+{
+    /// <summary>
+    /// CALibration commands. The heavy work (averaging, RMS, fitting) is the host's; the device holds the result,
+    /// applies it (OCAL to the ADC, corrections to dBu readings) and keeps it in two flash slots.
+    /// </summary>
+    public static class CalibrationCommands
+    {
+        /// <summary>Adds CALibration:… to <paramref name="t"/>.</summary>
+        public static void Register(Preamp p, ScpiCommandTable t)
+        {
+            int ch = Preamp.Channels;
+            t.Add("CALibration:STATe?", c => c.Reply(p.Calibration.IsValid ? "1" : "0"));
+            t.Add("CALibration:LOCK", 1, 1, 1, c => { bool on; if (c.TryBoolean(0, out on)) p.SetCalibrationLock(on); });
+            t.Add("CALibration:LOCK?", c => c.Reply(p.CalibrationLocked ? "1" : "0"));
+            t.Add("CALibration:INPut#:MUX", 1, 1, ch, c => Mux(p, c));
+            t.Add("CALibration:OFFSet", 2, 2, 1, c => Offset(p, c));
+            t.Add("CALibration:OFFSet?", 1, 1, 1, c => { int n; if (Channel(c, 0, out n)) c.Reply(p.Calibration.Offset(n).ToString()); });
+            t.Add("CALibration:GAIN", 3, 3, 1, c => GainStep(p, c));
+            t.Add("CALibration:GAIN?", 2, 2, 1, c => GainQuery(p, c));
+            t.Add("CALibration:PAD", 2, 2, 1, c => Pad(p, c));
+            t.Add("CALibration:PAD?", 1, 1, 1, c => { int n; if (Channel(c, 0, out n)) c.Reply(PreampCommands.Fixed(p.Calibration.PadDb(n), 2)); });
+            t.Add("CALibration:ALIGnment", 1, 1, 1, c => Alignment(p, c));
+            t.Add("CALibration:ALIGnment?", c => c.Reply(p.Calibration.Alignment == Calibration.AlignmentSmpte ? "SMPTE" : "EBU"));
+            t.Add("CALibration:REFerence", 2, 2, 1, c => Reference(p, c));
+            t.Add("CALibration:REFerence?", c => c.Reply(PreampCommands.Fixed(p.Calibration.ReferenceDbu, 2) + "," + p.Calibration.ReferenceHz.ToString()));
+            t.Add("CALibration:VALid", 1, 1, 1, c => { bool on; if (Writable(p, c) && c.TryBoolean(0, out on)) p.Calibration.IsValid = on; });
+            t.Add("CALibration:DATA", 1, 1, 1, c => Import(p, c));
+            t.Add("CALibration:DATA?", c => c.Reply("\"" + Export(p) + "\""));
+            t.Add("CALibration:STORe", c => Store(p, c));
+            t.Add("CALibration:CLEar", c => { if (Writable(p, c)) p.ClearCalibration(); });
+        }
+
+        private static bool Writable(Preamp p, ScpiCall c)
+        {
+            if (p.CalibrationLocked)
+            {
+                c.Fail(ScpiError.SettingsConflict, "calibration is locked (CALibration:LOCK OFF)");
+                return false;
+            }
+            return true;
+        }
+
+        private static bool Stopped(Preamp p, ScpiCall c)
+        {
+            if (p.Stream.IsRunning)
+            {
+                c.Fail(ScpiError.SettingsConflict, "stop the stream first: converter registers cannot change while it runs");
+                return false;
+            }
+            if (!p.IsReady)
+            {
+                c.Fail(ScpiError.HardwareError, "the board failed its self-test");
+                return false;
+            }
+            return true;
+        }
+
+        private static bool Channel(ScpiCall c, int index, out int channel)
+        {
+            channel = 0;
+            int n;
+            if (!c.TryInteger(index, out n)) return false;
+            if (n < 1 || n > Preamp.Channels)
+            {
+                c.Fail(ScpiError.DataOutOfRange, "channel must be 1 or 2");
+                return false;
+            }
+            channel = n - 1;
+            return true;
+        }
+
+        private static void Mux(Preamp p, ScpiCall c)
+        {
+            if (!Writable(p, c) || !Stopped(p, c)) return;
+            int mux;
+            if (c.IsKeyword(0, "SHORted")) mux = Ads131m02.MuxShorted;
+            else if (c.IsKeyword(0, "NORMal")) mux = Ads131m02.MuxInput;
+            else { c.Fail(ScpiError.IllegalParameterValue, "mux is SHORted or NORMal"); return; }
+            if (p.Adc.SetInputMux(c.Suffix - 1, mux) != Ads131m02.Ok)
+            {
+                c.Fail(ScpiError.HardwareError, p.Adc.LastError);
+            }
+        }
+
+        private static void Offset(Preamp p, ScpiCall c)
+        {
+            int channel;
+            int codes;
+            if (!Writable(p, c) || !Stopped(p, c) || !Channel(c, 0, out channel) || !c.TryInteger(1, out codes)) return;
+            if (!p.Calibration.SetOffset(channel, codes))
+            {
+                c.Fail(ScpiError.DataOutOfRange, "offset must fit 24 bits");
+                return;
+            }
+            string problem = p.ApplyCalibrationOffsets();
+            if (problem != null) c.Fail(ScpiError.HardwareError, problem);
+        }
+
+        private static void GainStep(Preamp p, ScpiCall c)
+        {
+            int channel;
+            int gain;
+            double db;
+            if (!Writable(p, c) || !Channel(c, 0, out channel) || !c.TryInteger(1, out gain) || !c.TryNumber(2, out db)) return;
+            if (!Pga2500Chain.IsValidGain(gain))
+            {
+                c.Fail(ScpiError.DataOutOfRange, "gain must be 0 or 10..65 dB");
+                return;
+            }
+            if (!p.Calibration.SetGainCorrectionDb(channel, gain, db))
+            {
+                c.Fail(ScpiError.DataOutOfRange, "a gain error beyond ±1.27 dB is a fault, not something to calibrate away");
+            }
+        }
+
+        private static void GainQuery(Preamp p, ScpiCall c)
+        {
+            int channel;
+            int gain;
+            if (!Channel(c, 0, out channel) || !c.TryInteger(1, out gain)) return;
+            if (!Pga2500Chain.IsValidGain(gain))
+            {
+                c.Fail(ScpiError.DataOutOfRange, "gain must be 0 or 10..65 dB");
+                return;
+            }
+            c.Reply(PreampCommands.Fixed(p.Calibration.GainCorrectionDb(channel, gain), 2));
+        }
+
+        private static void Pad(Preamp p, ScpiCall c)
+        {
+            int channel;
+            double db;
+            if (!Writable(p, c) || !Channel(c, 0, out channel) || !c.TryNumber(1, out db)) return;
+            if (!p.Calibration.SetPadDb(channel, db))
+            {
+                c.Fail(ScpiError.DataOutOfRange, "pad must be within 20 ± 1.27 dB");
+            }
+        }
+
+        private static void Alignment(Preamp p, ScpiCall c)
+        {
+            if (!Writable(p, c)) return;
+            if (c.IsKeyword(0, "EBU")) p.Calibration.Alignment = Calibration.AlignmentEbu;
+            else if (c.IsKeyword(0, "SMPTE")) p.Calibration.Alignment = Calibration.AlignmentSmpte;
+            else c.Fail(ScpiError.IllegalParameterValue, "alignment is EBU (R68) or SMPTE (RP155)");
+        }
+
+        private static void Reference(Preamp p, ScpiCall c)
+        {
+            double dbu;
+            int hz;
+            if (!Writable(p, c) || !c.TryNumber(0, out dbu) || !c.TryInteger(1, out hz)) return;
+            if (dbu < -100 || dbu > 30 || hz < 20 || hz > 20000)
+            {
+                c.Fail(ScpiError.DataOutOfRange, "reference: -100..30 dBu, 20..20000 Hz");
+                return;
+            }
+            p.Calibration.ReferenceDbu = dbu;
+            p.Calibration.ReferenceHz = hz;
+        }
+
+        /// <summary>The calibration as a Base64 record image (tag, version, CRC), the form DATA imports.</summary>
+        public static string Export(Preamp p)
+        {
+            byte[] payload = new byte[Calibration.PayloadBytes];
+            p.Calibration.Encode(payload);
+            return Convert.ToBase64String(RecordStore.Encode(Calibration.Tag, Calibration.Version, 0, payload, payload.Length));
+        }
+
+        private static void Import(Preamp p, ScpiCall c)
+        {
+            if (!Writable(p, c) || !Stopped(p, c)) return;
+            byte[] image;
+            try
+            {
+                image = Convert.FromBase64String(c.Text(0));
+            }
+            catch (Exception)
+            {
+                c.Fail(ScpiError.DataTypeError, "calibration data is not Base64");
+                return;
+            }
+            if (!RecordStore.IsValid(image, Calibration.Tag, Calibration.Version))
+            {
+                c.Fail(ScpiError.IllegalParameterValue, "not a calibration record of version " + Calibration.Version.ToString() + " (tag, length or CRC wrong)");
+                return;
+            }
+            byte[] payload = new byte[image.Length - RecordStore.HeaderBytes - 2];
+            Array.Copy(image, RecordStore.HeaderBytes, payload, 0, payload.Length);
+            Calibration check = new Calibration();
+            if (!check.Decode(payload))
+            {
+                c.Fail(ScpiError.IllegalParameterValue, "calibration values out of range");
+                return;
+            }
+            p.Calibration.Decode(payload);
+            string problem = p.ApplyCalibrationOffsets();
+            if (problem != null) c.Fail(ScpiError.HardwareError, problem);
+        }
+
+        private static void Store(Preamp p, ScpiCall c)
+        {
+            if (!Writable(p, c)) return;
+            string problem = p.StoreCalibration();
+            if (problem != null)
+            {
+                c.Fail(ScpiError.HardwareError, "calibration not stored, the previous one is kept: " + problem);
+            }
+        }
+    }
+}
