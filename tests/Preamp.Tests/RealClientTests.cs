@@ -118,6 +118,9 @@ public class RealClientTests
     [PythonClientsFact]
     public void ChannelControlAndPanelThroughAVisaClient() => RunCheck("channel_control_check.py", "all channel control checks passed");
 
+    [PythonClientsFact]
+    public void CalibrationOfASeed7BoardThroughTheToolAndAVisaClient() => RunCheck("calibration_check.py", "all calibration checks passed");
+
     /// <summary>Runs one of tests/e2e/*.py against the built preamp tool and fails with its output.</summary>
     private static void RunCheck(string script, string success)
     {
@@ -141,7 +144,7 @@ public class RealClientTests
             using var p = Process.Start(psi)!;
             var stderr = p.StandardError.ReadToEndAsync();
             string output = p.StandardOutput.ReadToEnd();
-            Assert.True(p.WaitForExit(240_000), "timed out:\n" + output);
+            Assert.True(p.WaitForExit(400_000), "timed out:\n" + output);
             output += stderr.Result;
             Assert.True(p.ExitCode == 0, output);
             Assert.Contains(success, output);

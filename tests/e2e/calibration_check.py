@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""End-to-end checks of calibration against `preamp sim --errors 7 --flash FILE` processes, through a VISA client
+and the preamp tool (usage: calibration_check.py --preamp "<command>" --workdir DIR)."""
+import argparse
+import json
+import os
+import shlex
+import subprocess
+import time
+
+import pyvisa
+
+from host_link_check import check, start_sim
+
+GAINS = [0, 10, 20, 30, 40, 50, 60, 65]
+
+
+def readings(inst, ref):
+    """dBu reading - reference per (channel, gain), with the pad in where the reference would overload the gain."""
+    errors = {}
+    for ch in (1, 2):
+        for g in GAINS:
+            pad = "ON" if ref + g > 12 else "OFF"
+            inst.write("INPut%d:GAIN %d;PAD %s" % (ch, g, pad))
+            time.sleep(0.5)
+            peak, rms, dbu = (float(v) for v in inst.query("MEASure:LEVel? %d" % ch).strip().split(","))
+            check(peak < -1.0, "input %d at %d dB: converter in range (%.1f dBFS peak)" % (ch, g, peak))
+            errors[(ch, g)] = dbu - ref
+    return errors
+
+
+def visa(tcp):
+    return pyvisa.ResourceManager("@py").open_resource("TCPIP::127.0.0.1::%d::SOCKET" % tcp, read_termination="\n", write_termination="\n", timeout=10000)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--preamp", required=True)
+    ap.add_argument("--workdir", required=True)
+    args = ap.parse_args()
+    preamp = shlex.split(args.preamp)
+    flash = os.path.join(args.workdir, "flash.bin")
+    report = os.path.join(args.workdir, "report")
+
+    proc, tcp, _ = start_sim(preamp, ["--errors", "7", "--flash", flash])
+    try:
+        inst = visa(tcp)
+        inst.write("SIMulation:SOURce1 SINE,1000,-40;:SIMulation:SOURce2 SINE,1000,-40")
+        check(inst.query("CALibration:STATe?").strip() == "0", "an uncalibrated board says CALibration:STATe? 0")
+        before = readings(inst, -40)
+        worst = max(abs(v) for v in before.values())
+        check(worst >= 0.2, "before calibration the dBu reading is off by up to %.2f dB" % worst)
+        out = subprocess.run(preamp + ["--port", "tcp://127.0.0.1:%d" % tcp, "calibrate", "--ref-dbu", "-40", "--yes", "--report", report],
+                             capture_output=True, text=True, timeout=600)
+        check(out.returncode == 0, "preamp calibrate --ref-dbu -40 --yes --report DIR: " + (out.stdout + out.stderr).strip().splitlines()[-1])
+        after = readings(inst, -40)
+        worst = max(abs(v) for v in after.values())
+        check(worst <= 0.05, "after calibration every tested step reads within %.3f dB (limit 0.05)" % worst)
+        check(inst.query("CALibration:STATe?").strip() == "1", "CALibration:STATe? answers 1")
+        pngs = [f for f in os.listdir(report) if f.endswith(".png")]
+        with open(os.path.join(report, "calibration.json")) as f:
+            data = json.load(f)
+        check(len(pngs) == 2 and all(open(os.path.join(report, p), "rb").read(4) == b"\x89PNG" for p in pngs), "the report holds PNG pictures: " + ", ".join(sorted(pngs)))
+        check(len(data["Inputs"]["input1"]["Steps"]) == 57, "and the JSON data of all 57 steps per input")
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+    proc, tcp, _ = start_sim(preamp, ["--errors", "7", "--flash", flash])
+    try:
+        inst = visa(tcp)
+        check(inst.query("CALibration:STATe?").strip() == "1", "after a restart with the same flash file CALibration:STATe? is 1")
+        inst.write("SIMulation:SOURce1 SINE,1000,-40;:SIMulation:SOURce2 SINE,1000,-40")
+        again = readings(inst, -40)
+        worst = max(abs(v) for v in again.values())
+        check(worst <= 0.05, "and the readings still hold (worst %.3f dB)" % worst)
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    print("all calibration checks passed")
+
+
+if __name__ == "__main__":
+    main()
