@@ -56,6 +56,12 @@ namespace PreampFirmware
         private int _selected;
         private bool _dirty;
         private int _dirtyMs;
+        private readonly AutoGain[] _autoGain = new AutoGain[Channels];
+        private readonly ClipSafe[] _clipSafe = new ClipSafe[Channels];
+        private readonly int[] _sinceGainChangeMs = new int[Channels];
+
+        /// <summary>Time after a gain command until the fresh peak restarts, ms (the PGA2500's zero-crossing timeout, with margin).</summary>
+        public const int GainSettleMs = 20;
         private readonly ScpiCommandTable _commands = new ScpiCommandTable();
         private readonly ArrayList _sessions = new ArrayList();
         private readonly SampleStream _stream;
@@ -90,6 +96,9 @@ namespace PreampFirmware
             for (int ch = 0; ch < Channels; ch++)
             {
                 _inputs[ch] = new InputChannel(Relays[ch]);
+                _autoGain[ch] = new AutoGain();
+                _clipSafe[ch] = new ClipSafe();
+                _sinceGainChangeMs[ch] = -1;
             }
             _records = new RecordStore(io.Store);
             _panel = new FrontPanel(this, io);
@@ -219,6 +228,12 @@ namespace PreampFirmware
         /// </summary>
         public void StepGain(int channel, int steps)
         {
+            CancelAutoGain(channel);
+            ShiftGain(channel, steps);
+        }
+
+        private void ShiftGain(int channel, int steps)
+        {
             if (!_linked)
             {
                 ApplyGain(channel, GainAtIndex(GainIndex(_inputs[channel].GainDb) + steps));
@@ -243,9 +258,16 @@ namespace PreampFirmware
         /// </summary>
         public void SetGain(int channel, int gainDb)
         {
+            CancelAutoGain(channel);
+            MoveGain(channel, gainDb);
+        }
+
+        /// <summary>Sets a gain without counting as a manual change (auto gain, clip safe); linked channels keep their offset.</summary>
+        private void MoveGain(int channel, int gainDb)
+        {
             if (_linked)
             {
-                StepGain(channel, GainIndex(gainDb) - GainIndex(_inputs[channel].GainDb));
+                ShiftGain(channel, GainIndex(gainDb) - GainIndex(_inputs[channel].GainDb));
                 return;
             }
             ApplyGain(channel, gainDb);
@@ -253,10 +275,95 @@ namespace PreampFirmware
 
         private void ApplyGain(int channel, int gainDb)
         {
+            if (_inputs[channel].GainDb != gainDb)
+            {
+                _stream.MarkGainChange(channel);
+                _sinceGainChangeMs[channel] = 0;
+                _autoGain[channel].GainChanged();
+            }
             _inputs[channel].GainDb = gainDb;
             Gain.Channel(channel).GainDb = gainDb;
             Gain.Write();
             MarkDirty();
+        }
+
+        private void CancelAutoGain(int channel)
+        {
+            for (int ch = 0; ch < Channels; ch++)
+            {
+                if (ch == channel || _linked)
+                {
+                    _autoGain[ch].Cancel();
+                }
+            }
+        }
+
+        /// <summary>Auto gain of a channel (0-based).</summary>
+        public AutoGain AutoGainOf(int channel) { return _autoGain[channel]; }
+
+        /// <summary>Clip safe of a channel (0-based).</summary>
+        public ClipSafe ClipSafeOf(int channel) { return _clipSafe[channel]; }
+
+        /// <summary>Starts auto gain on a channel (both when linked).</summary>
+        public void StartAutoGain(int channel)
+        {
+            for (int ch = 0; ch < Channels; ch++)
+            {
+                if (ch == channel || _linked)
+                {
+                    _autoGain[ch].Start();
+                }
+            }
+        }
+
+        /// <summary>Switches clip safe on or off for a channel (both when linked).</summary>
+        public void SetClipSafe(int channel, bool on)
+        {
+            for (int ch = 0; ch < Channels; ch++)
+            {
+                if (ch == channel || _linked)
+                {
+                    _clipSafe[ch].Enabled = on;
+                }
+            }
+        }
+
+        private void RunGainAutomation(int elapsedMs)
+        {
+            int wanted0 = -1;
+            int wanted1 = -1;
+            for (int ch = 0; ch < Channels; ch++)
+            {
+                if (_sinceGainChangeMs[ch] >= 0)
+                {
+                    _sinceGainChangeMs[ch] += elapsedMs;
+                    if (_sinceGainChangeMs[ch] >= GainSettleMs)
+                    {
+                        _meter.ResetFreshPeak(ch);
+                        _sinceGainChangeMs[ch] = -1;
+                    }
+                }
+                double peak = LevelMeter.ToDb(_meter.FreshPeakFraction(ch));
+                bool ovr = Gain.IsOverloaded(ch);
+                int gain = _inputs[ch].GainDb;
+                int wanted = _clipSafe[ch].Tick(elapsedMs, peak, ovr, gain);
+                int auto = _autoGain[ch].Tick(elapsedMs, peak, ovr, gain);
+                if (auto >= 0 && (wanted < 0 || auto < wanted))
+                {
+                    wanted = auto;
+                }
+                if (ch == 0) wanted0 = wanted; else wanted1 = wanted;
+            }
+            if (_linked && wanted0 >= 0 && wanted1 >= 0)
+            {
+                // Both want a change: move both by the smaller step so the offset is kept and neither overloads.
+                int d0 = GainIndex(wanted0) - GainIndex(_inputs[0].GainDb);
+                int d1 = GainIndex(wanted1) - GainIndex(_inputs[1].GainDb);
+                ShiftGain(0, d0 < d1 ? d0 : d1);
+                return;
+            }
+            if (wanted0 >= 0 && wanted0 != _inputs[0].GainDb) MoveGain(0, wanted0);
+            if (wanted1 >= 0 && wanted1 != _inputs[1].GainDb) MoveGain(1, wanted1);
         }
 
         /// <summary>Mutes or unmutes a channel (both when linked).</summary>
@@ -365,6 +472,8 @@ namespace PreampFirmware
 
         private void ApplySettings(byte[] p, bool restoreLocksAndSelection)
         {
+            CancelAutoGain(0);
+            CancelAutoGain(1);
             _linked = false;
             for (int ch = 0; ch < Channels; ch++)
             {
@@ -464,6 +573,7 @@ namespace PreampFirmware
                 return;
             }
             _panel.Tick(elapsedMs);
+            RunGainAutomation(elapsedMs);
             for (int ch = 0; ch < Channels; ch++)
             {
                 _inputs[ch].Tick(elapsedMs);

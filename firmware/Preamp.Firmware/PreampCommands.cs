@@ -1,4 +1,5 @@
 // The host command tree (DESIGN §5): IEEE 488.2 common commands, SYSTem, INPut, STReam and MEASure.
+using PreampFirmware.Control;
 using PreampFirmware.Drivers;
 using PreampFirmware.Scpi;
 
@@ -39,6 +40,14 @@ namespace PreampFirmware
             t.Add("INPut#:PHANtom:LOCK", 1, 1, ch, c => { bool on; if (c.TryBoolean(0, out on)) p.SetPhantomLock(c.Suffix - 1, on); });
             t.Add("INPut#:PHANtom:LOCK?", 0, 0, ch, c => c.Reply(Bit(p.Inputs[c.Suffix - 1].PhantomLock)));
             t.Add("INPut#:PHANtom:SETTled?", 0, 0, ch, c => c.Reply(Bit(p.Inputs[c.Suffix - 1].Settled)));
+            t.Add("INPut#:GAIN:AUTO", 0, 0, ch, c => { if (Ready(p, c)) p.StartAutoGain(c.Suffix - 1); });
+            t.Add("INPut#:GAIN:AUTO:STATus?", 0, 0, ch, c => c.Reply(AutoGainStatus.Name(p.AutoGainOf(c.Suffix - 1).Status)));
+            t.Add("INPut#:GAIN:AUTO:TIME", 1, 1, ch, c => AutoTime(p, c));
+            t.Add("INPut#:GAIN:AUTO:TIME?", 0, 0, ch, c => c.Reply(Fixed(p.AutoGainOf(c.Suffix - 1).WindowMs / 1000.0, 1)));
+            t.Add("INPut#:GAIN:AUTO:TARGet", 1, 1, ch, c => AutoTarget(p, c));
+            t.Add("INPut#:GAIN:AUTO:TARGet?", 0, 0, ch, c => c.Reply(Fixed(p.AutoGainOf(c.Suffix - 1).TargetDbfs, 1)));
+            t.Add("INPut#:CLIPsafe", 1, 1, ch, c => { bool on; if (c.TryBoolean(0, out on)) p.SetClipSafe(c.Suffix - 1, on); });
+            t.Add("INPut#:CLIPsafe?", 0, 0, ch, c => c.Reply(Bit(p.ClipSafeOf(c.Suffix - 1).Enabled)));
             t.Add("INPut:LINK", 1, 1, 1, c => { bool on; if (c.TryBoolean(0, out on)) p.SetLink(on); });
             t.Add("INPut:LINK?", c => c.Reply(Bit(p.Linked)));
             t.Add("*SAV", 1, 1, 1, c => Preset(p, c, true));
@@ -74,6 +83,30 @@ namespace PreampFirmware
                 return false;
             }
             return true;
+        }
+
+        private static void AutoTime(Preamp p, ScpiCall c)
+        {
+            double s;
+            if (!c.TryNumber(0, out s)) return;
+            if (s < 0.5 || s > 60)
+            {
+                c.Fail(ScpiError.DataOutOfRange, "listening window 0.5..60 s");
+                return;
+            }
+            p.AutoGainOf(c.Suffix - 1).WindowMs = (int)(s * 1000);
+        }
+
+        private static void AutoTarget(Preamp p, ScpiCall c)
+        {
+            double dbfs;
+            if (!c.TryNumber(0, out dbfs)) return;
+            if (dbfs < -40 || dbfs > -1)
+            {
+                c.Fail(ScpiError.DataOutOfRange, "peak target -40..-1 dBFS");
+                return;
+            }
+            p.AutoGainOf(c.Suffix - 1).TargetDbfs = dbfs;
         }
 
         private static void SetPolarity(Preamp p, ScpiCall c)

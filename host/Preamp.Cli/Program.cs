@@ -161,7 +161,8 @@ public static class Program
         var output = new Option<string>("--out") { Description = "WAV file to write (24-bit PCM)", Required = true };
         var rate = new Option<int?>("--rate") { Description = "Stream rate, S/s (default: the device's current rate)" };
         var channels = new Option<string>("--channels") { Description = "Channels to record, e.g. 1,2 or 2", DefaultValueFactory = _ => "1,2" };
-        var c = new Command("capture", "Record the stream to a 24-bit WAV file; lost or damaged frames become silence and are counted") { seconds, output, rate, channels };
+        var compensate = new Option<bool>("--compensate") { Description = "Undo analog gain changes (clip safe, auto gain) in the file, referred to the lowest gain used" };
+        var c = new Command("capture", "Record the stream to a 24-bit WAV file; lost or damaged frames become silence and are counted") { seconds, output, rate, channels, compensate };
         c.SetAction(r =>
         {
             int[] list;
@@ -178,12 +179,18 @@ public static class Program
                     .Start(ctx =>
                     {
                         var task = ctx.AddTask("capturing " + r.GetValue(output), maxValue: 1.0);
-                        result = Capture.Run(link, r.GetValue(seconds), r.GetValue(output), r.GetValue(rate), list, f => task.Value = f, stop.Token);
+                        result = Capture.Run(link, r.GetValue(seconds), r.GetValue(output), r.GetValue(rate), list, f => task.Value = f, stop.Token, r.GetValue(compensate));
                         task.Value = 1.0;
                     });
                 Console.WriteLine("wrote " + result.Path + ": " + result.Frames + " frames, " + (result.Frames / (double)result.Rate).ToString("0.000", CultureInfo.InvariantCulture)
                     + " s at " + result.Rate + " S/s, 24-bit, channels " + string.Join(",", result.Channels));
                 Console.WriteLine(result.LossReport);
+                for (int i = 0; i < result.Channels.Length; i++)
+                {
+                    var (low, high) = result.GainRange[i];
+                    if (low != high)
+                        Console.WriteLine("input " + result.Channels[i] + ": analog gain moved between " + low + " and " + high + " dB" + (result.Compensated ? "; compensated, file level referred to " + low + " dB" : " (add --compensate to undo it in the file)"));
+                }
                 return 0;
             }
             catch (Exception e) when (e is PreampException or System.IO.IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException)

@@ -1,6 +1,7 @@
 // Records the stream to a 24-bit WAV file of exactly the requested length, with every gap filled and counted.
 using System;
 using System.Globalization;
+using System.Linq;
 using System.Threading;
 
 namespace PreampFirmware.Client;
@@ -20,6 +21,10 @@ public sealed class CaptureResult
     public SampleTimeline Timeline { get; init; }
     /// <summary>Frames the device never sent before the capture gave up waiting (filled with silence).</summary>
     public long TailSilence { get; init; }
+    /// <summary>True when the file was gain-compensated.</summary>
+    public bool Compensated { get; init; }
+    /// <summary>Lowest and highest analog gain seen per written channel, dB.</summary>
+    public (int Low, int High)[] GainRange { get; init; }
 
     /// <summary>The loss report printed by the tool.</summary>
     public string LossReport =>
@@ -35,7 +40,7 @@ public static class Capture
     /// Sets the rate (when given), starts the stream, writes <paramref name="seconds"/> of the chosen channels to
     /// <paramref name="path"/>, stops the stream. <paramref name="progress"/> gets the fraction done.
     /// </summary>
-    public static CaptureResult Run(PreampLink link, double seconds, string path, int? rate, int[] channels, Action<double> progress = null, CancellationToken cancel = default)
+    public static CaptureResult Run(PreampLink link, double seconds, string path, int? rate, int[] channels, Action<double> progress = null, CancellationToken cancel = default, bool compensate = false)
     {
         foreach (int c in channels)
         {
@@ -51,48 +56,59 @@ public static class Capture
         var timeline = new SampleTimeline();
         var done = new ManualResetEventSlim();
         long written = 0;
-        var selected = new int[channels.Length][];
+        var recorded = new[] { new int[target], new int[target] };
+        var marks = new[] { new System.Collections.Generic.List<GainMark>(), new System.Collections.Generic.List<GainMark>() };
+        timeline.BlockPlaced += (b, start) =>
+        {
+            if (start >= target) return;
+            marks[0].Add(new GainMark(start, b.Frames, b.Gain1, b.GainChange1));
+            marks[1].Add(new GainMark(start, b.Frames, b.Gain2, b.GainChange2));
+        };
+        timeline.Samples += (a, b, n) =>
+        {
+            long take = Math.Min(n, target - written);
+            if (take <= 0) { done.Set(); return; }
+            Array.Copy(a, 0, recorded[0], written, take);
+            Array.Copy(b, 0, recorded[1], written, take);
+            written += take;
+            progress?.Invoke((double)written / target);
+            if (written >= target) done.Set();
+        };
+        Action<SampleBlock> onBlock = b => { lock (timeline) timeline.Accept(b); };
+        link.BlockReceived += onBlock;
+        try
+        {
+            link.Command("STReam:STARt");
+            var deadline = TimeSpan.FromSeconds(seconds * 2 + 5);
+            WaitHandle.WaitAny(new[] { done.WaitHandle, cancel.WaitHandle }, deadline);
+        }
+        finally
+        {
+            link.BlockReceived -= onBlock;
+            link.Send("STReam:STOP");
+            Thread.Sleep(100);
+            link.DiscardAnswers();
+        }
+        long tail;
+        lock (timeline)
+        {
+            tail = cancel.IsCancellationRequested ? 0 : target - written;
+            if (cancel.IsCancellationRequested) target = written;
+        }
+        var ranges = new (int, int)[channels.Length];
+        var columns = new int[channels.Length][];
+        for (int i = 0; i < channels.Length; i++)
+        {
+            int c = channels[i] - 1;
+            var data = recorded[c];
+            if (target < data.Length) Array.Resize(ref data, (int)target);
+            columns[i] = compensate ? GainCompensation.Apply(data, marks[c], actualRate) : data;
+            ranges[i] = marks[c].Count == 0 ? (0, 0) : (marks[c].Min(m => m.GainDb), marks[c].Max(m => m.GainDb));
+        }
         using (var wav = new WavWriter(path, actualRate, channels.Length))
         {
-            timeline.Samples += (a, b, n) =>
-            {
-                long take = Math.Min(n, target - written);
-                if (take <= 0) { done.Set(); return; }
-                for (int i = 0; i < channels.Length; i++) selected[i] = channels[i] == 1 ? a : b;
-                wav.Write(selected, 0, (int)take);
-                written += take;
-                progress?.Invoke((double)written / target);
-                if (written >= target) done.Set();
-            };
-            Action<SampleBlock> onBlock = b => { lock (timeline) timeline.Accept(b); };
-            link.BlockReceived += onBlock;
-            try
-            {
-                link.Command("STReam:STARt");
-                var deadline = TimeSpan.FromSeconds(seconds * 2 + 5);
-                WaitHandle.WaitAny(new[] { done.WaitHandle, cancel.WaitHandle }, deadline);
-            }
-            finally
-            {
-                link.BlockReceived -= onBlock;
-                link.Send("STReam:STOP");
-                Thread.Sleep(100);
-                link.DiscardAnswers();
-            }
-            long tail = 0;
-            lock (timeline)
-            {
-                if (written < target && !cancel.IsCancellationRequested)
-                {
-                    tail = target - written;
-                    var zeros = new int[tail];
-                    var z = new int[channels.Length][];
-                    for (int i = 0; i < z.Length; i++) z[i] = zeros;
-                    wav.Write(z, 0, (int)tail);
-                    written = target;
-                }
-            }
-            return new CaptureResult { Path = path, Rate = actualRate, Frames = written, Channels = channels, Timeline = timeline, TailSilence = tail };
+            wav.Write(columns, 0, (int)target);
         }
+        return new CaptureResult { Path = path, Rate = actualRate, Frames = target, Channels = channels, Timeline = timeline, TailSilence = tail, Compensated = compensate, GainRange = ranges };
     }
 }

@@ -17,6 +17,9 @@ public sealed class SampleTimeline
     private bool _haveTimestamp;
     private int _lastFramesPerBlock = 64;
 
+    /// <summary>Raised before a frame's samples are emitted, with the timeline index of its first sample.</summary>
+    public event Action<SampleBlock, long> BlockPlaced;
+
     /// <summary>Receives runs of samples (channel 1, channel 2, count) in time order, silence included.</summary>
     public event Action<int[], int[], int> Samples;
 
@@ -80,6 +83,7 @@ public sealed class SampleTimeline
         _haveTimestamp = true;
         LastGains = (block.Gain1, block.Gain2);
         FramesReceived++;
+        BlockPlaced?.Invoke(block, SamplesOut);
         SamplesOut += block.Frames;
         Samples?.Invoke(block.Samples[0], block.Samples[1], block.Frames);
     }

@@ -26,6 +26,10 @@ public sealed class SampleBlock
     public uint DeviceDropped { get; init; }
     /// <summary>Samples of channel 1 and 2, 24-bit values; a muted channel and corrupt records read 0.</summary>
     public int[][] Samples { get; init; }
+    /// <summary>Frame at which channel 1's gain command came in this block (0xFF none).</summary>
+    public int GainChange1 { get; init; } = 0xFF;
+    /// <summary>Frame at which channel 2's gain command came in this block (0xFF none).</summary>
+    public int GainChange2 { get; init; } = 0xFF;
     /// <summary>Records whose ADC CRC failed (their samples were replaced by silence).</summary>
     public int CorruptRecords { get; init; }
 
@@ -163,6 +167,8 @@ public sealed class StreamDecoder
             RelayBits = relays,
             Flags = b[19],
             DeviceDropped = U32(b, 20),
+            GainChange1 = b[24],
+            GainChange2 = b[25],
             Samples = new[] { ch1, ch2 },
             CorruptRecords = corrupt,
         };

@@ -15,6 +15,12 @@ namespace PreampFirmware.Control
     {
         /// <summary>Hold time of the 48V and CHANNEL buttons, ms.</summary>
         public const int LongPressMs = 2000;
+        /// <summary>Hold time of the knob's push that starts auto gain, ms.</summary>
+        public const int KnobLongPressMs = 1000;
+        /// <summary>How long the ring shows an auto-gain result, ms.</summary>
+        public const int ResultShowMs = 2000;
+        /// <summary>Step time of the ring's chase while auto gain listens, ms.</summary>
+        public const int ChaseStepMs = 60;
         /// <summary>Detent interval below which the knob moves 2 dB per detent, ms.</summary>
         public const int FastDetentMs = 50;
         /// <summary>Detent interval below which the knob moves 3 dB per detent, ms.</summary>
@@ -39,6 +45,8 @@ namespace PreampFirmware.Control
         private readonly RotaryEncoder _encoder;
         private readonly int[] _clipHoldMs = new int[2];
         private readonly int[] _refusalMs = new int[2];
+        private readonly int[] _lastAutoStatus = new int[2];
+        private readonly int[] _resultMs = new int[2];
         private int _sinceDetentMs = 1000;
         private int _clockMs;
 
@@ -46,7 +54,7 @@ namespace PreampFirmware.Control
         public FrontPanel(Preamp preamp, BoardIo io)
         {
             _preamp = preamp;
-            _knobButton = new Button(io.EncoderSwitch, LongPressMs);
+            _knobButton = new Button(io.EncoderSwitch, KnobLongPressMs);
             _channelButton = new Button(io.ChannelButton, LongPressMs);
             _phantomButton = new Button(io.PhantomButton, LongPressMs);
             _encoder = new RotaryEncoder(io.Encoder);
@@ -79,6 +87,10 @@ namespace PreampFirmware.Control
             {
                 _preamp.SetMute(_preamp.Selected, !_preamp.Inputs[_preamp.Selected].Mute);
             }
+            else if (e == ButtonEvent.LongPress)
+            {
+                _preamp.StartAutoGain(_preamp.Selected);
+            }
             e = _channelButton.Tick(elapsedMs);
             if (e == ButtonEvent.ShortPress)
             {
@@ -104,6 +116,32 @@ namespace PreampFirmware.Control
         public void SignalRefusal(int channel)
         {
             _refusalMs[channel] = RefusalBlinkMs;
+        }
+
+        /// <summary>
+        /// The ring: the gain as a bar; while auto gain listens, one LED chasing round; for two seconds after it ends,
+        /// the result: the new gain blinking (success), the whole ring blinking slowly (too quiet) or fast (clipped).
+        /// </summary>
+        private int RingPattern(int ch, int gainDb, int elapsedMs)
+        {
+            int status = _preamp.AutoGainOf(ch).Status;
+            if (status != _lastAutoStatus[ch])
+            {
+                _lastAutoStatus[ch] = status;
+                _resultMs[ch] = status == AutoGainStatus.Running ? 0 : ResultShowMs;
+            }
+            if (status == AutoGainStatus.Running)
+            {
+                return 1 << ((_clockMs / ChaseStepMs) % 16);
+            }
+            if (_resultMs[ch] > 0)
+            {
+                _resultMs[ch] -= elapsedMs;
+                if (status == AutoGainStatus.Success) return (_clockMs / RampBlinkMs) % 2 == 0 ? Hc595LedChain.GainBar(gainDb) : 0;
+                if (status == AutoGainStatus.TooQuiet) return (_clockMs / RampBlinkMs) % 2 == 0 ? 0xFFFF : 0;
+                if (status == AutoGainStatus.Clipped) return (_clockMs / FastBlinkMs) % 2 == 0 ? 0xFFFF : 0;
+            }
+            return Hc595LedChain.GainBar(gainDb);
         }
 
         private void UpdateLeds(int elapsedMs)
@@ -140,7 +178,7 @@ namespace PreampFirmware.Control
                 if (_clipHoldMs[ch] > 0) status |= StatusLed.Clip;
                 if (ch == _preamp.Selected || _preamp.Linked) status |= StatusLed.Selected;
                 _preamp.Leds.SetStatus(ch, status);
-                _preamp.Leds.SetRing(ch, Hc595LedChain.GainBar(input.GainDb));
+                _preamp.Leds.SetRing(ch, RingPattern(ch, input.GainDb, elapsedMs));
             }
             _preamp.Leds.Flush(false);
         }

@@ -23,6 +23,7 @@ namespace PreampFirmware.Streaming
         private readonly double[] _sumSquares = new double[2 * SubWindows];
         private readonly int[] _peak = new int[2 * SubWindows];
         private readonly int[] _count = new int[SubWindows];
+        private readonly int[] _freshPeak = new int[2];
         private int _decimation = 7;
         private int _countdown = 1;
         private int _subLength = 34;
@@ -94,6 +95,8 @@ namespace PreampFirmware.Streaming
             int a1 = ch1 < 0 ? -ch1 : ch1;
             if (a0 > _peak[i0]) _peak[i0] = a0;
             if (a1 > _peak[i0 + 1]) _peak[i0 + 1] = a1;
+            if (a0 > _freshPeak[0]) _freshPeak[0] = a0;
+            if (a1 > _freshPeak[1]) _freshPeak[1] = a1;
             if (++_count[_sub] >= _subLength)
             {
                 _sub = (_sub + 1) % SubWindows;
@@ -127,6 +130,18 @@ namespace PreampFirmware.Streaming
             int a = _peak[_sub * 2 + channel];
             int b = _peak[previous * 2 + channel];
             return (a > b ? a : b) / FullScale;
+        }
+
+        /// <summary>Largest |sample| of a channel since <see cref="ResetFreshPeak"/>, as a fraction of full scale.</summary>
+        public double FreshPeakFraction(int channel)
+        {
+            return _freshPeak[channel] / FullScale;
+        }
+
+        /// <summary>Starts a channel's fresh peak again (after a gain change has taken effect).</summary>
+        public void ResetFreshPeak(int channel)
+        {
+            _freshPeak[channel] = 0;
         }
 
         /// <summary>RMS of a channel over the window, as a fraction of full scale.</summary>

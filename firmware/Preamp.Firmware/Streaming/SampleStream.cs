@@ -20,7 +20,9 @@ namespace PreampFirmware.Streaming
      *   18   1  b0 phantom1 b1 pad1 b2 polarity1 b3 mute1 b4 phantom2 b5 pad2 b6 polarity2 b7 mute2
      *   19   1  b0 frames were dropped before this block, b1 OVR ch1 seen, b2 OVR ch2 seen
      *   20   4  frames dropped on the device since STReam:STARt
-     *   24   2  reserved, 0
+     *   24   1  frame index of channel 1's last gain command in this block (FFh none): the PGA2500 applies it at
+     *           the next zero crossing (≤ 16 ms later), which the host finds in the samples
+     *   25   1  the same for channel 2
      *   26   2  CRC-16-CCITT of bytes 0..25
      *   28   3  ADC status word answered with the newest frame (16 bits + pad)
      *   31  9N  records: [ch0 24 bit][ch1 24 bit][ADC CRC 16 bit + pad], newest frame first
@@ -73,6 +75,7 @@ namespace PreampFirmware.Streaming
         private long _startUs;
         private long _lastFrameUs;
         private long _framesAtLastBlock;
+        private readonly int[] _gainChangeFrame = { 0xFF, 0xFF };
         private bool _running;
 
         /// <summary>A stream reading from <paramref name="adc"/>, <paramref name="framesPerBlock"/> frames per block.</summary>
@@ -223,8 +226,10 @@ namespace PreampFirmware.Streaming
             b[18] = (byte)relayBits;
             b[19] = (byte)(flags | (_droppedSinceLastBlock ? 0x01 : 0));
             PutUInt32(b, 20, (uint)_framesDropped);
-            b[24] = 0;
-            b[25] = 0;
+            b[24] = (byte)_gainChangeFrame[0];
+            b[25] = (byte)_gainChangeFrame[1];
+            _gainChangeFrame[0] = 0xFF;
+            _gainChangeFrame[1] = 0xFF;
             ushort crc = Crc16Ccitt.Compute(b, 0, 26);
             b[26] = (byte)crc;
             b[27] = (byte)(crc >> 8);
@@ -237,6 +242,16 @@ namespace PreampFirmware.Streaming
                 _fill = (_fill + 1) % RingBlocks;
                 _fillAvailable = _readyCount < RingBlocks;
             }
+        }
+
+        /// <summary>
+        /// Notes that a gain command for <paramref name="channel"/> was just sent: the block being filled records the
+        /// frame it came at (one frame early, so the host never starts looking after the change).
+        /// </summary>
+        public void MarkGainChange(int channel)
+        {
+            int at = _frame > 0 ? _frame - 1 : 0;
+            _gainChangeFrame[channel] = at > 254 ? 254 : at;
         }
 
         /// <summary>The block the frames are being read into (for metering the one just completed, use the index <see cref="Acquire"/> returned).</summary>
