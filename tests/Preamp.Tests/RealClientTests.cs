@@ -121,6 +121,9 @@ public class RealClientTests
     [PythonClientsFact]
     public void CalibrationOfASeed7BoardThroughTheToolAndAVisaClient() => RunCheck("calibration_check.py", "all calibration checks passed");
 
+    [PythonClientsFact]
+    public void AutoGainClipSafeAndCompensationThroughAVisaClient() => RunCheck("auto_gain_check.py", "all auto gain checks passed");
+
     /// <summary>Runs one of tests/e2e/*.py against the built preamp tool and fails with its output.</summary>
     private static void RunCheck(string script, string success)
     {
