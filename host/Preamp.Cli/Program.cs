@@ -45,6 +45,33 @@ public static class Program
         return 1;
     }
 
+    /// <summary>Runs a command body; a device, link or file problem becomes a one-line message and exit code 1.</summary>
+    private static int Guard(Func<int> body, string prefix = "")
+    {
+        try
+        {
+            return body();
+        }
+        catch (Exception e) when (e is PreampException or CalibrationException or IOException or UnauthorizedAccessException
+                                   or System.Net.Sockets.SocketException or System.Text.Json.JsonException or FormatException)
+        {
+            return Fail(prefix + e.Message);
+        }
+    }
+
+    /// <summary>Parses --channels ("1,2", "2"); throws FormatException with a clear message.</summary>
+    private static int[] ParseChannels(string list)
+    {
+        try
+        {
+            return list.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => int.Parse(s.Trim(), CultureInfo.InvariantCulture)).ToArray();
+        }
+        catch (FormatException)
+        {
+            throw new FormatException("--channels takes a list like 1,2");
+        }
+    }
+
     private static Command Ports()
     {
         var c = new Command("ports", "List the serial ports this computer has");
@@ -64,7 +91,7 @@ public static class Program
         var c = new Command("scpi", "Send SCPI lines and print the answers; device errors are printed and make the exit code 1") { lines };
         c.SetAction(r =>
         {
-            try
+            return Guard(() =>
             {
                 using var link = Connect(r);
                 foreach (var line in r.GetValue(lines))
@@ -75,11 +102,7 @@ public static class Program
                 var errors = link.DrainErrors();
                 foreach (var e in errors) Console.Error.WriteLine("error: " + e);
                 return errors.Count == 0 ? 0 : 1;
-            }
-            catch (Exception e) when (e is PreampException or System.IO.IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException)
-            {
-                return Fail(e.Message);
-            }
+            });
         });
         return c;
     }
@@ -89,7 +112,7 @@ public static class Program
         var c = new Command("status", "Show both channels");
         c.SetAction(r =>
         {
-            try
+            return Guard(() =>
             {
                 using var link = Connect(r);
                 var idn = link.Query("*IDN?");
@@ -105,11 +128,7 @@ public static class Program
                 Console.WriteLine("stream: " + (link.Query("STReam:ACTive?") == "1" ? "running" : "stopped") + " at " + link.Query("STReam:RATE?") + " S/s");
                 foreach (var e in link.DrainErrors()) Console.WriteLine("device error: " + e);
                 return 0;
-            }
-            catch (Exception e) when (e is PreampException or System.IO.IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException)
-            {
-                return Fail(e.Message);
-            }
+            });
         });
         return c;
     }
@@ -120,7 +139,7 @@ public static class Program
         var c = new Command("meter", "Live peak and RMS meters of both channels until stopped") { seconds };
         c.SetAction(r =>
         {
-            try
+            return Guard(() =>
             {
                 using var link = Connect(r);
                 using var stop = new CancellationTokenSource();
@@ -146,11 +165,7 @@ public static class Program
                     }
                 });
                 return 0;
-            }
-            catch (Exception e) when (e is PreampException or System.IO.IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException)
-            {
-                return Fail(e.Message);
-            }
+            });
         });
         return c;
     }
@@ -165,11 +180,9 @@ public static class Program
         var c = new Command("capture", "Record the stream to a 24-bit WAV file; lost or damaged frames become silence and are counted") { seconds, output, rate, channels, compensate };
         c.SetAction(r =>
         {
-            int[] list;
-            try { list = r.GetValue(channels).Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => int.Parse(s.Trim(), CultureInfo.InvariantCulture)).ToArray(); }
-            catch (FormatException) { return Fail("--channels takes a list like 1,2"); }
-            try
+            return Guard(() =>
             {
+                int[] list = ParseChannels(r.GetValue(channels));
                 using var link = Connect(r);
                 using var stop = new CancellationTokenSource();
                 Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
@@ -192,11 +205,7 @@ public static class Program
                         Console.WriteLine("input " + result.Channels[i] + ": analog gain moved between " + low + " and " + high + " dB" + (result.Compensated ? "; compensated, file level referred to " + low + " dB" : " (add --compensate to undo it in the file)"));
                 }
                 return 0;
-            }
-            catch (Exception e) when (e is PreampException or System.IO.IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException)
-            {
-                return Fail(e.Message);
-            }
+            });
         });
         return c;
     }
@@ -257,11 +266,9 @@ public static class Program
         var c = new Command("calibrate", "Calibrate offsets, the pad and every gain step with a reference tone, store it on the board, verify it") { reference, frequency, channels, yes, report, alignment };
         c.SetAction(r =>
         {
-            int[] list;
-            try { list = r.GetValue(channels).Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => int.Parse(s.Trim(), CultureInfo.InvariantCulture)).ToArray(); }
-            catch (FormatException) { return Fail("--channels takes a list like 1,2"); }
-            try
+            return Guard(() =>
             {
+                int[] list = ParseChannels(r.GetValue(channels));
                 using var link = Connect(r);
                 var options = new CalibrationOptions
                 {
@@ -282,11 +289,7 @@ public static class Program
                 Console.WriteLine("alignment: " + (options.Alignment == "SMPTE" ? "SMPTE RP155 (+4 dBu = −20 dBFS, 0 dBFS = +24 dBu)" : "EBU R68 (0 dBu = −18 dBFS, 0 dBFS = +18 dBu)"));
                 if (options.ReportDirectory != null) Console.WriteLine("report: " + Path.GetFullPath(options.ReportDirectory));
                 return 0;
-            }
-            catch (Exception e) when (e is CalibrationException or PreampException or System.IO.IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException)
-            {
-                return Fail("calibration failed: " + e.Message);
-            }
+            }, "calibration failed: ");
         });
         return c;
     }
@@ -298,24 +301,20 @@ public static class Program
         var export = new Command("export", "Write the board's calibration to a JSON file") { exportFile };
         export.SetAction(r =>
         {
-            try
+            return Guard(() =>
             {
                 using var link = Connect(r);
                 var cal = CalibrationData.Decode(link.Query("CALibration:DATA?"));
                 File.WriteAllText(r.GetValue(exportFile), CalibrationData.ToJson(cal, link.Query("*IDN?")));
                 Console.WriteLine("wrote " + r.GetValue(exportFile) + (cal.IsValid ? "" : " (the board holds no calibration: nominal values)"));
                 return 0;
-            }
-            catch (Exception e) when (e is CalibrationException or PreampException or System.IO.IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException)
-            {
-                return Fail(e.Message);
-            }
+            });
         });
         var importFile = new Argument<string>("file") { Description = "JSON file written by export or by calibrate --report" };
         var import = new Command("import", "Load a calibration from a JSON file into the board and store it") { importFile };
         import.SetAction(r =>
         {
-            try
+            return Guard(() =>
             {
                 string record = CalibrationData.RecordFromJson(File.ReadAllText(r.GetValue(importFile)));
                 CalibrationData.Decode(record);
@@ -326,11 +325,7 @@ public static class Program
                 link.Command("CALibration:STORe");
                 Console.WriteLine("calibration imported and stored; CALibration:STATe? = " + link.Query("CALibration:STATe?"));
                 return 0;
-            }
-            catch (Exception e) when (e is CalibrationException or PreampException or System.IO.IOException or System.Text.Json.JsonException or UnauthorizedAccessException or System.Net.Sockets.SocketException)
-            {
-                return Fail(e.Message);
-            }
+            });
         });
         c.Add(export);
         c.Add(import);
@@ -441,7 +436,7 @@ public static class Program
                 lock (runner.Gate) runner.Firmware.SaveState();
                 return 0;
             }
-            catch (Exception e) when (e is System.Net.Sockets.SocketException or System.IO.IOException or PlatformNotSupportedException)
+            catch (Exception e) when (e is System.Net.Sockets.SocketException or IOException or PlatformNotSupportedException)
             {
                 return Fail(e.Message);
             }

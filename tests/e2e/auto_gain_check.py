@@ -8,9 +8,8 @@ import subprocess
 import time
 
 import numpy as np
-import pyvisa
 
-from host_link_check import check, load_wav, start_sim
+from host_link_check import check, open_visa, load_wav, start_sim
 
 
 def main():
@@ -22,7 +21,7 @@ def main():
 
     proc, tcp, _ = start_sim(preamp, [])
     try:
-        inst = pyvisa.ResourceManager("@py").open_resource("TCPIP::127.0.0.1::%d::SOCKET" % tcp, read_termination="\n", write_termination="\n", timeout=10000)
+        inst = open_visa(tcp)
         q = lambda s: inst.query(s).strip()
 
         inst.write("SIMulation:SOURce1 SINE,1000,-50;:INPut1:GAIN 20;:INPut1:GAIN:AUTO:TIME 2;:INPut1:GAIN:AUTO")

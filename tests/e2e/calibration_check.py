@@ -8,9 +8,8 @@ import shlex
 import subprocess
 import time
 
-import pyvisa
 
-from host_link_check import check, start_sim
+from host_link_check import check, open_visa, start_sim
 
 GAINS = [0, 10, 20, 30, 40, 50, 60, 65]
 
@@ -29,10 +28,6 @@ def readings(inst, ref):
     return errors
 
 
-def visa(tcp):
-    return pyvisa.ResourceManager("@py").open_resource("TCPIP::127.0.0.1::%d::SOCKET" % tcp, read_termination="\n", write_termination="\n", timeout=10000)
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--preamp", required=True)
@@ -44,7 +39,7 @@ def main():
 
     proc, tcp, _ = start_sim(preamp, ["--errors", "7", "--flash", flash])
     try:
-        inst = visa(tcp)
+        inst = open_visa(tcp)
         inst.write("SIMulation:SOURce1 SINE,1000,-40;:SIMulation:SOURce2 SINE,1000,-40")
         check(inst.query("CALibration:STATe?").strip() == "0", "an uncalibrated board says CALibration:STATe? 0")
         before = readings(inst, -40)
@@ -68,7 +63,7 @@ def main():
 
     proc, tcp, _ = start_sim(preamp, ["--errors", "7", "--flash", flash])
     try:
-        inst = visa(tcp)
+        inst = open_visa(tcp)
         check(inst.query("CALibration:STATe?").strip() == "1", "after a restart with the same flash file CALibration:STATe? is 1")
         inst.write("SIMulation:SOURce1 SINE,1000,-40;:SIMulation:SOURce2 SINE,1000,-40")
         again = readings(inst, -40)

@@ -10,9 +10,8 @@ import time
 import wave
 
 import numpy as np
-import pyvisa
 
-from host_link_check import check, load_wav, start_sim
+from host_link_check import check, open_visa, load_wav, start_sim
 
 
 def wait_for(inst, query, expected, seconds):
@@ -36,8 +35,7 @@ def main():
 
     proc, tcp, _ = start_sim(preamp, ["--flash", flash])
     try:
-        rm = pyvisa.ResourceManager("@py")
-        inst = rm.open_resource("TCPIP::127.0.0.1::%d::SOCKET" % tcp, read_termination="\n", write_termination="\n", timeout=5000)
+        inst = open_visa(tcp)
         q = lambda s: inst.query(s).strip()
         inst.write("INPut1:GAIN 30")
         check(q("INPut1:GAIN?") == "30", "gain set and queried")
@@ -117,7 +115,7 @@ def main():
 
     proc, tcp, _ = start_sim(preamp, ["--flash", flash])
     try:
-        inst = pyvisa.ResourceManager("@py").open_resource("TCPIP::127.0.0.1::%d::SOCKET" % tcp, read_termination="\n", write_termination="\n", timeout=5000)
+        inst = open_visa(tcp)
         check(inst.query("INP1:GAIN?").strip() == "44" and inst.query("INP2:PHAN:LOCK?").strip() == "1",
               "after a restart with the same flash file, gain and phantom lock are as they were")
     finally:

@@ -37,6 +37,12 @@ def start_sim(preamp, extra):
     sys.exit("simulator did not start")
 
 
+def open_visa(tcp):
+    """A PyVISA (pyvisa-py) session on the simulator's SCPI socket, LF-terminated."""
+    return pyvisa.ResourceManager("@py").open_resource("TCPIP::127.0.0.1::%d::SOCKET" % tcp, read_termination="\n",
+                                                       write_termination="\n", timeout=10000)
+
+
 def check(condition, message):
     if not condition:
         sys.exit("FAILED: " + message)
@@ -65,8 +71,7 @@ def main():
 
     proc, tcp, pty = start_sim(preamp, [])
     try:
-        rm = pyvisa.ResourceManager("@py")
-        inst = rm.open_resource("TCPIP::127.0.0.1::%d::SOCKET" % tcp, read_termination="\n", write_termination="\n", timeout=5000)
+        inst = open_visa(tcp)
         idn = inst.query("*IDN?").strip()
         check(len(idn.split(",")) == 4 and idn.startswith("PreampFirmware"), "PyVISA *IDN? has four fields: " + idn)
         check(inst.query("*OPC?").strip() == "1", "PyVISA *OPC? answers 1")
