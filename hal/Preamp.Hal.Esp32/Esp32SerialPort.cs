@@ -40,10 +40,13 @@ namespace PreampFirmware.Hal.Esp32
             return _port.Read(buffer, offset, count < available ? count : available);
         }
 
-        /// <inheritdoc />
+        /// <summary>Writes bytes; one call is never interleaved with another thread's (stream blocks and answers share the UART).</summary>
         public void Write(byte[] buffer, int offset, int count)
         {
-            _port.Write(buffer, offset, count);
+            lock (_port)
+            {
+                _port.Write(buffer, offset, count);
+            }
         }
 
         /// <inheritdoc />

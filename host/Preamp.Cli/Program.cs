@@ -126,6 +126,9 @@ public static class Program
                 }
                 AnsiConsole.Write(table);
                 Console.WriteLine("stream: " + (link.Query("STReam:ACTive?") == "1" ? "running" : "stopped") + " at " + link.Query("STReam:RATE?") + " S/s");
+                bool calibrated = link.Query("CALibration:STATe?") == "1";
+                string alignment = link.Query("CALibration:ALIGnment?") == "SMPTE" ? "SMPTE RP155 (+4 dBu = −20 dBFS)" : "EBU R68 (0 dBu = −18 dBFS)";
+                Console.WriteLine("calibration: " + (calibrated ? "loaded (" + link.Query("CALibration:REFerence?") + " dBu,Hz reference)" : "none, nominal values") + "; alignment " + alignment);
                 foreach (var e in link.DrainErrors()) Console.WriteLine("device error: " + e);
                 return 0;
             });
