@@ -181,12 +181,7 @@ public sealed class SimAds131m02 : ISimSpiDevice
         return (int)Math.Clamp(Math.Round(calibrated), -8388608, 8388607);
     }
 
-    private double Gaussian()
-    {
-        double u1 = 1.0 - _noise.NextDouble();
-        double u2 = _noise.NextDouble();
-        return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
-    }
+    private double Gaussian() => NormalTable.Next(_noise);
 
     /// <inheritdoc />
     public void Frame(byte[] mosi, int mosiOffset, byte[] miso, int misoOffset, int count)

@@ -23,11 +23,25 @@ public sealed class SimSource
     public SourceKind Kind { get; set; }
     /// <summary>Tone frequency, Hz.</summary>
     public double FrequencyHz { get; set; } = 1000;
+    private double _dbu = -40;
+
     /// <summary>RMS level in dBu (0 dBu = 0.7746 V rms).</summary>
-    public double Dbu { get; set; } = -40;
+    public double Dbu
+    {
+        get => _dbu;
+        set
+        {
+            _dbu = value;
+            RmsVolts = 0.77459667 * Math.Pow(10, value / 20);
+            PeakVolts = RmsVolts * Math.Sqrt(2);
+        }
+    }
 
     /// <summary>RMS volts of <see cref="Dbu"/>.</summary>
-    public double RmsVolts => 0.77459667 * Math.Pow(10, Dbu / 20);
+    public double RmsVolts { get; private set; } = 0.77459667 * Math.Pow(10, -40 / 20.0);
+
+    /// <summary>Peak volts of a sine at <see cref="Dbu"/>.</summary>
+    public double PeakVolts { get; private set; } = 0.77459667 * Math.Pow(10, -40 / 20.0) * Math.Sqrt(2);
 }
 
 /// <summary>Manufacturing errors of one board, drawn from a seed (all zero for an ideal board).</summary>
@@ -321,7 +335,7 @@ public sealed class SimBoard
         switch (s.Kind)
         {
             case SourceKind.Sine:
-                return s.RmsVolts * Math.Sqrt(2) * Math.Sin(2 * Math.PI * s.FrequencyHz * timeUs * 1e-6);
+                return s.PeakVolts * Math.Sin(2 * Math.PI * s.FrequencyHz * timeUs * 1e-6);
             case SourceKind.Noise:
                 return s.RmsVolts * Gaussian(_sourceNoise);
             default:
@@ -333,26 +347,64 @@ public sealed class SimBoard
     /// The analog chain of a channel at a time: source → pad relay → polarity relay → phantom transient →
     /// PGA2500 (gain with its error, zero-crossing rule, clipping, OVR) → board scaling; volts at the ADC input.
     /// </summary>
+    private double[][] _gainFactor;
+    private double[] _padFactor;
+
     private double AnalogAtConverter(int ch, long t)
     {
-        StepRelays();
+        if (_gainFactor == null)
+        {
+            _gainFactor = new double[2][];
+            _padFactor = new double[2];
+            for (int c = 0; c < 2; c++)
+            {
+                _gainFactor[c] = new double[66];
+                for (int g = 0; g <= 65; g++) _gainFactor[c][g] = Math.Pow(10, (g + Errors.GainStepDb[c][g]) / 20);
+                _padFactor[c] = Math.Pow(10, -(20 + Errors.PadDb[c]) / 20);
+            }
+        }
+        // Relays were stepped to this time by AdvanceTo before the conversion ran.
         double v = SourceVolts(ch, t) + EinVolts * Gaussian(_einNoise);
-        if (PadRelays[ch].Contact) v *= Math.Pow(10, -(20 + Errors.PadDb[ch]) / 20);
+        if (PadRelays[ch].Contact) v *= _padFactor[ch];
         if (PolarityRelays[ch].Contact) v = -v;
         v += Phantom[ch].Transient(t);
         int gainDb = Pga.StepGain(ch, v, t);
-        double output = v * Math.Pow(10, (gainDb + Errors.GainStepDb[ch][gainDb]) / 20);
+        double output = v * _gainFactor[ch][gainDb];
         output = Math.Clamp(output, -PgaClipVolts, PgaClipVolts);
         Pga.SetOverload(ch, output);
         return output * (SimAds131m02.ReferenceVolts / FullScalePgaVolts);
     }
 
-    private static double Gaussian(Random r)
+    private static double Gaussian(Random r) => NormalTable.Next(r);
+}
+
+/// <summary>
+/// Standard normal variates drawn from a fixed table of 65 536 Box-Muller values, indexed by the caller's seeded
+/// generator: deterministic per seed and far cheaper than a transcendental per sample, which the simulator needs
+/// at 2 × 64 000 conversions per simulated second.
+/// </summary>
+public static class NormalTable
+{
+    private const int Size = 1 << 16;
+    private static readonly double[] s_values = Build();
+
+    private static double[] Build()
     {
-        double u1 = 1.0 - r.NextDouble();
-        double u2 = r.NextDouble();
-        return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
+        var r = new Random(20240611);
+        var v = new double[Size];
+        for (int i = 0; i < Size; i += 2)
+        {
+            double u1 = 1.0 - r.NextDouble();
+            double u2 = r.NextDouble();
+            double m = Math.Sqrt(-2.0 * Math.Log(u1));
+            v[i] = m * Math.Cos(2 * Math.PI * u2);
+            v[i + 1] = m * Math.Sin(2 * Math.PI * u2);
+        }
+        return v;
     }
+
+    /// <summary>The next N(0, 1) variate for generator <paramref name="r"/>.</summary>
+    public static double Next(Random r) => s_values[r.Next() & (Size - 1)];
 }
 
 /// <summary>The ESP32 pulse counter on the knob's phases.</summary>

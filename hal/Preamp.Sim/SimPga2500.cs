@@ -148,7 +148,7 @@ public sealed class SimPga2500Chain : ISimSpiDevice
     /// <summary>OVR comparator: peak differential output above the OL threshold (5.1 or 4.0 Vrms of a sine).</summary>
     internal void SetOverload(int channel, double output)
     {
-        double thresholdPeak = ((_word[channel] & 0x1000) != 0 ? 4.0 : 5.1) * Math.Sqrt(2);
+        double thresholdPeak = (_word[channel] & 0x1000) != 0 ? 5.657 : 7.212;   // 4.0 or 5.1 Vrms of a sine, peak
         Overload[channel].Write(Math.Abs(output) >= thresholdPeak);
     }
 

@@ -103,6 +103,7 @@ public sealed class SimRunner
 
     private void FeedLink()
     {
+        if (Firmware.Stream.ReadyBlocks == 0) return;
         var owner = Firmware.StreamOwner;
         if (owner?.Port is SimSerialPort port && port.TransmitBacklog < Streaming.SampleStream.BlockBytes(Firmware.Stream.FramesPerBlock))
         {

@@ -260,6 +260,9 @@ namespace PreampFirmware.Streaming
             return _blocks[index];
         }
 
+        /// <summary>Blocks waiting for the link (a cheap check before taking the lock).</summary>
+        public int ReadyBlocks { get { return _readyCount; } }
+
         /// <summary>Oldest block waiting for the link, or null; its length is <see cref="BlockBytes"/>.</summary>
         public byte[] PeekReady()
         {
