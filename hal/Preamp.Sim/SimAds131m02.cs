@@ -26,7 +26,7 @@ public sealed class SimAds131m02 : ISimSpiDevice
     private ushort _response;
     private long _resetFellUs = -1;
     private bool _inReset;
-    private long _nextConversionUs;
+    private double _nextConversion;   // exact conversion instant, µs (periods like 31.25 µs are not whole)
     private bool _unread;
 
     internal SimAds131m02(SimBoard board, SimPin syncReset, SimPin dataReady, int noiseSeed)
@@ -67,7 +67,7 @@ public sealed class SimAds131m02 : ISimSpiDevice
     public bool Noiseless { get; set; }
 
     /// <summary>Source of the converter's input voltage for a channel at a time (set by the board's analog model).</summary>
-    public Func<int, long, double> Input { get; set; } = (_, _) => 0.0;
+    public Func<int, double, double> Input { get; set; } = (_, _) => 0.0;
 
     /// <summary>Register value, as the chip holds it.</summary>
     public ushort Register(int address) => _reg[address & 0x3F];
@@ -93,7 +93,7 @@ public sealed class SimAds131m02 : ISimSpiDevice
     }
 
     /// <summary>Board time of the next conversion, µs, or long.MaxValue when not running.</summary>
-    public long NextConversionUs => Running ? _nextConversionUs : long.MaxValue;
+    public long NextConversionUs => Running ? (long)Math.Ceiling(_nextConversion) : long.MaxValue;
 
     private int WordBytes => ((_reg[2] >> 8) & 3) switch { 0 => 2, 1 => 3, _ => 4 };
 
@@ -110,7 +110,7 @@ public sealed class SimAds131m02 : ISimSpiDevice
         _response = 0xFF22;
         _data[0] = _data[1] = 0;
         _unread = false;
-        _nextConversionUs = _board.NowMicroseconds + (long)PeriodMicroseconds;
+        _nextConversion = _board.NowMicroseconds + PeriodMicroseconds;
         DataReady.Write(true);
         Resets++;
     }
@@ -132,16 +132,17 @@ public sealed class SimAds131m02 : ISimSpiDevice
         // ≥ 2048 CLKIN periods low is a reset; shorter is a sync (restart the digital filter).
         double lowCycles = (now - _resetFellUs) * ClockInHz / 1e6;
         if (lowCycles >= 2048) PowerOn();
-        else _nextConversionUs = now + (long)PeriodMicroseconds;
+        else _nextConversion = now + PeriodMicroseconds;
     }
 
     /// <summary>Runs conversions due by <paramref name="nowUs"/>; returns true if one completed.</summary>
     internal bool Convert(long nowUs)
     {
         bool any = false;
-        while (Running && _nextConversionUs <= nowUs)
+        double period = PeriodMicroseconds;
+        while (Running && _nextConversion <= nowUs)
         {
-            long t = _nextConversionUs;
+            double t = _nextConversion;
             int gainCode0 = _reg[4] & 7, gainCode1 = (_reg[4] >> 4) & 7;
             _data[0] = Quantize(0, t, 1 << gainCode0);
             _data[1] = Quantize(1, t, 1 << gainCode1);
@@ -150,13 +151,13 @@ public sealed class SimAds131m02 : ISimSpiDevice
             Conversions++;
             _reg[1] |= 0x0003;
             DataReady.Write(false);
-            _nextConversionUs = t + (long)Math.Round(PeriodMicroseconds);
+            _nextConversion = t + period;
             any = true;
         }
         return any;
     }
 
-    private int Quantize(int ch, long t, int pgaGain)
+    private int Quantize(int ch, double t, int pgaGain)
     {
         int cfg = _reg[0x09 + 5 * ch];
         int mux = cfg & 3;
@@ -274,7 +275,7 @@ public sealed class SimAds131m02 : ISimSpiDevice
                 break;
             case 0x03:
                 value &= 0x033F;
-                if (value != _reg[3]) _nextConversionUs = _board.NowMicroseconds + (long)Math.Round(1e6 / (ClockInHz / 2 / s_osr[(value >> 2) & 7]));
+                if (value != _reg[3]) _nextConversion = _board.NowMicroseconds + 1e6 / (ClockInHz / 2 / s_osr[(value >> 2) & 7]) / ((value & 0x1C) == 0 && (value & 0x20) != 0 ? 2 : 1);
                 break;
         }
         if (address < 0x3E) _reg[address] = value;

@@ -329,7 +329,7 @@ public sealed class SimBoard
     }
 
     /// <summary>Source voltage at a channel's input at a time, volts (differential).</summary>
-    public double SourceVolts(int channel, long timeUs)
+    public double SourceVolts(int channel, double timeUs)
     {
         var s = Sources[channel];
         switch (s.Kind)
@@ -350,7 +350,7 @@ public sealed class SimBoard
     private double[][] _gainFactor;
     private double[] _padFactor;
 
-    private double AnalogAtConverter(int ch, long t)
+    private double AnalogAtConverter(int ch, double t)
     {
         if (_gainFactor == null)
         {
@@ -367,8 +367,8 @@ public sealed class SimBoard
         double v = SourceVolts(ch, t) + EinVolts * Gaussian(_einNoise);
         if (PadRelays[ch].Contact) v *= _padFactor[ch];
         if (PolarityRelays[ch].Contact) v = -v;
-        v += Phantom[ch].Transient(t);
-        int gainDb = Pga.StepGain(ch, v, t);
+        v += Phantom[ch].Transient((long)t);
+        int gainDb = Pga.StepGain(ch, v, (long)t);
         double output = v * _gainFactor[ch][gainDb];
         output = Math.Clamp(output, -PgaClipVolts, PgaClipVolts);
         Pga.SetOverload(ch, output);

@@ -1,0 +1,341 @@
+// The figures harness: measures the project's performance and robustness claims and prints `name value unit`.
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+using PreampFirmware.Client;
+using PreampFirmware.Hal;
+using PreampFirmware.Scpi;
+using PreampFirmware.Sim;
+using PreampFirmware.SimHost;
+using PreampFirmware.Streaming;
+
+namespace PreampFirmware.Benchmarks;
+
+/// <summary>Each figure is measured in this process, in one run, and printed as one line.</summary>
+public static class Figures
+{
+    private static void Print(string name, double value, string unit) =>
+        Console.WriteLine(name + " " + value.ToString(Math.Abs(value) >= 1000 ? "0" : "0.####", CultureInfo.InvariantCulture) + " " + unit);
+
+    public static int Run()
+    {
+        Console.WriteLine("# PreampFirmware figures, " + DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC, " +
+                          Environment.ProcessorCount + " cores, .NET " + Environment.Version);
+        DeviceStreamingPath(out double devicePerFrameNs, out double allocPerBlock);
+        Print("stream.device_alloc_bytes_per_block", allocPerBlock, "bytes");
+        double hostPerFrameNs = HostDecoderPerFrameNs();
+        Print("stream.device_to_host_cost_ratio", devicePerFrameNs / hostPerFrameNs, "ratio");
+        Console.WriteLine("#   device path " + devicePerFrameNs.ToString("0.0", CultureInfo.InvariantCulture) + " ns/frame, host decoder " + hostPerFrameNs.ToString("0.0", CultureInfo.InvariantCulture) + " ns/frame");
+        Print("sim.realtime_factor", SimRealtimeFactor(), "x");
+        int frames = SampleStream.DefaultFramesPerBlock;
+        Print("link.efficiency", 6.0 * frames / SampleStream.BlockBytes(frames), "ratio");
+        Print("link.max_rate_ratio_921600", MaxLosslessRate() / (92160.0 / 6), "ratio");
+        Print("panel.knob_to_spi_ms", KnobToSpiP95Ms(), "ms");
+        Print("gain.zc_click_reduction_db", ZeroCrossClickReductionDb(), "dB");
+        Print("phantom.stream_peak_dbfs", PhantomStreamPeakDbfs(), "dBFS");
+        var (inputs, failures) = Fuzz(1_000_000);
+        Print("fuzz.parser_inputs", inputs, "inputs");
+        Print("fuzz.parser_failures", failures, "failures");
+        return 0;
+    }
+
+    /// <summary>An ADC that answers instantly with a fixed frame: only the firmware's own work is timed.</summary>
+    private sealed class InstantSpi : ISpiChannel
+    {
+        public void Transfer(byte[] tx, int txOffset, byte[] rx, int rxOffset, int count)
+        {
+            if (rx != null) Array.Copy(tx, txOffset, rx, rxOffset, count);
+        }
+    }
+
+    private sealed class NullPort : ISerialPort
+    {
+        public long Written;
+        public int BytesToRead => 0;
+        public int Read(byte[] buffer, int offset, int count) => 0;
+        public void Write(byte[] buffer, int offset, int count) => Written += count;
+        public int BytesPerSecond => 300_000;
+    }
+
+    /// <summary>The device-side path per sample frame (OnDataReady, sealing, handing blocks to the link), and what it allocates.</summary>
+    private static void DeviceStreamingPath(out double nsPerFrame, out double bytesPerBlock)
+    {
+        var board = new SimBoard();
+        var fw = new Preamp(board.Io);
+        fw.Boot();
+        var port = new NullPort();
+        var session = fw.AttachHost(port);
+        // Swap the ADC's SPI for an instant one: the firmware keeps its driver, only the wire is gone.
+        var io = board.Io;
+        var fast = new Preamp(new BoardIo
+        {
+            GainSpi = io.GainSpi, LedSpi = io.LedSpi, AdcSpi = new InstantSpi(), ZeroCrossEnable = io.ZeroCrossEnable,
+            Overload1 = io.Overload1, Overload2 = io.Overload2, AdcSyncReset = io.AdcSyncReset, AdcDataReady = io.AdcDataReady,
+            Phantom1 = io.Phantom1, Phantom2 = io.Phantom2, Encoder = io.Encoder, EncoderSwitch = io.EncoderSwitch,
+            ChannelButton = io.ChannelButton, PhantomButton = io.PhantomButton, Host = port, Clock = io.Clock, Store = io.Store,
+        });
+        var owner = fast.AttachHost(port);
+        fast.StartStream(owner);
+        int framesPerBlock = fast.Stream.FramesPerBlock;
+        void Blocks(int n)
+        {
+            for (int b = 0; b < n; b++)
+            {
+                for (int f = 0; f < framesPerBlock; f++) fast.OnDataReady();
+                fast.ServiceStreamOutput(4);
+            }
+        }
+        Blocks(200);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Blocks(1000);
+        bytesPerBlock = (GC.GetAllocatedBytesForCurrentThread() - before) / 1000.0;
+        var sw = Stopwatch.StartNew();
+        Blocks(20000);
+        nsPerFrame = sw.Elapsed.TotalMilliseconds * 1e6 / (20000.0 * framesPerBlock);
+    }
+
+    /// <summary>The host decoder per sample frame: demultiplexing, header CRC, every record's CRC, decoding.</summary>
+    private static double HostDecoderPerFrameNs()
+    {
+        var runner = new SimRunner();
+        var port = runner.OpenPort(out _);
+        port.Baud = 12_000_000;
+        var cmd = Encoding.ASCII.GetBytes("SIM:SOUR1 SINE,1000,-30;:STR:RATE 32000;:STR:STAR\n");
+        port.HostWrite(cmd, 0, cmd.Length);
+        runner.RunFor(2.0);
+        var bytes = new List<byte>();
+        var buf = new byte[1 << 16];
+        int n;
+        while ((n = port.HostRead(buf, 0, buf.Length)) > 0) bytes.AddRange(buf.Take(n));
+        var data = bytes.ToArray();
+        long frames = 0;
+        var decoder = new StreamDecoder();
+        decoder.Block += b => frames += b.Frames;
+        var sw = Stopwatch.StartNew();
+        int rounds = 0;
+        while (sw.ElapsedMilliseconds < 1500 || rounds < 3)
+        {
+            for (int at = 0; at < data.Length; at += 4096) decoder.Feed(data, at, Math.Min(4096, data.Length - at));
+            rounds++;
+        }
+        return sw.Elapsed.TotalMilliseconds * 1e6 / frames;
+    }
+
+    /// <summary>Simulated seconds per wall second, streaming 2 ch × 32 kS/s into a null sink.</summary>
+    private static double SimRealtimeFactor()
+    {
+        var r = new SimRunner();
+        var port = r.OpenPort(out _);
+        port.Baud = 12_000_000;
+        var cmd = Encoding.ASCII.GetBytes("SIM:SOUR1 SINE,1000,-40;:SIM:SOUR2 NOISE,-50;:STR:RATE 32000;:STR:STAR\n");
+        port.HostWrite(cmd, 0, cmd.Length);
+        r.RunFor(0.2);
+        var buf = new byte[1 << 20];
+        var sw = Stopwatch.StartNew();
+        for (int i = 0; i < 100; i++)
+        {
+            r.RunFor(0.1);
+            while (port.HostRead(buf, 0, buf.Length) > 0) { }
+        }
+        return 10.0 / sw.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>Highest rate that streams 60 simulated seconds at 921600 baud with nothing lost.</summary>
+    private static int MaxLosslessRate()
+    {
+        int best = 0;
+        foreach (int rate in new[] { 4000, 8000, 16000 })
+        {
+            var r = new SimRunner();
+            var port = r.OpenPort(out _);
+            var cmd = Encoding.ASCII.GetBytes("STR:RATE " + rate + "\n");
+            port.HostWrite(cmd, 0, cmd.Length);
+            r.RunFor(0.1);
+            var answer = new byte[256];
+            cmd = Encoding.ASCII.GetBytes("SYST:ERR?\n");
+            port.HostWrite(cmd, 0, cmd.Length);
+            r.RunFor(0.1);
+            string err = Encoding.ASCII.GetString(answer, 0, port.HostRead(answer, 0, answer.Length));
+            if (!err.StartsWith("0,", StringComparison.Ordinal)) break;   // the firmware refuses what the link cannot carry
+            var timeline = new SampleTimeline();
+            var decoder = new StreamDecoder();
+            decoder.Block += timeline.Accept;
+            cmd = Encoding.ASCII.GetBytes("STR:STAR\n");
+            port.HostWrite(cmd, 0, cmd.Length);
+            var buf = new byte[1 << 16];
+            for (int i = 0; i < 600; i++)
+            {
+                r.RunFor(0.1);
+                int n;
+                while ((n = port.HostRead(buf, 0, buf.Length)) > 0) decoder.Feed(buf, 0, n);
+            }
+            if (timeline.LostFrames == 0 && timeline.DeviceDroppedSamples == 0 && timeline.MissedConversions == 0 && r.Firmware.Stream.FramesDropped == 0) best = rate;
+        }
+        return best;
+    }
+
+    /// <summary>95th percentile, over 1000 detents, of the time from the encoder edge to the new PGA2500 word on the bus.</summary>
+    private static double KnobToSpiP95Ms()
+    {
+        var r = new SimRunner();
+        var latencies = new List<double>();
+        long detentAt = -1;
+        r.Board.Pga.Latched += () => { if (detentAt >= 0) { latencies.Add((r.Board.NowMicroseconds - detentAt) / 1000.0); detentAt = -1; } };
+        var rng = new Random(3);
+        r.RunFor(0.1);
+        for (int i = 0; i < 1000; i++)
+        {
+            int dir = r.Firmware.Inputs[0].GainDb >= 60 ? -1 : r.Firmware.Inputs[0].GainDb <= 10 ? 1 : (rng.Next(2) * 2 - 1);
+            r.RunFor(0.15 + rng.NextDouble() * 0.05);                        // slow turns: 1 dB each
+            r.Board.Encoder.Add(dir);
+            r.RunFor(0.0001 + rng.NextDouble() * 0.002);
+            detentAt = r.Board.NowMicroseconds;                               // the second edge completes the detent
+            r.Board.Encoder.Add(dir);
+            r.RunFor(0.05);
+        }
+        latencies.Sort();
+        return latencies.Count == 0 ? double.NaN : latencies[(int)(latencies.Count * 0.95)];
+    }
+
+    /// <summary>Energy of the step artefact of a 10 dB gain change in a 1 kHz tone, made immediately vs at a zero crossing.</summary>
+    private static double ZeroCrossClickReductionDb()
+    {
+        double Artefact(bool zeroCross, double changeAt)
+        {
+            var r = new SimRunner(new SimBoardOptions { NoiseSeed = 5 });
+            r.Board.Adc.Noiseless = true;
+            var port = r.OpenPort(out _);
+            port.Baud = 12_000_000;   // a fast link: 32 kS/s for time resolution
+            var cmd = Encoding.ASCII.GetBytes("SIM:SOUR1 SINE,1000,-30;:INP1:GAIN 20;:STR:RATE 32000\n");
+            port.HostWrite(cmd, 0, cmd.Length);
+            r.RunFor(0.3);
+            var samples = new List<int>();
+            var decoder = new StreamDecoder();
+            decoder.Block += b => samples.AddRange(b.Samples[0]);
+            cmd = Encoding.ASCII.GetBytes("STR:STAR\n");
+            port.HostWrite(cmd, 0, cmd.Length);
+            r.RunFor(changeAt);
+            lock (r.Gate)
+            {
+                r.Firmware.Gain.ZeroCrossing = zeroCross;
+                r.Firmware.Gain.Channel(0).GainDb = 30;
+                r.Firmware.Gain.Write();
+            }
+            r.RunFor(0.2);
+            var buf = new byte[1 << 16];
+            int n;
+            while ((n = port.HostRead(buf, 0, buf.Length)) > 0) decoder.Feed(buf, 0, n);
+            // The artefact: for a sampled sine x[i+1] + x[i-1] = 2 cos(ω) x[i] exactly, on either side of the change;
+            // what breaks that identity is the step the gain change put into the waveform.
+            double w = 2 * Math.PI * 1000 / 32000.0, k = 2 * Math.Cos(w), energy = 0;
+            var x = samples.Select(v => v / 8388608.0).ToArray();
+            for (int i = 1; i < x.Length - 1; i++)
+            {
+                double residual = x[i + 1] + x[i - 1] - k * x[i];
+                energy += residual * residual;
+            }
+            return energy + 1e-30;
+        }
+        // Changes spread over one period of the tone, so the immediate case meets every phase, not a lucky one.
+        double immediate = 0, zeroCrossing = 0;
+        for (int k = 0; k < 8; k++)
+        {
+            immediate += Artefact(false, 0.2 + k / 8000.0);
+            zeroCrossing += Artefact(true, 0.2 + k / 8000.0);
+        }
+        return 10 * Math.Log10(immediate / zeroCrossing);
+    }
+
+    /// <summary>Stream peak while phantom switches on and off, silent input, 50 dB gain.</summary>
+    private static double PhantomStreamPeakDbfs()
+    {
+        var r = new SimRunner();
+        var port = r.OpenPort(out _);
+        var peak = 0;
+        var timeline = new SampleTimeline();
+        var decoder = new StreamDecoder();
+        decoder.Block += timeline.Accept;
+        timeline.Samples += (a, b, n) => { for (int i = 0; i < n; i++) peak = Math.Max(peak, Math.Abs(a[i])); };
+        void Send(string s) { var c = Encoding.ASCII.GetBytes(s + "\n"); port.HostWrite(c, 0, c.Length); }
+        var buf = new byte[1 << 16];
+        void Run(double s) { for (int i = 0; i < s * 100; i++) { r.RunFor(0.01); int n; while ((n = port.HostRead(buf, 0, buf.Length)) > 0) decoder.Feed(buf, 0, n); } }
+        Send("INP1:GAIN 50;:STR:RATE 8000");
+        Run(0.5);
+        Send("STR:STAR");
+        Run(0.5);
+        Send("INP1:PHAN ON");
+        Run(2.5);
+        Send("INP1:PHAN OFF");
+        Run(2.5);
+        return 20 * Math.Log10(Math.Max(peak, 1) / 8388608.0);
+    }
+
+    /// <summary>Generated and mutated inputs into the SCPI session and the host stream decoder; failures are exceptions or broken invariants.</summary>
+    private static (long Inputs, long Failures) Fuzz(int count)
+    {
+        var rng = new Random(7);
+        var runner = new SimRunner();
+        var table = runner.Firmware.Commands;
+        var session = new ScpiSession(table, null);
+        string[] seeds =
+        {
+            "*IDN?", "INP1:GAIN 30", "inp2:gain up;:INP1:PAD ON", "SYST:ERR?", "MEAS:LEV? 1", "STR:RATE 8000", "INPut1:PHANtom:LOCK ON",
+            "CAL:GAIN 1,30,0.1", "SIM:SOUR1 SINE,1000,-40", "INP1:POL INV;MUTE ON", "*SAV 3", "CAL:DATA \"QUJD\"", "INP:LINK ON",
+        };
+        long failures = 0;
+        var lineBytes = new byte[300];
+        for (int i = 0; i < count; i++)
+        {
+            string line;
+            switch (rng.Next(4))
+            {
+                case 0:
+                    var chars = new char[rng.Next(0, 300)];
+                    for (int k = 0; k < chars.Length; k++) chars[k] = (char)rng.Next(0x20, 0x7F);
+                    line = new string(chars);
+                    break;
+                case 1:
+                    var s = seeds[rng.Next(seeds.Length)].ToCharArray();
+                    for (int m = rng.Next(1, 4); m > 0; m--) s[rng.Next(s.Length)] = (char)rng.Next(0x20, 0x7F);
+                    line = new string(s);
+                    break;
+                case 2:
+                    line = string.Join(";", Enumerable.Range(0, rng.Next(1, 6)).Select(_ => seeds[rng.Next(seeds.Length)]));
+                    break;
+                default:
+                    line = seeds[rng.Next(seeds.Length)] + new string(',', rng.Next(0, 3)) + rng.Next(-100000, 100000);
+                    break;
+            }
+            try
+            {
+                int n = Math.Min(line.Length, lineBytes.Length - 1);
+                for (int k = 0; k < n; k++) lineBytes[k] = (byte)line[k];
+                lineBytes[n] = 0x0A;
+                session.Feed(lineBytes, 0, n + 1);
+                if (session.Errors.Count > ErrorQueue.Capacity) failures++;
+                if (i % 64 == 0) while (session.Errors.Count > 0) session.Errors.Pop();
+            }
+            catch (Exception)
+            {
+                failures++;
+            }
+        }
+        // The stream decoder: random bytes, and real blocks with random damage.
+        var decoder = new StreamDecoder();
+        long decoded = 0;
+        decoder.Block += b => { decoded++; if (b.Samples[0].Length != b.Frames || b.Frames < 1 || b.Frames > StreamDecoder.MaxFrames) failures++; };
+        var data = new byte[4096];
+        int decoderInputs = count / 10;
+        for (int i = 0; i < decoderInputs; i++)
+        {
+            rng.NextBytes(data);
+            if (rng.Next(3) == 0) { data[0] = 0xA5; data[1] = 0x5A; data[2] = 1; data[3] = 1; }
+            try { decoder.Feed(data, 0, rng.Next(1, data.Length)); }
+            catch (Exception) { failures++; }
+        }
+        return (count + decoderInputs, failures);
+    }
+}

@@ -1,0 +1,52 @@
+// BenchmarkDotNet benchmarks of the hot paths: the device streaming path, the host decoder, the SCPI parser.
+using System;
+using System.Text;
+using BenchmarkDotNet.Attributes;
+using PreampFirmware.Client;
+using PreampFirmware.Scpi;
+using PreampFirmware.SimHost;
+
+namespace PreampFirmware.Benchmarks;
+
+[MemoryDiagnoser]
+public class HotPathBenchmarks
+{
+    private SimRunner _runner;
+    private byte[] _stream;
+    private ScpiSession _session;
+    private readonly byte[] _line = Encoding.ASCII.GetBytes("inp1:gain 30;:INPut1:GAIN?;:MEASure:LEVel? 1\n");
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _runner = new SimRunner();
+        var port = _runner.OpenPort(out _);
+        port.Baud = 12_000_000;
+        var cmd = Encoding.ASCII.GetBytes("SIM:SOUR1 SINE,1000,-30;:STR:RATE 32000;:STR:STAR\n");
+        port.HostWrite(cmd, 0, cmd.Length);
+        _runner.RunFor(0.5);
+        var buf = new byte[1 << 20];
+        int n = port.HostRead(buf, 0, buf.Length);
+        _stream = buf.AsSpan(0, n).ToArray();
+        _session = new ScpiSession(_runner.Firmware.Commands, null);
+    }
+
+    /// <summary>The simulated board plus firmware, 10 ms at 32 kS/s streaming.</summary>
+    [Benchmark]
+    public void BoardTenMilliseconds() => _runner.RunFor(0.01);
+
+    /// <summary>The host decoder over 0.5 s of stream.</summary>
+    [Benchmark]
+    public int DecodeHalfSecond()
+    {
+        var d = new StreamDecoder();
+        int frames = 0;
+        d.Block += b => frames += b.Frames;
+        d.Feed(_stream, 0, _stream.Length);
+        return frames;
+    }
+
+    /// <summary>One chained SCPI line with two queries.</summary>
+    [Benchmark]
+    public string ScpiLine() => _session.ExecuteLine("inp1:gain 30;:INPut1:GAIN?;:MEASure:LEVel? 1");
+}
