@@ -130,6 +130,20 @@ public class SimChipTests
         Assert.True(board.AdcDataReady.Level);
     }
 
+    [Theory]
+    [InlineData("61 80 00 03 02 00 00 00 00 00 00 00", 32000)]    // OSR 128: a period of 31.25 µs
+    [InlineData("61 80 00 03 06 00 00 00 00 00 00 00", 16000)]    // OSR 256: 62.5 µs
+    [InlineData("61 80 00 03 22 00 00 00 00 00 00 00", 64000)]    // OSR 128 with TBM: 15.625 µs
+    public void AdcRatesWhosePeriodIsNotWholeMicrosecondsStayExact(string clockWrite, int rate)
+    {
+        var board = new SimBoard();
+        Frame(board.AdcSpi, clockWrite);
+        board.AdvanceBy(10_000);
+        long start = board.Adc.Conversions;
+        board.AdvanceBy(1_000_000);
+        Assert.InRange(board.Adc.Conversions - start, rate - 1, rate + 1);
+    }
+
     [Fact]
     public void AdcShortPulseIsASyncAndLongPulseIsAReset()
     {
