@@ -60,6 +60,19 @@ namespace PreampFirmware
         private readonly ClipSafe[] _clipSafe = new ClipSafe[Channels];
         private readonly int[] _sinceGainChangeMs = new int[Channels];
 
+        private long _framesSinceTick;
+        private int _silentTicks;
+        private int _badBlocks;
+        private bool _adcFault;
+
+        /// <summary>Control ticks without a conversion after which the converter counts as stopped (≥ 50 ms at the 5 ms tick).</summary>
+        public const int SilentTicksForFault = 10;
+        /// <summary>Consecutive stream blocks failing the spot CRC after which the SPI bus counts as faulty.</summary>
+        public const int BadBlocksForFault = 4;
+
+        /// <summary>True while the converter is stopped or its frames fail their CRC; reported once per episode as -240.</summary>
+        public bool AdcFault { get { return _adcFault; } }
+
         /// <summary>Time after a gain command until the fresh peak restarts, ms (the PGA2500's zero-crossing timeout, with margin).</summary>
         public const int GainSettleMs = 20;
         private readonly ScpiCommandTable _commands = new ScpiCommandTable();
@@ -572,6 +585,7 @@ namespace PreampFirmware
             {
                 return;
             }
+            WatchConverter();
             _panel.Tick(elapsedMs);
             RunGainAutomation(elapsedMs);
             for (int ch = 0; ch < Channels; ch++)
@@ -595,10 +609,16 @@ namespace PreampFirmware
         /// </summary>
         public void OnDataReady()
         {
+            _framesSinceTick++;
             int block = _stream.Acquire();
             if (!_stream.IsRunning)
             {
                 _meter.OfferFrame(_stream.ScratchFrame, 0);
+                if ((_framesSinceTick & 63) == 0)
+                {
+                    // Not streaming: spot-check one frame in 64 the same way.
+                    CountFrameCheck(Ads131m02.CheckOutputCrc(_stream.ScratchFrame, 0));
+                }
                 return;
             }
             if (block < 0)
@@ -608,6 +628,53 @@ namespace PreampFirmware
             _stream.Seal(block, _sampleRate, Gain.Channel(0).GainDb, Gain.Channel(1).GainDb, RelayBits(), _overloadSeen << 1);
             _overloadSeen = 0;
             _meter.OfferBlock(_stream.Block(block), _stream.FramesPerBlock);
+            CountFrameCheck(_stream.LastBlockIntact);
+        }
+
+        private void CountFrameCheck(bool intact)
+        {
+            if (intact)
+            {
+                _badBlocks = 0;
+            }
+            else if (++_badBlocks == BadBlocksForFault)
+            {
+                AdcFaultFound("ADS131M02: frames fail their CRC (" + BadBlocksForFault.ToString() + " checks in a row): check the SPI bus");
+            }
+        }
+
+        private void AdcFaultFound(string detail)
+        {
+            if (_adcFault)
+            {
+                return;
+            }
+            _adcFault = true;
+            ReportDeviceError(ScpiError.HardwareError, detail);
+        }
+
+        /// <summary>Watches the converter from the control tick: conversions must keep coming while it is configured.</summary>
+        private void WatchConverter()
+        {
+            if (!Adc.IsConfigured)
+            {
+                _silentTicks = 0;
+                return;
+            }
+            if (_framesSinceTick > 0)
+            {
+                _framesSinceTick = 0;
+                _silentTicks = 0;
+                if (_adcFault && _badBlocks == 0)
+                {
+                    _adcFault = false;   // frames come and check out again
+                }
+                return;
+            }
+            if (++_silentTicks == SilentTicksForFault)
+            {
+                AdcFaultFound("ADS131M02: no conversion for " + SilentTicksForFault.ToString() + " control ticks (/DRDY stopped): the converter stopped answering");
+            }
         }
 
         /// <summary>

@@ -76,6 +76,7 @@ namespace PreampFirmware.Streaming
         private long _lastFrameUs;
         private long _framesAtLastBlock;
         private readonly int[] _gainChangeFrame = { 0xFF, 0xFF };
+        private bool _lastBlockIntact = true;
         private bool _running;
 
         /// <summary>A stream reading from <paramref name="adc"/>, <paramref name="framesPerBlock"/> frames per block.</summary>
@@ -233,6 +234,9 @@ namespace PreampFirmware.Streaming
             ushort crc = Crc16Ccitt.Compute(b, 0, 26);
             b[26] = (byte)crc;
             b[27] = (byte)(crc >> 8);
+            // Spot check, once per block: the newest frame is still whole (status, both samples, CRC are contiguous).
+            _lastBlockIntact = Crc16Ccitt.Compute(b, HeaderBytes - Ads131m02.WordBytes, 3 * Ads131m02.WordBytes) ==
+                               ((b[HeaderBytes + 6] << 8) | b[HeaderBytes + 7]);
             _droppedSinceLastBlock = false;
             _sequence++;
             _frame = 0;
@@ -259,6 +263,9 @@ namespace PreampFirmware.Streaming
         {
             return _blocks[index];
         }
+
+        /// <summary>True when the newest frame of the last sealed block passed the ADC's CRC (one frame checked per block).</summary>
+        public bool LastBlockIntact { get { return _lastBlockIntact; } }
 
         /// <summary>Blocks waiting for the link (a cheap check before taking the lock).</summary>
         public int ReadyBlocks { get { return _readyCount; } }

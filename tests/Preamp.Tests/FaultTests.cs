@@ -1,0 +1,99 @@
+// Faults while running: the converter's bus fails or the chip stops, the host floods the link, the board resets in
+// the middle of a phantom ramp. Each ends safe, and the device says what happened.
+using System;
+using System.Linq;
+using System.Text;
+using PreampFirmware.Sim;
+using PreampFirmware.SimHost;
+using Xunit;
+
+namespace PreampFirmware.DesktopTests;
+
+public class FaultTests
+{
+    [Theory]
+    [InlineData(MisoFault.StuckHigh)]
+    [InlineData(MisoFault.StuckLow)]
+    public void AStuckMisoDuringStreamingIsFoundCountedAndReported(MisoFault fault)
+    {
+        var h = new Host();
+        h.Ask("SIM:SOUR1 SINE,1000,-40;:INP1:GAIN 30;:STR:STAR", 0.3);
+        Assert.Equal(0, h.Timeline.DamagedFrames);
+        h.Runner.Board.AdcSpi.Miso = fault;
+        h.Run(0.3);
+        Assert.True(h.Runner.Firmware.AdcFault);
+        Assert.True(h.Timeline.DamagedFrames > 20, "the host found the damaged frames: " + h.Timeline.DamagedFrames);
+        Assert.True(h.Ch1.Skip(h.Ch1.Count - 1000).All(v => v == 0), "damaged samples became silence");
+        string e = h.Ask("SYST:ERR?", 0.2);
+        Assert.StartsWith("-240,\"Hardware error;ADS131M02: frames fail their CRC", e);
+        h.Runner.Board.AdcSpi.Miso = MisoFault.None;
+        h.Run(0.3);
+        Assert.False(h.Runner.Firmware.AdcFault, "the fault clears once frames check out again");
+    }
+
+    [Fact]
+    public void CrcErrorsOnSomeFramesAreCountedByTheHostNotRaisedAsAFault()
+    {
+        var h = new Host();
+        h.Ask("SIM:SOUR1 SINE,1000,-40;:STR:STAR", 0.2);
+        h.Runner.Board.AdcSpi.CorruptByteIndex = 4;
+        h.Runner.Board.AdcSpi.CorruptNextFrames = 10;
+        h.Run(0.3);
+        Assert.InRange(h.Timeline.DamagedFrames, 1, 10);
+        Assert.False(h.Runner.Firmware.AdcFault);
+        Assert.Equal("0,\"No error\"", h.Ask("SYST:ERR?", 0.1));
+    }
+
+    [Fact]
+    public void AConverterThatStopsAnsweringIsReported()
+    {
+        var h = new Host();
+        h.Run(0.2);
+        h.Runner.Board.Adc.ResetLineBroken = false;
+        lock (h.Runner.Gate) h.Runner.Board.AdcSyncReset.Write(false);   // the chip drops out (held in reset)
+        h.Run(0.2);
+        Assert.True(h.Runner.Firmware.AdcFault);
+        Assert.StartsWith("-240,\"Hardware error;ADS131M02: no conversion", h.Ask("SYST:ERR?"));
+        Assert.Equal("0,0,0", h.Ask("SIM:REL? 1"));
+    }
+
+    [Fact]
+    public void AHostThatFloodsTheLinkCannotStopTheBoard()
+    {
+        var h = new Host();
+        var rng = new Random(9);
+        var junk = new byte[4096];
+        for (int i = 0; i < 64; i++)
+        {
+            rng.NextBytes(junk);
+            h.Port.HostWrite(junk, 0, junk.Length);
+            h.Run(0.005);
+        }
+        Assert.True(h.Port.ReceiveOverruns > 0, "the flood overran the receive buffer");
+        h.Run(0.2);
+        h.Ask("*CLS", 0.05);
+        Assert.StartsWith("PreampFirmware,", h.Ask("\n*IDN?"));
+        h.Ask("SIM:SOUR1 SINE,1000,-40;:STR:STAR", 0.3);
+        Assert.True(h.Blocks.Count > 20);
+    }
+
+    [Fact]
+    public void AResetInTheMiddleOfAPhantomRampComesBackSafeAndRampsAgainMuted()
+    {
+        var first = new Host();
+        first.Ask("INP1:GAIN 50;:INP1:PHAN ON", 0.4);                 // saved; the supply is mid-ramp
+        Assert.True(first.Runner.Board.PhantomRelays[0].Contact);
+        var flash = first.Runner.Board.Flash;
+
+        // Watchdog reset: the ESP32 restarts; its pins (and so the phantom relay) drop at once.
+        var runner = new SimRunner(new SimBoardOptions { Flash = flash });
+        Assert.False(runner.Board.PhantomRelays[0].Coil);
+        var h = new Host(runner: runner);
+        h.Ask("STR:STAR", 0.02);
+        h.Run(2.0);
+        Assert.True(h.Runner.Board.PhantomRelays[0].Contact, "restored, with the same sequence");
+        Assert.Equal("1", h.Ask("INP1:PHAN:SETT?"));
+        double peak = 20 * Math.Log10(Math.Max(1, h.Ch1.Max(v => Math.Abs((double)v))) / 8388608.0);
+        Assert.True(peak < -60, "stream peak during the restored ramp " + peak);
+    }
+}
