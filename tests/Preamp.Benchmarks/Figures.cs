@@ -36,6 +36,9 @@ public static class Figures
         Print("panel.knob_to_spi_ms", KnobToSpiP95Ms(), "ms");
         Print("gain.zc_click_reduction_db", ZeroCrossClickReductionDb(), "dB");
         Print("phantom.stream_peak_dbfs", PhantomStreamPeakDbfs(), "dBFS");
+        var (lost, growth) = Soak(3600);
+        Print("soak.lost_frames_per_hour", lost, "frames");
+        Print("soak.memory_growth_bytes", growth, "bytes");
         var (inputs, failures) = Fuzz(1_000_000);
         Print("fuzz.parser_inputs", inputs, "inputs");
         Print("fuzz.parser_failures", failures, "failures");
@@ -271,6 +274,56 @@ public static class Figures
         Send("INP1:PHAN OFF");
         Run(2.5);
         return 20 * Math.Log10(Math.Max(peak, 1) / 8388608.0);
+    }
+
+    /// <summary>
+    /// One simulated hour of streaming 2 ch × 8 kS/s at 921600 baud with random control traffic (gain, pad, polarity,
+    /// mute, phantom, meter and error queries, knob turns): frames lost by any count, and managed memory growth
+    /// between the 10th minute and the end (after full collections).
+    /// </summary>
+    private static (long Lost, long Growth) Soak(int seconds)
+    {
+        var r = new SimRunner();
+        var port = r.OpenPort(out _);
+        var timeline = new SampleTimeline();
+        var decoder = new StreamDecoder();
+        decoder.Block += timeline.Accept;
+        var rng = new Random(11);
+        void Send(string s) { var c = Encoding.ASCII.GetBytes(s + "\n"); port.HostWrite(c, 0, c.Length); }
+        string[] traffic =
+        {
+            "INP1:GAIN {0}", "INP2:GAIN {0}", "INP1:PAD ON", "INP1:PAD OFF", "INP2:POL INV", "INP2:POL NORM", "INP1:MUTE ON",
+            "INP1:MUTE OFF", "MEAS:LEV? 1", "MEAS:LEV? 2", "SYST:ERR?", "STR:STAT?", "INP2:PHAN ON", "INP2:PHAN OFF", "*OPC?",
+            "SIM:KNOB 2", "SIM:KNOB -2", "INP1:GAIN UP", "INP1:GAIN DOWN", "SIM:SOUR1 SINE,{1},-40", "INP1:GAIN:AUTO:STAT?",
+        };
+        Send("SIM:SOUR1 SINE,1000,-40;:SIM:SOUR2 NOISE,-45;:STR:RATE 8000;:STR:STAR");
+        var buf = new byte[1 << 16];
+        long baseline = 0;
+        for (int t = 0; t < seconds * 10; t++)
+        {
+            if (rng.Next(4) == 0)
+            {
+                string cmd = traffic[rng.Next(traffic.Length)];
+                Send(string.Format(CultureInfo.InvariantCulture, cmd, rng.Next(10, 60), rng.Next(100, 3000)));
+            }
+            r.RunFor(0.1);
+            int n;
+            while ((n = port.HostRead(buf, 0, buf.Length)) > 0) decoder.Feed(buf, 0, n);
+            if (t == 600 * 10)
+            {
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+                GC.Collect();
+                baseline = GC.GetTotalMemory(true);
+            }
+        }
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        long growth = GC.GetTotalMemory(true) - baseline;
+        long lost = timeline.LostFrames * 64 + timeline.DeviceDroppedSamples + timeline.MissedConversions + r.Firmware.Stream.FramesDropped;
+        Console.WriteLine("#   soak: " + timeline.SamplesOut + " sample frames over " + seconds + " simulated s, " + decoder.BadHeaders + " bad headers");
+        return (lost, growth);
     }
 
     /// <summary>Generated and mutated inputs into the SCPI session and the host stream decoder; failures are exceptions or broken invariants.</summary>
