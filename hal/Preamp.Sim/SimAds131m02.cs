@@ -22,7 +22,7 @@ public sealed class SimAds131m02 : ISimSpiDevice
     private readonly SimBoard _board;
     private readonly ushort[] _reg = new ushort[64];
     private readonly int[] _data = new int[2];
-    private readonly Random _noise;
+    private readonly NoiseRandom _noise;
     private ushort _response;
     private long _resetFellUs = -1;
     private bool _inReset;
@@ -34,7 +34,7 @@ public sealed class SimAds131m02 : ISimSpiDevice
         _board = board;
         SyncReset = syncReset;
         DataReady = dataReady;
-        _noise = new Random(noiseSeed);
+        _noise = new NoiseRandom(noiseSeed);
         syncReset.Changed += OnSyncReset;
         PowerOn();
     }

@@ -104,8 +104,8 @@ public sealed class SimBoard
 
     private readonly PriorityQueue<Action, (long At, long Order)> _events = new();
     private long _eventOrder;
-    private readonly Random _einNoise;
-    private readonly Random _sourceNoise;
+    private readonly NoiseRandom _einNoise;
+    private readonly NoiseRandom _sourceNoise;
     private long _now;
     private bool _advancing;
 
@@ -114,8 +114,8 @@ public sealed class SimBoard
     {
         options ??= new SimBoardOptions();
         Errors = options.Errors ?? BoardErrors.None;
-        _einNoise = new Random(options.NoiseSeed * 7919 + 1);
-        _sourceNoise = new Random(options.NoiseSeed * 104729 + 3);
+        _einNoise = new NoiseRandom(options.NoiseSeed * 7919 + 1);
+        _sourceNoise = new NoiseRandom(options.NoiseSeed * 104729 + 3);
 
         Clock = new SimClock(this);
         ZeroCrossEnable = new SimPin("PGA_ZCEN", false);
@@ -375,7 +375,7 @@ public sealed class SimBoard
         return output * (SimAds131m02.ReferenceVolts / FullScalePgaVolts);
     }
 
-    private static double Gaussian(Random r) => NormalTable.Next(r);
+    private static double Gaussian(NoiseRandom r) => NormalTable.Next(r);
 }
 
 /// <summary>
@@ -404,7 +404,25 @@ public static class NormalTable
     }
 
     /// <summary>The next N(0, 1) variate for generator <paramref name="r"/>.</summary>
-    public static double Next(Random r) => s_values[r.Next() & (Size - 1)];
+    public static double Next(NoiseRandom r) => s_values[r.NextIndex() & (Size - 1)];
+}
+
+/// <summary>A small, fast, seeded generator (xorshift64*) for the simulator's noise: deterministic per seed.</summary>
+public sealed class NoiseRandom
+{
+    private ulong _state;
+
+    /// <summary>A generator started from <paramref name="seed"/>.</summary>
+    public NoiseRandom(int seed) => _state = 0x9E3779B97F4A7C15UL ^ (ulong)(uint)seed * 0xBF58476D1CE4E5B9UL | 1;
+
+    /// <summary>The next 32 random bits.</summary>
+    public int NextIndex()
+    {
+        _state ^= _state >> 12;
+        _state ^= _state << 25;
+        _state ^= _state >> 27;
+        return (int)((_state * 2685821657736338717UL) >> 32);
+    }
 }
 
 /// <summary>The ESP32 pulse counter on the knob's phases.</summary>

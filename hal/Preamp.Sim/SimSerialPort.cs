@@ -19,8 +19,17 @@ public sealed class SimSerialPort : ISerialPort
 
     private readonly SimBoard _board;
     private readonly Queue<byte> _rx = new();
-    private readonly Queue<(long At, byte Value)> _tx = new();
-    private long _lineFreeUs;
+    /// <summary>One write: its bytes, and the time the first of them left the line (the rest follow at the byte time).</summary>
+    private sealed class Chunk
+    {
+        public byte[] Data;
+        public int Read;
+        public double StartUs;
+    }
+
+    private readonly Queue<Chunk> _tx = new();
+    private int _txBytes;
+    private double _lineFreeUs;
 
     private Random _linkErrors;
     private double _bitErrorRate;
@@ -91,14 +100,14 @@ public sealed class SimSerialPort : ISerialPort
         {
             lock (_tx)
             {
-                long waiting = _lineFreeUs - _board.NowMicroseconds;
+                double waiting = _lineFreeUs - _board.NowMicroseconds;
                 return waiting <= 0 ? 0 : (int)Math.Ceiling(waiting * Baud / 10e6);
             }
         }
     }
 
     /// <summary>Bytes that reached the host end but that the host has not read yet.</summary>
-    public int HostBacklog { get { lock (_tx) return _tx.Count - TransmitBacklog; } }
+    public int HostBacklog { get { lock (_tx) return _txBytes - TransmitBacklog; } }
 
     /// <inheritdoc />
     public int BytesPerSecond => Baud / 10;
@@ -125,12 +134,19 @@ public sealed class SimSerialPort : ISerialPort
             double byteUs = 10e6 / Baud;
             long now = _board.NowMicroseconds;
             if (_lineFreeUs < now) _lineFreeUs = now;
-            for (int i = 0; i < count; i++)
+            int room = TransmitBufferBytes - _txBytes;
+            if (count > room)
             {
-                if (_tx.Count >= TransmitBufferBytes) { TransmitOverruns++; continue; }
-                _lineFreeUs += (long)Math.Ceiling(byteUs);
-                _tx.Enqueue((_lineFreeUs, buffer[offset + i]));
+                TransmitOverruns += count - room;
+                count = Math.Max(0, room);
             }
+            if (count == 0) return;
+            var data = new byte[count];
+            Array.Copy(buffer, offset, data, 0, count);
+            // The first byte has arrived once its 10 bits are through.
+            _tx.Enqueue(new Chunk { Data = data, StartUs = _lineFreeUs + byteUs });
+            _txBytes += count;
+            _lineFreeUs += count * byteUs;
         }
     }
 
@@ -153,10 +169,20 @@ public sealed class SimSerialPort : ISerialPort
         lock (_tx)
         {
             long now = _board.NowMicroseconds;
+            double byteUs = 10e6 / Baud;
             int n = 0;
-            while (n < count && _tx.Count > 0 && _tx.Peek().At <= now)
+            while (n < count && _tx.Count > 0)
             {
-                buffer[offset + n++] = Damage(_tx.Dequeue().Value);
+                var c = _tx.Peek();
+                int arrived = now < c.StartUs ? 0 : Math.Min(c.Data.Length, (int)((now - c.StartUs) / byteUs) + 1);
+                int take = Math.Min(arrived - c.Read, count - n);
+                if (take <= 0) break;
+                for (int i = 0; i < take; i++) buffer[offset + n + i] = c.Data[c.Read + i];
+                if (_linkErrors != null) for (int i = 0; i < take; i++) buffer[offset + n + i] = Damage(buffer[offset + n + i]);
+                c.Read += take;
+                n += take;
+                _txBytes -= take;
+                if (c.Read == c.Data.Length) _tx.Dequeue();
             }
             return n;
         }
