@@ -627,7 +627,7 @@ namespace PreampFirmware
             }
             _stream.Seal(block, _sampleRate, Gain.Channel(0).GainDb, Gain.Channel(1).GainDb, RelayBits(), _overloadSeen << 1);
             _overloadSeen = 0;
-            _meter.OfferBlock(_stream.Block(block), _stream.FramesPerBlock);
+            _meter.OfferBlock(_stream.Block(block), _stream.FramesPerBlock, _stream.RecordStride);
             CountFrameCheck(_stream.LastBlockIntact);
         }
 
@@ -693,7 +693,7 @@ namespace PreampFirmware
                 {
                     break;
                 }
-                owner.Port.Write(block, 0, SampleStream.BlockBytes(_stream.FramesPerBlock));
+                owner.Port.Write(block, 0, _stream.BlockLength);
                 _stream.ReleaseReady();
                 written++;
             }
@@ -734,7 +734,7 @@ namespace PreampFirmware
         /// <summary>Bytes per second a stream at <paramref name="rate"/> puts on the link.</summary>
         public long StreamBytesPerSecond(int rate)
         {
-            return (long)rate * SampleStream.BlockBytes(_stream.FramesPerBlock) / _stream.FramesPerBlock;
+            return (long)rate * _stream.BlockLength / _stream.FramesPerBlock;
         }
 
         /// <summary>Sets the converter rate (re-initialising the ADC); refused while streaming. Returns null or the reason.</summary>

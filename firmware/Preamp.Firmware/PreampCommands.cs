@@ -61,6 +61,8 @@ namespace PreampFirmware
             t.Add("STReam:ACTive?", c => c.Reply(p.Stream.IsRunning ? "1" : "0"));
             t.Add("STReam:STATistics?", c => c.Reply(p.Stream.FramesSent.ToString() + "," + p.Stream.FramesDropped.ToString() + "," + Fixed(p.Stream.ActualRate, 1)));
             t.Add("STReam:BLOCk?", c => c.Reply(p.Stream.FramesPerBlock.ToString()));
+            t.Add("STReam:FORMat", 1, 1, 1, c => Format(p, c));
+            t.Add("STReam:FORMat?", c => c.Reply(p.Stream.Layout == Streaming.SampleStream.LayoutPacked ? "PACK" : "CHEC"));
 
             t.Add("MEASure:LEVel?", 1, 1, 1, c => Level(p, c));
         }
@@ -196,6 +198,18 @@ namespace PreampFirmware
             if (problem != null)
             {
                 c.Fail(ScpiError.SettingsConflict, problem);
+            }
+        }
+
+        private static void Format(Preamp p, ScpiCall c)
+        {
+            byte layout;
+            if (c.IsKeyword(0, "CHECked")) layout = Streaming.SampleStream.LayoutChecked;
+            else if (c.IsKeyword(0, "PACKed")) layout = Streaming.SampleStream.LayoutPacked;
+            else { c.Fail(ScpiError.IllegalParameterValue, "format is CHECked (an ADC CRC per frame) or PACKed (one per block)"); return; }
+            if (!p.Stream.SetLayout(layout))
+            {
+                c.Fail(ScpiError.SettingsConflict, "stop the stream first");
             }
         }
 

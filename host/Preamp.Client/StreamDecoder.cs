@@ -46,8 +46,10 @@ public sealed class StreamDecoder
 {
     /// <summary>Header bytes, including the status word.</summary>
     public const int HeaderBytes = 31;
-    /// <summary>Record bytes.</summary>
+    /// <summary>Record bytes of the CHECKED layout (samples and the ADC's CRC).</summary>
     public const int RecordBytes = 9;
+    /// <summary>Record bytes of the PACKED layout (samples only; one ADC CRC after the records).</summary>
+    public const int PackedRecordBytes = 6;
     /// <summary>Largest block accepted, frames.</summary>
     public const int MaxFrames = 4096;
 
@@ -91,7 +93,8 @@ public sealed class StreamDecoder
                     pos++;
                     continue;
                 }
-                int total = HeaderBytes + frames * RecordBytes;
+                bool packed = _pending[pos + 3] == 0x02;
+                int total = packed ? HeaderBytes + frames * PackedRecordBytes + 3 : HeaderBytes + frames * RecordBytes;
                 if (_pending.Count - pos < total) break;
                 var bytes = _pending.GetRange(pos, total).ToArray();
                 pos += total;
@@ -122,7 +125,7 @@ public sealed class StreamDecoder
     /// <summary>Frames in the header at <paramref name="pos"/>, or -1 when it is not a valid header.</summary>
     private int HeaderLength(int pos)
     {
-        if (_pending[pos + 1] != 0x5A || _pending[pos + 2] != 0x01 || _pending[pos + 3] != 0x01) return -1;
+        if (_pending[pos + 1] != 0x5A || _pending[pos + 2] != 0x01 || _pending[pos + 3] is not (0x01 or 0x02)) return -1;
         var header = new byte[26];
         for (int i = 0; i < 26; i++) header[i] = _pending[pos + i];
         ushort crc = Crc(header, 0, 26);
@@ -142,7 +145,24 @@ public sealed class StreamDecoder
         var crcInput = new byte[9];
         crcInput[0] = b[28]; crcInput[1] = b[29]; crcInput[2] = b[30];
         int corrupt = 0;
-        for (int j = 0; j < frames; j++)
+        if (b[3] == 0x02)
+        {
+            // PACKED: one ADC CRC per block, over the oldest frame with the block's status word. If it fails, nothing
+            // in the block can be trusted: all of it becomes counted silence.
+            int oldest = HeaderBytes + PackedRecordBytes * (frames - 1);
+            Array.Copy(b, oldest, crcInput, 3, 6);
+            int at = oldest + PackedRecordBytes;
+            bool intact = Crc(crcInput, 0, 9) == (ushort)((b[at] << 8) | b[at + 1]);
+            for (int j = 0; j < frames && intact; j++)
+            {
+                int r = HeaderBytes + PackedRecordBytes * j;
+                int k = frames - 1 - j;
+                ch1[k] = mute1 ? 0 : Sample(b, r);
+                ch2[k] = mute2 ? 0 : Sample(b, r + 3);
+            }
+            corrupt = intact ? 0 : frames;
+        }
+        for (int j = 0; j < frames && b[3] == 0x01; j++)
         {
             int at = HeaderBytes + RecordBytes * j;
             Array.Copy(b, at, crcInput, 3, 6);

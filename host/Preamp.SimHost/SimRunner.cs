@@ -105,7 +105,7 @@ public sealed class SimRunner
     {
         if (Firmware.Stream.ReadyBlocks == 0) return;
         var owner = Firmware.StreamOwner;
-        if (owner?.Port is SimSerialPort port && port.TransmitBacklog < Streaming.SampleStream.BlockBytes(Firmware.Stream.FramesPerBlock))
+        if (owner?.Port is SimSerialPort port && port.TransmitBacklog < Firmware.Stream.BlockLength)
         {
             Firmware.ServiceStreamOutput(1);
         }

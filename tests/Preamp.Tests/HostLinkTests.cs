@@ -167,3 +167,51 @@ public class CommandTreeTests
         Assert.Equal("STREAM:STATE? and STREAM:STATISTICS?", t.FindAmbiguity());
     }
 }
+
+public class PackedLayoutTests
+{
+    [Fact]
+    public void PackedFramesCarryTheSameToneInTwoThirdsOfTheBytes()
+    {
+        var h = new Host();
+        h.Ask("STR:FORM PACK;:SIM:SOUR1 SINE,1000,-40;:INP1:GAIN 30");
+        Assert.Equal("PACK", h.Ask("STR:FORM?"));
+        h.Ask("STR:STAR", 1.0);
+        h.Ask("STR:FORM CHEC");
+        Assert.StartsWith("-221,", h.Ask("SYST:ERR?"));
+        h.Ask("STR:STOP");
+        Assert.True(h.Blocks.Count > 100);
+        Assert.All(h.Blocks, b => Assert.Equal(0, b.CorruptRecords));
+        Assert.Equal(0, h.Timeline.LostFrames);
+        var tone = h.Ch1.Skip(800).Select(v => v / 8388608.0).ToArray();
+        Assert.InRange(10 * Math.Log10(tone.Sum(x => x * x) / tone.Length), -31.06, -30.96);
+        Assert.Equal(31 + 64 * 6 + 3, PreampFirmware.Streaming.SampleStream.BlockBytes(64, PreampFirmware.Streaming.SampleStream.LayoutPacked));
+    }
+
+    [Fact]
+    public void PackedFramesLetA3MbaudLinkCarry32kSs()
+    {
+        var h = new Host(baud: 3_000_000);
+        Assert.Equal("16000", h.Ask("STR:RATE:MAX?"));
+        h.Ask("STR:FORM PACK");
+        Assert.Equal("32000", h.Ask("STR:RATE:MAX?"));
+        h.Ask("STR:RATE 32000;:STR:STAR", 1.0);
+        h.Ask("STR:STOP");
+        Assert.Equal(0, h.Timeline.LostFrames);
+        Assert.True(h.Ch1.Count > 30000);
+    }
+
+    [Fact]
+    public void DamageInAPackedBlockCheckedByItsCrcSilencesTheWholeBlock()
+    {
+        var h = new Host();
+        h.Port.SetLinkErrors(2e-4, 3);
+        h.Ask("STR:FORM PACK;:SIM:SOUR1 SINE,1000,-20;:STR:STAR", 2.0);
+        h.Ask("STR:STOP");
+        var damaged = h.Blocks.Where(b => b.CorruptRecords > 0).ToList();
+        Assert.NotEmpty(damaged);
+        Assert.All(damaged, b => Assert.Equal(b.Frames, b.CorruptRecords));
+        long last = h.Blocks.Max(b => b.Sequence);
+        Assert.Equal((last + 1) * 64, h.Timeline.SamplesOut);
+    }
+}

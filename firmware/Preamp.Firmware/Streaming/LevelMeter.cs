@@ -67,12 +67,12 @@ namespace PreampFirmware.Streaming
         }
 
         /// <summary>Meters a completed stream block: every D-th record, oldest first.</summary>
-        public void OfferBlock(byte[] block, int frames)
+        public void OfferBlock(byte[] block, int frames, int stride)
         {
             int j = frames - _countdown;
             while (j >= 0)
             {
-                int at = SampleStream.HeaderBytes + SampleStream.RecordBytes * j;
+                int at = SampleStream.HeaderBytes + stride * j;
                 Add(Sample(block, at), Sample(block, at + 3));
                 j -= _decimation;
             }

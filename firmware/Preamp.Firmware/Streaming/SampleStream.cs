@@ -11,7 +11,9 @@ namespace PreampFirmware.Streaming
      *   off size
      *    0   2  sync A5 5A              (0xA5 never starts a text line: text is 7-bit ASCII)
      *    2   1  type 01 = samples
-     *    3   1  layout 01 = 2 ch × 24 bit, records newest first, ADC CRC per record
+     *    3   1  layout 01 CHECKED = 2 ch × 24 bit, records newest first, ADC CRC per record
+     *           layout 02 PACKED = 2 ch × 24 bit, records newest first without CRC; the oldest frame's CRC follows
+     *           the records (one ADC CRC per block, for links that cannot carry CHECKED)
      *    4   4  sequence number (blocks since STReam:STARt)
      *    8   4  device time of the oldest frame, µs (wraps)
      *   12   2  frames N in this block
@@ -25,7 +27,8 @@ namespace PreampFirmware.Streaming
      *   25   1  the same for channel 2
      *   26   2  CRC-16-CCITT of bytes 0..25
      *   28   3  ADC status word answered with the newest frame (16 bits + pad)
-     *   31  9N  records: [ch0 24 bit][ch1 24 bit][ADC CRC 16 bit + pad], newest frame first
+     *   31  9N  CHECKED records: [ch0 24 bit][ch1 24 bit][ADC CRC 16 bit + pad], newest frame first
+     *   31  6N  PACKED records: [ch0 24 bit][ch1 24 bit], newest first; then 3 bytes: the oldest frame's CRC
      *
      * How the records get there without a per-sample copy: every ADC frame (response, ch0, ch1, CRC = 12 bytes)
      * is clocked straight into the block 9 bytes below the previous one. Each new frame's CRC word lands on the
@@ -33,6 +36,8 @@ namespace PreampFirmware.Streaming
      * frame's response (the STATUS register) just before the records. The ADC's own CRC travels end to end: the
      * host recomputes it over (status, ch0, ch1) and so detects corruption on the SPI bus and on the serial link.
      * Per frame the device does one SPI transfer; per block it writes the header and its CRC.
+     * PACKED clocks 9-byte short frames (response and samples; the ADS131M02 allows ending a frame before its CRC
+     * word) 6 bytes apart, except the oldest frame, which is read whole so its CRC lands after the records.
      */
 
     /// <summary>Ring of sample blocks between the ADC reader and the link writer.</summary>
@@ -40,8 +45,10 @@ namespace PreampFirmware.Streaming
     {
         /// <summary>Header bytes before the records (including the status word).</summary>
         public const int HeaderBytes = 31;
-        /// <summary>Bytes per record (one frame, two channels).</summary>
+        /// <summary>Bytes per CHECKED record (one frame, two channels, the ADC's CRC).</summary>
         public const int RecordBytes = 9;
+        /// <summary>Bytes per PACKED record (one frame, two channels).</summary>
+        public const int PackedRecordBytes = 6;
         /// <summary>Frames per block by default.</summary>
         public const int DefaultFramesPerBlock = 64;
         /// <summary>Blocks in the ring.</summary>
@@ -52,8 +59,10 @@ namespace PreampFirmware.Streaming
         public const byte Sync1 = 0x5A;
         /// <summary>Frame type of a sample block.</summary>
         public const byte TypeSamples = 0x01;
-        /// <summary>Layout of v1 records.</summary>
-        public const byte LayoutPacked24 = 0x01;
+        /// <summary>Layout with the ADC's CRC in every record (the default).</summary>
+        public const byte LayoutChecked = 0x01;
+        /// <summary>Layout with samples only and one ADC CRC per block.</summary>
+        public const byte LayoutPacked = 0x02;
 
         private readonly Ads131m02 _adc;
         private readonly IMicrosecondClock _clock;
@@ -78,6 +87,7 @@ namespace PreampFirmware.Streaming
         private readonly int[] _gainChangeFrame = { 0xFF, 0xFF };
         private bool _lastBlockIntact = true;
         private bool _running;
+        private byte _layout = LayoutChecked;
 
         /// <summary>A stream reading from <paramref name="adc"/>, <paramref name="framesPerBlock"/> frames per block.</summary>
         public SampleStream(Ads131m02 adc, IMicrosecondClock clock, int framesPerBlock)
@@ -91,11 +101,34 @@ namespace PreampFirmware.Streaming
             }
         }
 
-        /// <summary>Bytes of a block of <paramref name="frames"/> frames on the wire.</summary>
+        /// <summary>Bytes of a CHECKED block of <paramref name="frames"/> frames on the wire.</summary>
         public static int BlockBytes(int frames)
         {
             return HeaderBytes + RecordBytes * frames;
         }
+
+        /// <summary>Bytes of a block of <paramref name="frames"/> frames in <paramref name="layout"/> on the wire.</summary>
+        public static int BlockBytes(int frames, int layout)
+        {
+            return layout == LayoutPacked ? HeaderBytes + PackedRecordBytes * frames + Ads131m02.WordBytes : BlockBytes(frames);
+        }
+
+        /// <summary>Bytes of one block in the current layout.</summary>
+        public int BlockLength { get { return BlockBytes(_framesPerBlock, _layout); } }
+
+        /// <summary>Record layout (<see cref="LayoutChecked"/> or <see cref="LayoutPacked"/>).</summary>
+        public byte Layout { get { return _layout; } }
+
+        /// <summary>Chooses the record layout; only while stopped. Returns false when running.</summary>
+        public bool SetLayout(byte layout)
+        {
+            if (_running) return false;
+            _layout = layout == LayoutPacked ? LayoutPacked : LayoutChecked;
+            return true;
+        }
+
+        /// <summary>Bytes between records in the current layout.</summary>
+        public int RecordStride { get { return _layout == LayoutPacked ? PackedRecordBytes : RecordBytes; } }
 
         /// <summary>The last frame read while not streaming (response, ch0, ch1, CRC), for the meter.</summary>
         public byte[] ScratchFrame { get { return _discard; } }
@@ -191,9 +224,12 @@ namespace PreampFirmware.Streaming
                     _startUs = _blockStartUs;
                 }
             }
-            // Newest frame lowest: frame k of N lands at HeaderBytes + 9(N-1-k) - 3 (its response word is overwritten later).
-            int offset = HeaderBytes + RecordBytes * (_framesPerBlock - 1 - _frame) - Ads131m02.WordBytes;
-            _adc.ReadFrame(_blocks[_fill], offset);
+            // Newest frame lowest: frame k of N lands at HeaderBytes + stride·(N-1-k) - 3 (its response word is
+            // overwritten by the next frame). PACKED reads short frames, but the oldest whole, so its CRC lands last.
+            int stride = _layout == LayoutPacked ? PackedRecordBytes : RecordBytes;
+            int offset = HeaderBytes + stride * (_framesPerBlock - 1 - _frame) - Ads131m02.WordBytes;
+            int bytes = _layout == LayoutPacked && _frame > 0 ? 3 * Ads131m02.WordBytes : Ads131m02.FrameBytes;
+            _adc.ReadFrame(_blocks[_fill], offset, bytes);
             _frame++;
             _framesAcquired++;
             if (_frame < _framesPerBlock)
@@ -215,7 +251,7 @@ namespace PreampFirmware.Streaming
             b[0] = Sync0;
             b[1] = Sync1;
             b[2] = TypeSamples;
-            b[3] = LayoutPacked24;
+            b[3] = _layout;
             PutUInt32(b, 4, _sequence);
             PutUInt32(b, 8, (uint)_blockStartUs);
             b[12] = (byte)_framesPerBlock;
@@ -234,9 +270,20 @@ namespace PreampFirmware.Streaming
             ushort crc = Crc16Ccitt.Compute(b, 0, 26);
             b[26] = (byte)crc;
             b[27] = (byte)(crc >> 8);
-            // Spot check, once per block: the newest frame is still whole (status, both samples, CRC are contiguous).
-            _lastBlockIntact = Crc16Ccitt.Compute(b, HeaderBytes - Ads131m02.WordBytes, 3 * Ads131m02.WordBytes) ==
-                               ((b[HeaderBytes + 6] << 8) | b[HeaderBytes + 7]);
+            // Spot check, once per block. CHECKED: the newest frame is whole (status, samples, CRC are contiguous).
+            // PACKED: the oldest frame's samples with the block's status word against the CRC after the records.
+            if (_layout == LayoutPacked)
+            {
+                int last = HeaderBytes + PackedRecordBytes * (_framesPerBlock - 1);
+                ushort c = Crc16Ccitt.Compute(b, last, PackedRecordBytes, Crc16Ccitt.Compute(b, HeaderBytes - Ads131m02.WordBytes, Ads131m02.WordBytes));
+                int at = last + PackedRecordBytes;
+                _lastBlockIntact = c == ((b[at] << 8) | b[at + 1]);
+            }
+            else
+            {
+                _lastBlockIntact = Crc16Ccitt.Compute(b, HeaderBytes - Ads131m02.WordBytes, 3 * Ads131m02.WordBytes) ==
+                                   ((b[HeaderBytes + 6] << 8) | b[HeaderBytes + 7]);
+            }
             _droppedSinceLastBlock = false;
             _sequence++;
             _frame = 0;
