@@ -33,8 +33,6 @@ namespace PreampFirmware
         public const double FullScaleSineDbu = 18.0;
         /// <summary>RMS dBFS of a full-scale sine (the meter's reference is full-scale DC).</summary>
         public const double FullScaleSineRmsDbfs = -3.0103;
-        /// <summary>Nominal pad attenuation, dB.</summary>
-        public const double PadDb = 20.0;
         /// <summary>Link capacity that streaming may use, percent (the rest carries command answers and jitter).</summary>
         public const int LinkBudgetPercent = 95;
 
@@ -43,7 +41,6 @@ namespace PreampFirmware
         /// <summary>Quiet time after the last change before the state is written to flash, ms (limits flash wear while the knob turns).</summary>
         public const int SaveDelayMs = 250;
 
-        private readonly BoardIo _io;
         private readonly ErrorQueue _errors = new ErrorQueue();
         private readonly InputChannel[] _inputs = new InputChannel[Channels];
         private readonly RecordStore _records;
@@ -99,7 +96,6 @@ namespace PreampFirmware
         /// <summary>Builds every driver over the board's I/O. Nothing is sent until <see cref="Boot"/>.</summary>
         public Preamp(BoardIo io)
         {
-            _io = io;
             Gain = new Pga2500Chain(io.GainSpi, io.ZeroCrossEnable, io.Overload1, io.Overload2);
             Adc = new Ads131m02(io.AdcSpi, io.AdcSyncReset, io.AdcDataReady, io.Clock);
             Leds = new Hc595LedChain(io.LedSpi);

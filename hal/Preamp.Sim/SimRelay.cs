@@ -73,13 +73,6 @@ public sealed class PhantomSupply
 
     internal PhantomSupply(SimRelay relay) => _relay = relay;
 
-    /// <summary>Rail voltage at the microphone at a time.</summary>
-    public double Volts(long nowUs)
-    {
-        double t = Math.Clamp((nowUs - _relay.ContactChangedUs) / (double)RampUs, 0, 1);
-        return _relay.Contact ? 48.0 * t : 48.0 * (1 - t);
-    }
-
     /// <summary>Differential transient injected at the input at a time, volts.</summary>
     public double Transient(long nowUs)
     {

@@ -106,9 +106,6 @@ public sealed class SimSerialPort : ISerialPort
         }
     }
 
-    /// <summary>Bytes that reached the host end but that the host has not read yet.</summary>
-    public int HostBacklog { get { lock (_tx) return _txBytes - TransmitBacklog; } }
-
     /// <inheritdoc />
     public int BytesPerSecond => Baud / 10;
 

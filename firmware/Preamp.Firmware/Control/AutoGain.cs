@@ -69,9 +69,6 @@ namespace PreampFirmware.Control
         /// <summary>Peak target, dBFS.</summary>
         public double TargetDbfs { get { return _targetDbfs; } set { _targetDbfs = value; } }
 
-        /// <summary>Loudest input-referred peak of the last run, dB re full scale at 0 dB gain.</summary>
-        public double LoudestInputDb { get { return _loudestInputDb; } }
-
         /// <summary>Starts listening.</summary>
         public void Start()
         {
@@ -199,9 +196,6 @@ namespace PreampFirmware.Control
 
         /// <summary>Reductions made since it was switched on.</summary>
         public int Reductions { get { return _reductions; } }
-
-        /// <summary>True while waiting for a reduction to take effect (the caller should reset its fresh peak after it).</summary>
-        public bool Settling { get { return _settleMs > 0; } }
 
         /// <summary>
         /// Advances by <paramref name="elapsedMs"/>; <paramref name="peakDbfs"/> is the peak since the last reduction

@@ -380,17 +380,6 @@ namespace PreampFirmware.Drivers
             return Ok;
         }
 
-        /// <summary>Reads one register (two frames: RREG, then NULL to fetch the value).</summary>
-        public int ReadRegister(int address, out ushort value)
-        {
-            ushort response;
-            int result = Exchange(ReadCommand(address), false, 0, out response, RegisterName(address));
-            value = 0;
-            if (result != Ok) return result;
-            result = Exchange(Ads131m02Reg.CmdNull, false, 0, out value, RegisterName(address));
-            return result;
-        }
-
         /// <summary>
         /// Streaming path: clocks one whole output frame (response, both channels, CRC) into
         /// <paramref name="destination"/> at <paramref name="offset"/>, untouched. No decoding, no CRC on the device.

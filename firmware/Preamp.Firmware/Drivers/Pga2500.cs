@@ -90,7 +90,6 @@ namespace PreampFirmware.Drivers
         private readonly Pga2500Settings[] _settings = new Pga2500Settings[Chips];
         private readonly byte[] _tx = new byte[FrameBytes];
         private readonly byte[] _rx = new byte[FrameBytes];
-        private int _writes;
 
         /// <summary>Creates the chain driver; nothing is sent until <see cref="Write"/>.</summary>
         public Pga2500Chain(ISpiChannel spi, IDigitalOutput zeroCrossEnable, IDigitalInput overload1, IDigitalInput overload2)
@@ -110,9 +109,6 @@ namespace PreampFirmware.Drivers
         {
             return _settings[channel];
         }
-
-        /// <summary>Frames written since start.</summary>
-        public int WriteCount { get { return _writes; } }
 
         /// <summary>True when a valid gain: 0 dB or 10..65 dB.</summary>
         public static bool IsValidGain(int gainDb)
@@ -175,7 +171,6 @@ namespace PreampFirmware.Drivers
         {
             EncodeFrame(EncodeWord(_settings[0]), EncodeWord(_settings[1]), _tx, 0);
             _spi.Transfer(_tx, 0, _rx, 0, FrameBytes);
-            _writes++;
         }
 
         /// <summary>

@@ -169,12 +169,6 @@ namespace PreampFirmware.Scpi
             }
         }
 
-        /// <summary>Writes a line of text to the host (for unsolicited output such as a stream-control echo).</summary>
-        public void SendLine(string text)
-        {
-            Send(text);
-        }
-
         /// <summary>
         /// Runs one line (without its LF) and returns the joined query answers, or null when nothing is to be sent.
         /// </summary>

@@ -109,9 +109,6 @@ namespace PreampFirmware.Streaming
             }
         }
 
-        /// <summary>True once a full 300 ms has been metered.</summary>
-        public bool IsFull { get { return _filled >= SubWindows - 1; } }
-
         /// <summary>Largest |sample| of a channel in the window, as a fraction of full scale.</summary>
         public double PeakFraction(int channel)
         {
