@@ -41,6 +41,37 @@ public sealed class SimSerialPort : ISerialPort
         Baud = baud;
     }
 
+    private Random _drops;
+    private double _dropRate;
+    private Random _inboundErrors;
+    private double _inboundRate;
+
+    /// <summary>Bytes lost on the way to the host so far.</summary>
+    public long DroppedBytes { get; private set; }
+
+    /// <summary>Bits flipped on the way to the device so far.</summary>
+    public long InboundBitErrors { get; private set; }
+
+    /// <summary>Loses device-to-host bytes, each with probability <paramref name="rate"/> (0 switches it off).</summary>
+    public void SetDroppedBytes(double rate, int seed)
+    {
+        lock (_tx)
+        {
+            _dropRate = rate;
+            _drops = rate > 0 ? new Random(seed) : null;
+        }
+    }
+
+    /// <summary>Flips host-to-device bits, each with probability <paramref name="bitErrorRate"/> (0 switches it off).</summary>
+    public void SetInboundErrors(double bitErrorRate, int seed)
+    {
+        lock (_rx)
+        {
+            _inboundRate = bitErrorRate;
+            _inboundErrors = bitErrorRate > 0 ? new Random(seed) : null;
+        }
+    }
+
     /// <summary>Bits flipped on the way to the host so far.</summary>
     public long BitErrors { get; private set; }
 
@@ -155,7 +186,15 @@ public sealed class SimSerialPort : ISerialPort
             for (int i = 0; i < count; i++)
             {
                 if (_rx.Count >= ReceiveBufferBytes) { ReceiveOverruns++; continue; }
-                _rx.Enqueue(data[offset + i]);
+                byte b = data[offset + i];
+                if (_inboundErrors != null)
+                {
+                    for (int bit = 0; bit < 8; bit++)
+                    {
+                        if (_inboundErrors.NextDouble() < _inboundRate) { b ^= (byte)(1 << bit); InboundBitErrors++; }
+                    }
+                }
+                _rx.Enqueue(b);
             }
         }
     }
@@ -174,10 +213,15 @@ public sealed class SimSerialPort : ISerialPort
                 int arrived = now < c.StartUs ? 0 : Math.Min(c.Data.Length, (int)((now - c.StartUs) / byteUs) + 1);
                 int take = Math.Min(arrived - c.Read, count - n);
                 if (take <= 0) break;
-                for (int i = 0; i < take; i++) buffer[offset + n + i] = c.Data[c.Read + i];
-                if (_linkErrors != null) for (int i = 0; i < take; i++) buffer[offset + n + i] = Damage(buffer[offset + n + i]);
+                int kept = 0;
+                for (int i = 0; i < take; i++)
+                {
+                    if (_drops != null && _drops.NextDouble() < _dropRate) { DroppedBytes++; continue; }
+                    byte b = c.Data[c.Read + i];
+                    buffer[offset + n + kept++] = _linkErrors != null ? Damage(b) : b;
+                }
                 c.Read += take;
-                n += take;
+                n += kept;
                 _txBytes -= take;
                 if (c.Read == c.Data.Length) _tx.Dequeue();
             }

@@ -97,3 +97,61 @@ public class FaultTests
         Assert.True(peak < -60, "stream peak during the restored ramp " + peak);
     }
 }
+
+public class LinkFaultTests
+{
+    [Fact]
+    public void BytesLostOnTheWayToTheHostAreFoundAndTheTimelineKeepsItsLength()
+    {
+        var h = new Host();
+        h.Port.SetDroppedBytes(2e-5, 4);
+        h.Ask("SIM:SOUR1 SINE,1000,-30;:STR:STAR", 3.0);
+        h.Ask("STR:STOP", 0.1);
+        Assert.True(h.Port.DroppedBytes > 0);
+        Assert.True(h.Timeline.LostFrames > 0, "lost frames counted");
+        long last = h.Blocks.Max(b => b.Sequence);
+        Assert.Equal((last + 1) * 64, h.Timeline.SamplesOut);
+        Assert.Equal(h.Timeline.SamplesOut, h.Ch1.Count);
+    }
+
+    [Fact]
+    public void CorruptCommandBytesGiveErrorsNeverACrashAndTheLinkRecovers()
+    {
+        var h = new Host();
+        h.Port.SetInboundErrors(0.01, 6);
+        for (int i = 0; i < 200; i++) h.Ask("INP1:GAIN " + (10 + i % 50) + ";:MEAS:LEV? 1", 0.01);
+        Assert.True(h.Port.InboundBitErrors > 50);
+        h.Port.SetInboundErrors(0, 0);
+        h.Ask("*CLS", 0.05);
+        Assert.StartsWith("PreampFirmware,", h.Ask("\n*IDN?"));
+        h.Ask("INP1:GAIN 33");
+        Assert.Equal("33", h.Ask("INP1:GAIN?"));
+        Assert.True(h.Runner.Firmware.IsReady);
+    }
+
+    [Fact]
+    public void APowerCutAtAnyStepOfAPresetWriteKeepsTheOldOrTheNewPreset()
+    {
+        var probe = new Host();
+        int before = probe.Runner.Board.Flash.Steps;
+        probe.Ask("*SAV 2", 0.05);
+        int steps = probe.Runner.Board.Flash.Steps - before;
+        Assert.True(steps >= 2);
+        for (int cut = 0; cut < steps; cut++)
+        {
+            var h = new Host();
+            h.Ask("INP1:GAIN 20;*SAV 2", 0.6);                       // old preset; the state write settles too
+            h.Ask("INP1:GAIN 40", 0.6);
+            h.Runner.Board.Flash.CutPowerAfterSteps = cut;
+            h.Ask("*SAV 2", 0.05);
+            var flash = h.Runner.Board.Flash;
+            Assert.True(flash.PowerCut, "cut at " + cut);
+            flash.Restore();
+            var after = new Host(new SimBoardOptions { Flash = flash });
+            after.Ask("*RCL 2", 0.1);
+            string gain = after.Ask("INP1:GAIN?");
+            Assert.True(gain is "20" or "40", "cut at step " + cut + ": preset gain " + gain);
+            Assert.Equal("0,\"No error\"", after.Ask("SYST:ERR?"));
+        }
+    }
+}
