@@ -505,13 +505,21 @@ namespace PreampFirmware
             MarkDirty();
         }
 
-        /// <summary>*RST: gain 0 dB, pad and polarity off, unmuted, phantom off (sequenced), unlinked, stream stopped. Locks stay.</summary>
+        /// <summary>
+        /// *RST: gain 0 dB, pad and polarity off, unmuted, phantom off (sequenced), unlinked, clip safe off, auto gain
+        /// stopped with its defaults, stream stopped and CHECKED. Phantom and calibration locks stay.
+        /// </summary>
         public void ResetSettings()
         {
             StopStream();
+            _stream.SetLayout(SampleStream.LayoutChecked);
             _linked = false;
             for (int ch = 0; ch < Channels; ch++)
             {
+                _autoGain[ch].Cancel();
+                _autoGain[ch].WindowMs = AutoGain.DefaultWindowMs;
+                _autoGain[ch].TargetDbfs = AutoGain.DefaultTargetDbfs;
+                _clipSafe[ch].Enabled = false;
                 ApplyGain(ch, 0);
                 _inputs[ch].Mute = false;
                 SetPad(ch, false);

@@ -171,3 +171,15 @@ public class AutoGainTests
         return rms.Zip(rms.Skip(1), (a, b) => Math.Abs(a - b)).ToArray();
     }
 }
+
+public class ResetTests
+{
+    [Fact]
+    public void RstReturnsEverythingButTheLocksToDefaults()
+    {
+        var h = new Host();
+        h.Ask("INP1:GAIN 40;PAD ON;CLIP ON;GAIN:AUTO:TIME 3;:INP2:PHAN:LOCK ON;:INP:LINK ON;:STR:FORM PACK", 0.2);
+        h.Ask("*RST", 0.2);
+        Assert.Equal("0;0;0;10.0;0;1;CHEC", h.Ask("INP1:GAIN?;PAD?;CLIP?;:INP1:GAIN:AUTO:TIME?;:INP:LINK?;:INP2:PHAN:LOCK?;:STR:FORM?"));
+    }
+}
