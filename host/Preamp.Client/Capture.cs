@@ -56,7 +56,11 @@ public static class Capture
         var timeline = new SampleTimeline();
         var done = new ManualResetEventSlim();
         long written = 0;
-        var recorded = new[] { new int[target], new int[target] };
+        // A plain capture streams to the file; a compensated one keeps the recording to place each gain change at
+        // its zero crossing, which may be in a later frame than the one announcing it.
+        var recorded = compensate ? new[] { new int[target], new int[target] } : null;
+        using var wav = new WavWriter(path, actualRate, channels.Length);
+        var selected = new int[channels.Length][];
         var marks = new[] { new System.Collections.Generic.List<GainMark>(), new System.Collections.Generic.List<GainMark>() };
         timeline.BlockPlaced += (b, start) =>
         {
@@ -68,8 +72,16 @@ public static class Capture
         {
             long take = Math.Min(n, target - written);
             if (take <= 0) { done.Set(); return; }
-            Array.Copy(a, 0, recorded[0], written, take);
-            Array.Copy(b, 0, recorded[1], written, take);
+            if (recorded != null)
+            {
+                Array.Copy(a, 0, recorded[0], written, take);
+                Array.Copy(b, 0, recorded[1], written, take);
+            }
+            else
+            {
+                for (int i = 0; i < channels.Length; i++) selected[i] = channels[i] == 1 ? a : b;
+                wav.Write(selected, 0, (int)take);
+            }
             written += take;
             progress?.Invoke((double)written / target);
             if (written >= target) done.Set();
@@ -90,24 +102,35 @@ public static class Capture
             link.DiscardAnswers();
         }
         long tail;
+        var ranges = new (int, int)[channels.Length];
         lock (timeline)
         {
             tail = cancel.IsCancellationRequested ? 0 : target - written;
             if (cancel.IsCancellationRequested) target = written;
-        }
-        var ranges = new (int, int)[channels.Length];
-        var columns = new int[channels.Length][];
-        for (int i = 0; i < channels.Length; i++)
-        {
-            int c = channels[i] - 1;
-            var data = recorded[c];
-            if (target < data.Length) Array.Resize(ref data, (int)target);
-            columns[i] = compensate ? GainCompensation.Apply(data, marks[c], actualRate) : data;
-            ranges[i] = marks[c].Count == 0 ? (0, 0) : (marks[c].Min(m => m.GainDb), marks[c].Max(m => m.GainDb));
-        }
-        using (var wav = new WavWriter(path, actualRate, channels.Length))
-        {
-            wav.Write(columns, 0, (int)target);
+            for (int i = 0; i < channels.Length; i++)
+            {
+                var m = marks[channels[i] - 1];
+                ranges[i] = m.Count == 0 ? (0, 0) : (m.Min(x => x.GainDb), m.Max(x => x.GainDb));
+            }
+            if (recorded != null)
+            {
+                var columns = new int[channels.Length][];
+                for (int i = 0; i < channels.Length; i++)
+                {
+                    int c = channels[i] - 1;
+                    var data = recorded[c];
+                    if (target < data.Length) Array.Resize(ref data, (int)target);
+                    columns[i] = GainCompensation.Apply(data, marks[c], actualRate);
+                }
+                wav.Write(columns, 0, (int)target);
+            }
+            else if (tail > 0)
+            {
+                var zeros = new int[tail];
+                for (int i = 0; i < channels.Length; i++) selected[i] = zeros;
+                wav.Write(selected, 0, (int)tail);
+            }
+            written = target;
         }
         return new CaptureResult { Path = path, Rate = actualRate, Frames = target, Channels = channels, Timeline = timeline, TailSilence = tail, Compensated = compensate, GainRange = ranges };
     }
