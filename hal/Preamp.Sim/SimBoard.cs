@@ -108,6 +108,7 @@ public sealed class SimBoard
     private readonly NoiseRandom _sourceNoise;
     private long _now;
     private bool _advancing;
+    private bool _relaysMoving;
 
     /// <summary>Builds the board, powered on, with every part at its power-on state.</summary>
     public SimBoard(SimBoardOptions options = null)
@@ -149,13 +150,14 @@ public sealed class SimBoard
         for (int ch = 0; ch < 2; ch++)
         {
             int c = ch;
-            PhantomPins[ch].Changed += on => PhantomRelays[c].SetCoil(on, _now);
+            PhantomPins[ch].Changed += on => { PhantomRelays[c].SetCoil(on, _now); _relaysMoving = true; };
         }
         // Rev A: GPO1 drives the pad relay, GPO2 the polarity relay of the same channel.
         Pga.GpoChanged += (ch, gpo) =>
         {
             PadRelays[ch].SetCoil((gpo & 1) != 0, _now);
             PolarityRelays[ch].SetCoil((gpo & 2) != 0, _now);
+            _relaysMoving = true;
         };
 
         Encoder = new SimPulseCounter();
@@ -320,12 +322,17 @@ public sealed class SimBoard
 
     private void StepRelays()
     {
+        if (!_relaysMoving) return;
+        bool moving = false;
         for (int ch = 0; ch < 2; ch++)
         {
             PhantomRelays[ch].Step(_now);
             PadRelays[ch].Step(_now);
             PolarityRelays[ch].Step(_now);
+            moving |= PhantomRelays[ch].Coil != PhantomRelays[ch].Contact || PadRelays[ch].Coil != PadRelays[ch].Contact
+                      || PolarityRelays[ch].Coil != PolarityRelays[ch].Contact;
         }
+        _relaysMoving = moving;
     }
 
     /// <summary>Source voltage at a channel's input at a time, volts (differential).</summary>

@@ -116,6 +116,7 @@ public sealed class SimPga2500Chain : ISimSpiDevice
     /// <summary>Applies pending gains whose timeout has run out by <paramref name="nowUs"/> (no signal needed).</summary>
     internal void ApplyTimeouts(long nowUs)
     {
+        if (_pendingGainDb[0] < 0 && _pendingGainDb[1] < 0) return;
         for (int ch = 0; ch < 2; ch++)
         {
             if (_pendingGainDb[ch] >= 0 && nowUs - _pendingSince[ch] >= ZeroCrossTimeoutUs)
