@@ -135,12 +135,20 @@ public sealed class SimFlash : IFileStore
         using var r = new BinaryReader(new MemoryStream(image));
         if (image.Length < 8 || r.ReadInt32() != 0x48534C46)
             throw new InvalidDataException("flash image is not a simulator flash file");
-        int n = r.ReadInt32();
-        for (int i = 0; i < n; i++)
+        try
         {
-            string name = r.ReadString();
-            int len = r.ReadInt32();
-            _files[name] = r.ReadBytes(len);
+            int n = r.ReadInt32();
+            for (int i = 0; i < n; i++)
+            {
+                string name = r.ReadString();
+                int len = r.ReadInt32();
+                if (len < 0 || len > image.Length) throw new InvalidDataException("flash image is damaged (file " + name + ")");
+                _files[name] = r.ReadBytes(len);
+            }
+        }
+        catch (EndOfStreamException)
+        {
+            throw new InvalidDataException("flash image is truncated");
         }
     }
 }

@@ -202,3 +202,29 @@ public class SimChipTests
         Assert.All(torn.Skip(128), b => Assert.Equal(0xFF, b));
     }
 }
+
+public class SimFlashFileTests
+{
+    [Fact]
+    public void TheFlashFileKeepsFilesAcrossRunsAndADamagedOneIsRefusedClearly()
+    {
+        string path = System.IO.Path.GetTempFileName();
+        try
+        {
+            var a = new SimFlash(path);
+            a.WriteAll("state.a", new byte[] { 1, 2, 3 }, 3);
+            var b = new SimFlash(path);
+            Assert.Equal(new byte[] { 1, 2, 3 }, b.ReadAll("state.a"));
+            var bytes = System.IO.File.ReadAllBytes(path);
+            System.IO.File.WriteAllBytes(path, bytes.Take(bytes.Length - 2).ToArray());
+            var e = Assert.Throws<System.IO.InvalidDataException>(() => new SimFlash(path));
+            Assert.Contains("truncated", e.Message);
+            System.IO.File.WriteAllBytes(path, new byte[] { 1, 2, 3, 4, 5, 6, 7, 8, 9 });
+            Assert.Contains("not a simulator flash file", Assert.Throws<System.IO.InvalidDataException>(() => new SimFlash(path)).Message);
+        }
+        finally
+        {
+            System.IO.File.Delete(path);
+        }
+    }
+}
