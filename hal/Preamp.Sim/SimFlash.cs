@@ -132,6 +132,7 @@ public sealed class SimFlash : IFileStore
 
     private void Load(byte[] image)
     {
+        if (image.Length == 0) return;   // a new, empty file: a blank flash
         using var r = new BinaryReader(new MemoryStream(image));
         if (image.Length < 8 || r.ReadInt32() != 0x48534C46)
             throw new InvalidDataException("flash image is not a simulator flash file");
