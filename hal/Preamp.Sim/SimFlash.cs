@@ -144,7 +144,9 @@ public sealed class SimFlash : IFileStore
                 string name = r.ReadString();
                 int len = r.ReadInt32();
                 if (len < 0 || len > image.Length) throw new InvalidDataException("flash image is damaged (file " + name + ")");
-                _files[name] = r.ReadBytes(len);
+                var data = r.ReadBytes(len);
+                if (data.Length != len) throw new EndOfStreamException();
+                _files[name] = data;
             }
         }
         catch (EndOfStreamException)
