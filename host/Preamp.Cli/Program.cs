@@ -375,7 +375,7 @@ public static class Program
 
     private static Command SimCommand()
     {
-        var tcp = new Option<int?>("--tcp") { Description = "Serve SCPI on 127.0.0.1:PORT (5025 is the instrument convention; 0 picks a free port)" };
+        var tcp = new Option<int?>("--tcp") { Description = "Serve SCPI on 127.0.0.1:PORT (0 picks a free port; 5025, the instrument convention, when neither --tcp, --pty nor --panel is given)" };
         var pty = new Option<bool>("--pty") { Description = "Serve on a pseudo-terminal and print its /dev/pts path" };
         var flash = new Option<string>("--flash") { Description = "Keep the simulated flash in this file across runs" };
         var errors = new Option<int?>("--errors") { Description = "Build the board with manufacturing errors drawn from this seed" };
@@ -409,7 +409,12 @@ public static class Program
             {
                 Console.WriteLine("PreampFirmware simulator: " + runner.Firmware.Identity + ", link " + baud + " baud" + (ber > 0 ? ", bit error rate " + ber.ToString("G3", CultureInfo.InvariantCulture) : ""));
                 Console.WriteLine("self-test: " + (runner.Firmware.SelfTestResult == 0 ? "passed" : "FAILED (" + runner.Firmware.SelfTestResult + ")"));
-                if (r.GetValue(tcp) is int tcpPort)
+                int? requestedTcp = r.GetValue(tcp);
+                if (requestedTcp == null && !r.GetValue(pty) && !r.GetValue(panel))
+                {
+                    requestedTcp = 5025;   // nothing asked for: the SCPI raw-socket convention
+                }
+                if (requestedTcp is int tcpPort)
                 {
                     tcpServer = new SimTcpServer(runner, tcpPort, ber, baud);
                     Console.WriteLine("tcp 127.0.0.1:" + tcpServer.Port);
@@ -419,7 +424,6 @@ public static class Program
                     ptyServer = new SimPtyServer(runner, ber, baud);
                     Console.WriteLine("pty " + ptyServer.Path);
                 }
-                if (tcpServer == null && ptyServer == null && !r.GetValue(panel)) Console.WriteLine("nothing to serve on: add --tcp PORT and/or --pty, or --panel");
                 Console.WriteLine("ready (Ctrl+C stops)");
                 Console.Out.Flush();
                 using var term = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.Cancel(); });
