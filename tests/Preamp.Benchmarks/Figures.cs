@@ -20,6 +20,20 @@ public static class Figures
     private static void Print(string name, double value, string unit) =>
         Console.WriteLine(name + " " + value.ToString(Math.Abs(value) >= 1000 ? "0" : "0.####", CultureInfo.InvariantCulture) + " " + unit);
 
+    /// <summary>Sends one command line to the firmware, as the host would.</summary>
+    internal static void Send(SimSerialPort port, string line)
+    {
+        var bytes = Encoding.ASCII.GetBytes(line + "\n");
+        port.HostWrite(bytes, 0, bytes.Length);
+    }
+
+    /// <summary>Feeds everything waiting on the host side of the link to the decoder.</summary>
+    private static void Drain(SimSerialPort port, StreamDecoder decoder, byte[] buf)
+    {
+        int n;
+        while ((n = port.HostRead(buf, 0, buf.Length)) > 0) decoder.Feed(buf, 0, n);
+    }
+
     public static int Run()
     {
         Console.WriteLine("# PreampFirmware figures, " + DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC, " +
@@ -106,10 +120,8 @@ public static class Figures
     private static double HostDecoderPerFrameNs()
     {
         var runner = new SimRunner();
-        var port = runner.OpenPort(out _);
-        port.Baud = 12_000_000;
-        var cmd = Encoding.ASCII.GetBytes("SIM:SOUR1 SINE,1000,-30;:STR:RATE 32000;:STR:STAR\n");
-        port.HostWrite(cmd, 0, cmd.Length);
+        var port = runner.OpenPort(out _, 12_000_000);
+        Send(port, "SIM:SOUR1 SINE,1000,-30;:STR:RATE 32000;:STR:STAR");
         runner.RunFor(2.0);
         var bytes = new List<byte>();
         var buf = new byte[1 << 16];
@@ -133,10 +145,8 @@ public static class Figures
     private static double SimRealtimeFactor()
     {
         var r = new SimRunner();
-        var port = r.OpenPort(out _);
-        port.Baud = 12_000_000;
-        var cmd = Encoding.ASCII.GetBytes("SIM:SOUR1 SINE,1000,-40;:SIM:SOUR2 NOISE,-50;:STR:RATE 32000;:STR:STAR\n");
-        port.HostWrite(cmd, 0, cmd.Length);
+        var port = r.OpenPort(out _, 12_000_000);
+        Send(port, "SIM:SOUR1 SINE,1000,-40;:SIM:SOUR2 NOISE,-50;:STR:RATE 32000;:STR:STAR");
         r.RunFor(0.2);
         var buf = new byte[1 << 20];
         var sw = Stopwatch.StartNew();
@@ -156,26 +166,22 @@ public static class Figures
         {
             var r = new SimRunner();
             var port = r.OpenPort(out _);
-            var cmd = Encoding.ASCII.GetBytes("STR:RATE " + rate + "\n");
-            port.HostWrite(cmd, 0, cmd.Length);
+            Send(port, "STR:RATE " + rate);
             r.RunFor(0.1);
             var answer = new byte[256];
-            cmd = Encoding.ASCII.GetBytes("SYST:ERR?\n");
-            port.HostWrite(cmd, 0, cmd.Length);
+            Send(port, "SYST:ERR?");
             r.RunFor(0.1);
             string err = Encoding.ASCII.GetString(answer, 0, port.HostRead(answer, 0, answer.Length));
             if (!err.StartsWith("0,", StringComparison.Ordinal)) break;   // the firmware refuses what the link cannot carry
             var timeline = new SampleTimeline();
             var decoder = new StreamDecoder();
             decoder.Block += timeline.Accept;
-            cmd = Encoding.ASCII.GetBytes("STR:STAR\n");
-            port.HostWrite(cmd, 0, cmd.Length);
+            Send(port, "STR:STAR");
             var buf = new byte[1 << 16];
             for (int i = 0; i < 600; i++)
             {
                 r.RunFor(0.1);
-                int n;
-                while ((n = port.HostRead(buf, 0, buf.Length)) > 0) decoder.Feed(buf, 0, n);
+                Drain(port, decoder, buf);
             }
             if (timeline.LostFrames == 0 && timeline.DeviceDroppedSamples == 0 && timeline.MissedConversions == 0 && r.Firmware.Stream.FramesDropped == 0) best = rate;
         }
@@ -212,10 +218,8 @@ public static class Figures
         {
             var r = new SimRunner(new SimBoardOptions { NoiseSeed = 5 });
             r.Board.Adc.Noiseless = true;
-            var port = r.OpenPort(out _);
-            port.Baud = 12_000_000;   // a fast link, for the time resolution of a high rate
-            var cmd = Encoding.ASCII.GetBytes("SIM:SOUR1 SINE,1000,-30;:INP1:GAIN 20;:STR:RATE " + rate + "\n");
-            port.HostWrite(cmd, 0, cmd.Length);
+            var port = r.OpenPort(out _, 12_000_000);   // a fast link, for the time resolution of a high rate
+            Send(port, "SIM:SOUR1 SINE,1000,-30;:INP1:GAIN 20;:STR:RATE " + rate);
             r.RunFor(0.3);
             var samples = new List<int>();
             var decoder = new StreamDecoder();
@@ -228,12 +232,10 @@ public static class Figures
                 while (r.Board.NowMicroseconds < end)
                 {
                     r.RunUntil(Math.Min(end, r.Board.NowMicroseconds + 10_000));
-                    int n;
-                    while ((n = port.HostRead(buf, 0, buf.Length)) > 0) decoder.Feed(buf, 0, n);
+                    Drain(port, decoder, buf);
                 }
             }
-            cmd = Encoding.ASCII.GetBytes("STR:STAR\n");
-            port.HostWrite(cmd, 0, cmd.Length);
+            Send(port, "STR:STAR");
             Run(changeAt);
             lock (r.Gate)
             {
@@ -274,9 +276,9 @@ public static class Figures
         var decoder = new StreamDecoder();
         decoder.Block += timeline.Accept;
         timeline.Samples += (a, b, n) => { for (int i = 0; i < n; i++) peak = Math.Max(peak, Math.Abs(a[i])); };
-        void Send(string s) { var c = Encoding.ASCII.GetBytes(s + "\n"); port.HostWrite(c, 0, c.Length); }
+        void Send(string s) => Figures.Send(port, s);
         var buf = new byte[1 << 16];
-        void Run(double s) { for (int i = 0; i < s * 100; i++) { r.RunFor(0.01); int n; while ((n = port.HostRead(buf, 0, buf.Length)) > 0) decoder.Feed(buf, 0, n); } }
+        void Run(double s) { for (int i = 0; i < s * 100; i++) { r.RunFor(0.01); Drain(port, decoder, buf); } }
         Send("INP1:GAIN 50;:STR:RATE 8000");
         Run(0.5);
         Send("STR:STAR");
@@ -301,7 +303,7 @@ public static class Figures
         var decoder = new StreamDecoder();
         decoder.Block += timeline.Accept;
         var rng = new Random(11);
-        void Send(string s) { var c = Encoding.ASCII.GetBytes(s + "\n"); port.HostWrite(c, 0, c.Length); }
+        void Send(string s) => Figures.Send(port, s);
         string[] traffic =
         {
             "INP1:GAIN {0}", "INP2:GAIN {0}", "INP1:PAD ON", "INP1:PAD OFF", "INP2:POL INV", "INP2:POL NORM", "INP1:MUTE ON",
@@ -319,8 +321,7 @@ public static class Figures
                 Send(string.Format(CultureInfo.InvariantCulture, cmd, rng.Next(10, 60), rng.Next(100, 3000)));
             }
             r.RunFor(0.1);
-            int n;
-            while ((n = port.HostRead(buf, 0, buf.Length)) > 0) decoder.Feed(buf, 0, n);
+            Drain(port, decoder, buf);
             if (t == 600 * 10)
             {
                 GC.Collect();

@@ -20,10 +20,8 @@ public class HotPathBenchmarks
     public void Setup()
     {
         _runner = new SimRunner();
-        var port = _runner.OpenPort(out _);
-        port.Baud = 12_000_000;
-        var cmd = Encoding.ASCII.GetBytes("SIM:SOUR1 SINE,1000,-30;:STR:RATE 32000;:STR:STAR\n");
-        port.HostWrite(cmd, 0, cmd.Length);
+        var port = _runner.OpenPort(out _, 12_000_000);
+        Figures.Send(port, "SIM:SOUR1 SINE,1000,-30;:STR:RATE 32000;:STR:STAR");
         _runner.RunFor(0.5);
         var buf = new byte[1 << 20];
         int n = port.HostRead(buf, 0, buf.Length);

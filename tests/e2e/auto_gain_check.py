@@ -1,23 +1,17 @@
 #!/usr/bin/env python3
 """End-to-end checks of auto gain, clip safe and gain compensation against a `preamp sim` process through a VISA
 client (usage: auto_gain_check.py --preamp "<command>" --workdir DIR)."""
-import argparse
 import os
-import shlex
 import subprocess
 import time
 
 import numpy as np
 
-from host_link_check import check, open_visa, load_wav, start_sim
+from host_link_check import check, open_visa, load_wav, start_sim, parse_args
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--preamp", required=True)
-    ap.add_argument("--workdir", required=True)
-    args = ap.parse_args()
-    preamp = shlex.split(args.preamp)
+    preamp, workdir = parse_args()
 
     proc, tcp, _ = start_sim(preamp, [])
     try:
@@ -49,7 +43,7 @@ def main():
 
         inst.write("INPut1:CLIPsafe OFF;:INPut1:GAIN 58;:SIMulation:SOURce1 SINE,1000,-40.2")
         time.sleep(0.5)
-        path = os.path.join(args.workdir, "compensated.wav")
+        path = os.path.join(workdir, "compensated.wav")
         cap = subprocess.Popen(preamp + ["--port", "tcp://127.0.0.1:%d" % tcp, "capture", "--seconds", "3", "--out", path, "--rate", "8000", "--channels", "1", "--compensate"],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         time.sleep(1.5)

@@ -1,15 +1,13 @@
 #!/usr/bin/env python3
 """End-to-end checks of calibration against `preamp sim --errors 7 --flash FILE` processes, through a VISA client
 and the preamp tool (usage: calibration_check.py --preamp "<command>" --workdir DIR)."""
-import argparse
 import json
 import os
-import shlex
 import subprocess
 import time
 
 
-from host_link_check import check, open_visa, start_sim
+from host_link_check import check, open_visa, start_sim, parse_args
 
 GAINS = [0, 10, 20, 30, 40, 50, 60, 65]
 
@@ -29,13 +27,9 @@ def readings(inst, ref):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--preamp", required=True)
-    ap.add_argument("--workdir", required=True)
-    args = ap.parse_args()
-    preamp = shlex.split(args.preamp)
-    flash = os.path.join(args.workdir, "flash.bin")
-    report = os.path.join(args.workdir, "report")
+    preamp, workdir = parse_args()
+    flash = os.path.join(workdir, "flash.bin")
+    report = os.path.join(workdir, "report")
 
     proc, tcp, _ = start_sim(preamp, ["--errors", "7", "--flash", flash])
     try:

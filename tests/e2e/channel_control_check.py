@@ -1,9 +1,7 @@
 #!/usr/bin/env python3
 """End-to-end checks of channel control and the front panel through a VISA client, against `preamp sim`
 processes started with --flash FILE (usage: channel_control_check.py --preamp "<command>" --workdir DIR)."""
-import argparse
 import os
-import shlex
 import subprocess
 import sys
 import time
@@ -11,7 +9,7 @@ import wave
 
 import numpy as np
 
-from host_link_check import check, open_visa, load_wav, start_sim
+from host_link_check import check, open_visa, load_wav, start_sim, parse_args
 
 
 def wait_for(inst, query, expected, seconds):
@@ -26,12 +24,8 @@ def wait_for(inst, query, expected, seconds):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--preamp", required=True)
-    ap.add_argument("--workdir", required=True)
-    args = ap.parse_args()
-    preamp = shlex.split(args.preamp)
-    flash = os.path.join(args.workdir, "flash.bin")
+    preamp, workdir = parse_args()
+    flash = os.path.join(workdir, "flash.bin")
 
     proc, tcp, _ = start_sim(preamp, ["--flash", flash])
     try:
@@ -94,7 +88,7 @@ def main():
 
         inst.write("SIMulation:SOURce1 OFF;:INP1:GAIN 50;:INP1:MUTE OFF")
         time.sleep(2.5)
-        path = os.path.join(args.workdir, "phantom.wav")
+        path = os.path.join(workdir, "phantom.wav")
         cap = subprocess.Popen(preamp + ["--port", "tcp://127.0.0.1:%d" % tcp, "capture", "--seconds", "6", "--out", path, "--rate", "8000", "--channels", "1"],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         time.sleep(1.0)

@@ -62,12 +62,17 @@ def rms_db(x):
     return 20 * np.log10(np.sqrt(np.mean(x * x)))
 
 
-def main():
+def parse_args():
+    """The arguments every check takes: the command that runs `preamp` (split into words) and a scratch folder."""
     ap = argparse.ArgumentParser()
     ap.add_argument("--preamp", required=True)
     ap.add_argument("--workdir", required=True)
     args = ap.parse_args()
-    preamp = shlex.split(args.preamp)
+    return shlex.split(args.preamp), args.workdir
+
+
+def main():
+    preamp, workdir = parse_args()
 
     proc, tcp, pty = start_sim(preamp, [])
     try:
@@ -90,7 +95,7 @@ def main():
         for gain in (30, 40):
             inst.write("INPut1:GAIN %d" % gain)
             time.sleep(0.4)
-            path = os.path.join(args.workdir, "tone_%d.wav" % gain)
+            path = os.path.join(workdir, "tone_%d.wav" % gain)
             out = subprocess.run(preamp + ["--port", "tcp://127.0.0.1:%d" % tcp, "capture", "--seconds", "2", "--out", path, "--rate", "8000", "--channels", "1"],
                                  capture_output=True, text=True, timeout=60)
             check(out.returncode == 0, "capture at %d dB: %s" % (gain, out.stdout.strip().splitlines()[-1] if out.stdout else out.stderr))
@@ -115,7 +120,7 @@ def main():
     proc, tcp, pty = start_sim(preamp, ["--link-errors", "1e-5"])
     try:
         subprocess.run(preamp + ["--port", "tcp://127.0.0.1:%d" % tcp, "scpi", "SIM:SOUR1 SINE,1000,-30", "INP1:GAIN 20"], check=True, timeout=30)
-        path = os.path.join(args.workdir, "damaged.wav")
+        path = os.path.join(workdir, "damaged.wav")
         out = subprocess.run(preamp + ["--port", "tcp://127.0.0.1:%d" % tcp, "capture", "--seconds", "3", "--out", path, "--rate", "8000"],
                              capture_output=True, text=True, timeout=60)
         report = [l for l in out.stdout.splitlines() if l.startswith("lost ")]
