@@ -3,8 +3,8 @@ namespace PreampFirmware
 {
     /// <summary>
     /// CRC-16-CCITT (0x1021, seed 0xFFFF, unreflected, no output XOR) — the ADS131M02's default
-    /// (MODE.CRC_TYPE = 0). Check value of "123456789" is 0x29B1. Used on register traffic only;
-    /// sample frames are checked on the host.
+    /// (MODE.CRC_TYPE = 0). Check value of "123456789" is 0x29B1. Used on register traffic and once per
+    /// stream block (header, spot check); every sample frame is checked on the host.
     /// </summary>
     public static class Crc16Ccitt
     {
@@ -14,17 +14,33 @@ namespace PreampFirmware
         /// <summary>CRC of <paramref name="count"/> bytes from <paramref name="offset"/>, continuing from <paramref name="crc"/>.</summary>
         public static ushort Compute(byte[] data, int offset, int count, ushort crc)
         {
+            // Table-driven: one lookup per byte instead of eight shifts (the per-block header CRC is the only
+            // byte loop on the streaming path, so it matters on the interpreter).
+            ushort[] table = s_table;
             int c = crc;
             int end = offset + count;
             for (int i = offset; i < end; i++)
             {
-                c ^= data[i] << 8;
+                c = ((c << 8) ^ table[((c >> 8) ^ data[i]) & 0xFF]) & 0xFFFF;
+            }
+            return (ushort)c;
+        }
+
+        private static readonly ushort[] s_table = BuildTable();
+
+        private static ushort[] BuildTable()
+        {
+            ushort[] t = new ushort[256];
+            for (int i = 0; i < 256; i++)
+            {
+                int c = i << 8;
                 for (int bit = 0; bit < 8; bit++)
                 {
                     c = (c & 0x8000) != 0 ? (c << 1) ^ 0x1021 : c << 1;
                 }
+                t[i] = (ushort)(c & 0xFFFF);
             }
-            return (ushort)(c & 0xFFFF);
+            return t;
         }
 
         /// <summary>CRC of <paramref name="count"/> bytes from <paramref name="offset"/>, from the seed.</summary>

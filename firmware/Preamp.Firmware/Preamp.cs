@@ -507,12 +507,12 @@ namespace PreampFirmware
 
         /// <summary>
         /// *RST: gain 0 dB, pad and polarity off, unmuted, phantom off (sequenced), unlinked, clip safe off, auto gain
-        /// stopped with its defaults, stream stopped and CHECKED. Phantom and calibration locks stay.
+        /// stopped with its defaults, stream stopped and PACKED. Phantom and calibration locks stay.
         /// </summary>
         public void ResetSettings()
         {
             StopStream();
-            _stream.SetLayout(SampleStream.LayoutChecked);
+            _stream.SetLayout(SampleStream.DefaultLayout);
             _linked = false;
             for (int ch = 0; ch < Channels; ch++)
             {

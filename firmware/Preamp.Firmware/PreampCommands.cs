@@ -206,7 +206,7 @@ namespace PreampFirmware
             byte layout;
             if (c.IsKeyword(0, "CHECked")) layout = Streaming.SampleStream.LayoutChecked;
             else if (c.IsKeyword(0, "PACKed")) layout = Streaming.SampleStream.LayoutPacked;
-            else { c.Fail(ScpiError.IllegalParameterValue, "format is CHECked (an ADC CRC per frame) or PACKed (one per block)"); return; }
+            else { c.Fail(ScpiError.IllegalParameterValue, "format is PACKed (6 bytes per frame, ADC CRCs folded per block) or CHECked (an ADC CRC in every frame)"); return; }
             if (!p.Stream.SetLayout(layout))
             {
                 c.Fail(ScpiError.SettingsConflict, "stop the stream first");

@@ -48,8 +48,10 @@ public sealed class StreamDecoder
     public const int HeaderBytes = 31;
     /// <summary>Record bytes of the CHECKED layout (samples and the ADC's CRC).</summary>
     public const int RecordBytes = 9;
-    /// <summary>Record bytes of the PACKED layout (samples only; one ADC CRC after the records).</summary>
+    /// <summary>Record bytes of the PACKED layout (samples only; the block's ADC CRCs folded after the records).</summary>
     public const int PackedRecordBytes = 6;
+    /// <summary>Bytes of the folded ADC CRCs after the PACKED records.</summary>
+    public const int PackedCheckBytes = 4;
     /// <summary>Largest block accepted, frames.</summary>
     public const int MaxFrames = 4096;
 
@@ -94,7 +96,7 @@ public sealed class StreamDecoder
                     continue;
                 }
                 bool packed = _pending[pos + 3] == 0x02;
-                int total = packed ? HeaderBytes + frames * PackedRecordBytes + 3 : HeaderBytes + frames * RecordBytes;
+                int total = packed ? HeaderBytes + frames * PackedRecordBytes + PackedCheckBytes : HeaderBytes + frames * RecordBytes;
                 if (_pending.Count - pos < total) break;
                 var bytes = _pending.GetRange(pos, total).ToArray();
                 pos += total;
@@ -147,12 +149,18 @@ public sealed class StreamDecoder
         int corrupt = 0;
         if (b[3] == 0x02)
         {
-            // PACKED: one ADC CRC per block, over the oldest frame with the block's status word. If it fails, nothing
-            // in the block can be trusted: all of it becomes counted silence.
-            int oldest = HeaderBytes + PackedRecordBytes * (frames - 1);
-            Array.Copy(b, oldest, crcInput, 3, 6);
-            int at = oldest + PackedRecordBytes;
-            bool intact = Crc(crcInput, 0, 9) == (ushort)((b[at] << 8) | b[at + 1]);
+            // PACKED: every frame's ADC CRC is recomputed over the block's status word and the frame's samples and
+            // folded as the device folded the CRCs it received (Fletcher's running sums, time order). A mismatch
+            // means some frame was damaged on the SPI bus or the link: the whole block becomes counted silence.
+            int sum1 = 0, sum2 = 0;
+            for (int k = 0; k < frames; k++)
+            {
+                Array.Copy(b, HeaderBytes + PackedRecordBytes * (frames - 1 - k), crcInput, 3, 6);
+                sum1 += Crc(crcInput, 0, 9);
+                sum2 += sum1;
+            }
+            int at = HeaderBytes + PackedRecordBytes * frames;
+            bool intact = (ushort)sum1 == (ushort)(b[at] | (b[at + 1] << 8)) && (ushort)sum2 == (ushort)(b[at + 2] | (b[at + 3] << 8));
             for (int j = 0; j < frames && intact; j++)
             {
                 int r = HeaderBytes + PackedRecordBytes * j;

@@ -45,8 +45,8 @@ public static class Figures
         Console.WriteLine("#   device path " + devicePerFrameNs.ToString("0.0", CultureInfo.InvariantCulture) + " ns/frame, host decoder " + hostPerFrameNs.ToString("0.0", CultureInfo.InvariantCulture) + " ns/frame");
         Print("sim.realtime_factor", SimRealtimeFactor(), "x");
         int frames = SampleStream.DefaultFramesPerBlock;
-        Print("link.efficiency", 6.0 * frames / SampleStream.BlockBytes(frames), "ratio");
-        Print("link.efficiency_packed", 6.0 * frames / SampleStream.BlockBytes(frames, SampleStream.LayoutPacked), "ratio");
+        Print("link.efficiency", 6.0 * frames / SampleStream.BlockBytes(frames, SampleStream.DefaultLayout), "ratio");
+        Print("link.efficiency_checked", 6.0 * frames / SampleStream.BlockBytes(frames, SampleStream.LayoutChecked), "ratio");
         Print("link.max_rate_ratio_921600", MaxLosslessRate() / (92160.0 / 6), "ratio");
         Print("panel.knob_to_spi_ms", KnobToSpiP95Ms(), "ms");
         Print("gain.zc_click_reduction_db", ZeroCrossClickReductionDb(32000), "dB");

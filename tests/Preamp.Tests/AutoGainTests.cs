@@ -178,8 +178,8 @@ public class ResetTests
     public void RstReturnsEverythingButTheLocksToDefaults()
     {
         var h = new Host();
-        h.Ask("INP1:GAIN 40;PAD ON;CLIP ON;GAIN:AUTO:TIME 3;:INP2:PHAN:LOCK ON;:INP:LINK ON;:STR:FORM PACK", 0.2);
+        h.Ask("INP1:GAIN 40;PAD ON;CLIP ON;GAIN:AUTO:TIME 3;:INP2:PHAN:LOCK ON;:INP:LINK ON;:STR:FORM CHEC", 0.2);
         h.Ask("*RST", 0.2);
-        Assert.Equal("0;0;0;10.0;0;1;CHEC", h.Ask("INP1:GAIN?;PAD?;CLIP?;:INP1:GAIN:AUTO:TIME?;:INP:LINK?;:INP2:PHAN:LOCK?;:STR:FORM?"));
+        Assert.Equal("0;0;0;10.0;0;1;PACK", h.Ask("INP1:GAIN?;PAD?;CLIP?;:INP1:GAIN:AUTO:TIME?;:INP:LINK?;:INP2:PHAN:LOCK?;:STR:FORM?"));
     }
 }

@@ -31,7 +31,7 @@ public class HostLinkTests
     public void StreamCarriesTheToneWithEveryRecordChecked()
     {
         var h = new Host();
-        h.Ask("SIM:SOUR1 SINE,1000,-40;:SIM:SOUR2 SINE,250,-30;:INP1:GAIN 30;:INP2:GAIN 20;:STR:RATE 8000");
+        h.Ask("STR:FORM CHEC;:SIM:SOUR1 SINE,1000,-40;:SIM:SOUR2 SINE,250,-30;:INP1:GAIN 30;:INP2:GAIN 20;:STR:RATE 8000");
         h.Ask("STR:STAR", 1.0);
         h.Ask("STR:STOP");
         Assert.True(h.Blocks.Count >= 120, "blocks: " + h.Blocks.Count);
@@ -171,11 +171,13 @@ public class CommandTreeTests
 public class PackedLayoutTests
 {
     [Fact]
-    public void PackedFramesCarryTheSameToneInTwoThirdsOfTheBytes()
+    public void PackedIsTheDefaultAndCarriesTheToneInSixBytesPerFrame()
     {
         var h = new Host();
-        h.Ask("STR:FORM PACK;:SIM:SOUR1 SINE,1000,-40;:INP1:GAIN 30");
         Assert.Equal("PACK", h.Ask("STR:FORM?"));
+        h.Ask("STR:FORM CHEC;*RST");
+        Assert.Equal("PACK", h.Ask("STR:FORM?"));
+        h.Ask("SIM:SOUR1 SINE,1000,-40;:INP1:GAIN 30");
         h.Ask("STR:STAR", 1.0);
         h.Ask("STR:FORM CHEC");
         Assert.StartsWith("-221,", h.Ask("SYST:ERR?"));
@@ -185,33 +187,106 @@ public class PackedLayoutTests
         Assert.Equal(0, h.Timeline.LostFrames);
         var tone = h.Ch1.Skip(800).Select(v => v / 8388608.0).ToArray();
         Assert.InRange(10 * Math.Log10(tone.Sum(x => x * x) / tone.Length), -31.06, -30.96);
-        Assert.Equal(31 + 64 * 6 + 3, PreampFirmware.Streaming.SampleStream.BlockBytes(64, PreampFirmware.Streaming.SampleStream.LayoutPacked));
+        int bytes = PreampFirmware.Streaming.SampleStream.BlockBytes(64, PreampFirmware.Streaming.SampleStream.LayoutPacked);
+        Assert.Equal(31 + 64 * 6 + 4, bytes);
+        Assert.True(64 * 6.0 / bytes >= 0.90, "sample bytes / wire bytes = " + 64 * 6.0 / bytes);
     }
 
     [Fact]
     public void PackedFramesLetA3MbaudLinkCarry32kSs()
     {
         var h = new Host(baud: 3_000_000);
-        Assert.Equal("16000", h.Ask("STR:RATE:MAX?"));
-        h.Ask("STR:FORM PACK");
         Assert.Equal("32000", h.Ask("STR:RATE:MAX?"));
-        h.Ask("STR:RATE 32000;:STR:STAR", 1.0);
+        h.Ask("STR:FORM CHEC");
+        Assert.Equal("16000", h.Ask("STR:RATE:MAX?"));
+        h.Ask("STR:FORM PACK;:STR:RATE 32000;:STR:STAR", 1.0);
         h.Ask("STR:STOP");
         Assert.Equal(0, h.Timeline.LostFrames);
         Assert.True(h.Ch1.Count > 30000);
     }
 
     [Fact]
-    public void DamageInAPackedBlockCheckedByItsCrcSilencesTheWholeBlock()
+    public void DamageOnTheLinkSilencesTheWholePackedBlockAndIsCounted()
     {
         var h = new Host();
         h.Port.SetLinkErrors(2e-4, 3);
-        h.Ask("STR:FORM PACK;:SIM:SOUR1 SINE,1000,-20;:STR:STAR", 2.0);
+        h.Ask("SIM:SOUR1 SINE,1000,-20;:STR:STAR", 2.0);
         h.Ask("STR:STOP");
         var damaged = h.Blocks.Where(b => b.CorruptRecords > 0).ToList();
         Assert.NotEmpty(damaged);
         Assert.All(damaged, b => Assert.Equal(b.Frames, b.CorruptRecords));
         long last = h.Blocks.Max(b => b.Sequence);
         Assert.Equal((last + 1) * 64, h.Timeline.SamplesOut);
+    }
+
+    /// <summary>A real PACKED block from the stream (header, records, folded CRCs), as the device sent it.</summary>
+    private static byte[] CapturedBlock()
+    {
+        var runner = new SimRunner();
+        var port = runner.OpenPort(out _);
+        var cmd = Encoding.ASCII.GetBytes("SIM:SOUR1 SINE,1000,-20;:SIM:SOUR2 NOISE,-40;:INP2:GAIN 40;:STR:STAR\n");
+        port.HostWrite(cmd, 0, cmd.Length);
+        runner.RunFor(0.1);
+        var buf = new byte[1 << 16];
+        int n = port.HostRead(buf, 0, buf.Length);
+        int at = Array.IndexOf(buf, (byte)0xA5, 0, n);
+        int length = 31 + 64 * 6 + 4;
+        Assert.True(at >= 0 && at + length <= n, "a whole block arrived");
+        return buf.AsSpan(at, length).ToArray();
+    }
+
+    private static SampleBlock Decode(byte[] block)
+    {
+        SampleBlock got = null;
+        var d = new StreamDecoder();
+        d.Block += b => got = b;
+        d.Feed(block, 0, block.Length);
+        Assert.NotNull(got);
+        return got;
+    }
+
+    [Fact]
+    public void EverySingleBitErrorInTheRecordsOrTheFoldIsDetected()
+    {
+        byte[] block = CapturedBlock();
+        Assert.Equal(0, Decode(block).CorruptRecords);
+        Assert.Contains(Decode(block).Samples[1], v => v != 0);
+        for (int i = 31; i < block.Length; i++)
+        {
+            for (int bit = 0; bit < 8; bit++)
+            {
+                var damaged = (byte[])block.Clone();
+                damaged[i] ^= (byte)(1 << bit);
+                var b = Decode(damaged);
+                Assert.True(b.CorruptRecords == 64, "byte " + i + " bit " + bit + " went unnoticed");
+                Assert.All(b.Samples[0], v => Assert.Equal(0, v));
+            }
+        }
+    }
+
+    [Fact]
+    public void TwoRecordsSwappedOrTheSameErrorInTwoFramesAreDetected()
+    {
+        byte[] block = CapturedBlock();
+        var swapped = (byte[])block.Clone();
+        Array.Copy(block, 31 + 6 * 10, swapped, 31 + 6 * 40, 6);
+        Array.Copy(block, 31 + 6 * 40, swapped, 31 + 6 * 10, 6);
+        Assert.Equal(64, Decode(swapped).CorruptRecords);
+        var twice = (byte[])block.Clone();
+        twice[31 + 6 * 3 + 2] ^= 0x10;
+        twice[31 + 6 * 50 + 2] ^= 0x10;
+        Assert.Equal(64, Decode(twice).CorruptRecords);
+    }
+
+    [Fact]
+    public void AStuckMisoDuringStreamingIsNeverTakenForSamples()
+    {
+        // Every frame all ones (MISO stuck high): each frame's CRC word reads FFFFh, which is not the CRC of the
+        // frame, so the folded check fails for the block.
+        byte[] block = CapturedBlock();
+        for (int i = 28; i < block.Length; i++) block[i] = 0xFF;
+        Assert.Equal(64, Decode(block).CorruptRecords);
+        for (int i = 28; i < block.Length; i++) block[i] = 0x00;
+        Assert.Equal(64, Decode(block).CorruptRecords);
     }
 }

@@ -389,15 +389,6 @@ namespace PreampFirmware.Drivers
             _spi.Transfer(_nullFrame, 0, destination, offset, FrameBytes);
         }
 
-        /// <summary>
-        /// Streaming path, short frame: clocks <paramref name="count"/> bytes (9 = response and both channels, without
-        /// the CRC word; the converter allows ending a frame early) into <paramref name="destination"/>.
-        /// </summary>
-        public void ReadFrame(byte[] destination, int offset, int count)
-        {
-            _spi.Transfer(_nullFrame, 0, destination, offset, count);
-        }
-
         private int Exchange(ushort command, bool hasData, ushort data, out ushort response, string what)
         {
             EncodeCommand(command, hasData, data, _tx);

@@ -11,9 +11,9 @@ namespace PreampFirmware.Streaming
      *   off size
      *    0   2  sync A5 5A              (0xA5 never starts a text line: text is 7-bit ASCII)
      *    2   1  type 01 = samples
-     *    3   1  layout 01 CHECKED = 2 ch × 24 bit, records newest first, ADC CRC per record
-     *           layout 02 PACKED = 2 ch × 24 bit, records newest first without CRC; the oldest frame's CRC follows
-     *           the records (one ADC CRC per block, for links that cannot carry CHECKED)
+     *    3   1  layout 02 PACKED (the default) = 2 ch × 24 bit, records newest first, the block's ADC CRCs
+     *           folded into a check after the records
+     *           layout 01 CHECKED = 2 ch × 24 bit, records newest first, the ADC's CRC in every record
      *    4   4  sequence number (blocks since STReam:STARt)
      *    8   4  device time of the oldest frame, µs (wraps)
      *   12   2  frames N in this block
@@ -27,8 +27,10 @@ namespace PreampFirmware.Streaming
      *   25   1  the same for channel 2
      *   26   2  CRC-16-CCITT of bytes 0..25
      *   28   3  ADC status word answered with the newest frame (16 bits + pad)
+     *   31  6N  PACKED records: [ch0 24 bit][ch1 24 bit], newest first; then 4 bytes, the fold of the N frames'
+     *           ADC CRCs c(0) … c(N-1) in time order: S1 = Σ c(k) mod 2^16, then S2 = Σ (N-k)·c(k) mod 2^16
+     *           (Fletcher's running sums, so two errors cannot cancel by swapping places), both little-endian
      *   31  9N  CHECKED records: [ch0 24 bit][ch1 24 bit][ADC CRC 16 bit + pad], newest frame first
-     *   31  6N  PACKED records: [ch0 24 bit][ch1 24 bit], newest first; then 3 bytes: the oldest frame's CRC
      *
      * How the records get there without a per-sample copy: every ADC frame (response, ch0, ch1, CRC = 12 bytes)
      * is clocked straight into the block 9 bytes below the previous one. Each new frame's CRC word lands on the
@@ -36,8 +38,15 @@ namespace PreampFirmware.Streaming
      * frame's response (the STATUS register) just before the records. The ADC's own CRC travels end to end: the
      * host recomputes it over (status, ch0, ch1) and so detects corruption on the SPI bus and on the serial link.
      * Per frame the device does one SPI transfer; per block it writes the header and its CRC.
-     * PACKED clocks 9-byte short frames (response and samples; the ADS131M02 allows ending a frame before its CRC
-     * word) 6 bytes apart, except the oldest frame, which is read whole so its CRC lands after the records.
+     *
+     * PACKED carries 6 bytes per frame (0.917 of the wire is samples at 64 frames per block, against 0.633 for
+     * CHECKED) and still checks every sample end to end: the host recomputes each frame's ADC CRC over (status,
+     * ch0, ch1), folds them the same way and compares. A frame damaged on the SPI bus or on the serial link changes
+     * its recomputed CRC and so the fold; the whole block is then reported damaged (CHECKED would silence only that
+     * frame). The frame's response word is assumed to be the block's status word, which it is while the converter
+     * runs normally; a converter that changes status mid-block fails the check, which is what should happen.
+     * Per frame the device clocks the whole frame into a 12-byte scratch buffer, copies the 6 sample bytes into
+     * place with one native copy and adds the CRC word to two running sums: no per-byte work, no decoding.
      */
 
     /// <summary>Ring of sample blocks between the ADC reader and the link writer.</summary>
@@ -49,6 +58,8 @@ namespace PreampFirmware.Streaming
         public const int RecordBytes = 9;
         /// <summary>Bytes per PACKED record (one frame, two channels).</summary>
         public const int PackedRecordBytes = 6;
+        /// <summary>Bytes of the folded ADC CRCs after the PACKED records.</summary>
+        public const int PackedCheckBytes = 4;
         /// <summary>Frames per block by default.</summary>
         public const int DefaultFramesPerBlock = 64;
         /// <summary>Blocks in the ring.</summary>
@@ -59,10 +70,12 @@ namespace PreampFirmware.Streaming
         public const byte Sync1 = 0x5A;
         /// <summary>Frame type of a sample block.</summary>
         public const byte TypeSamples = 0x01;
-        /// <summary>Layout with the ADC's CRC in every record (the default).</summary>
+        /// <summary>Layout with the ADC's CRC in every record.</summary>
         public const byte LayoutChecked = 0x01;
-        /// <summary>Layout with samples only and one ADC CRC per block.</summary>
+        /// <summary>Layout with samples only and the block's ADC CRCs folded after them (the default).</summary>
         public const byte LayoutPacked = 0x02;
+        /// <summary>The layout after power-on and *RST.</summary>
+        public const byte DefaultLayout = LayoutPacked;
 
         private readonly Ads131m02 _adc;
         private readonly IMicrosecondClock _clock;
@@ -70,6 +83,9 @@ namespace PreampFirmware.Streaming
         private readonly byte[][] _blocks = new byte[RingBlocks][];
         private readonly object _lock = new object();
         private readonly byte[] _discard = new byte[Ads131m02.FrameBytes];
+        private readonly byte[] _frameBuffer = new byte[Ads131m02.FrameBytes];   // PACKED: the frame just read, whole
+        private int _crcSum1;       // PACKED: running sums of the block's ADC CRCs (only the low 16 bits are sent)
+        private int _crcSum2;
         private int _fill;          // block being filled
         private int _readyHead;     // oldest block waiting for the link
         private int _readyCount;
@@ -87,7 +103,7 @@ namespace PreampFirmware.Streaming
         private readonly int[] _gainChangeFrame = { 0xFF, 0xFF };
         private bool _lastBlockIntact = true;
         private bool _running;
-        private byte _layout = LayoutChecked;
+        private byte _layout = DefaultLayout;
 
         /// <summary>A stream reading from <paramref name="adc"/>, <paramref name="framesPerBlock"/> frames per block.</summary>
         public SampleStream(Ads131m02 adc, IMicrosecondClock clock, int framesPerBlock)
@@ -97,20 +113,14 @@ namespace PreampFirmware.Streaming
             _framesPerBlock = framesPerBlock;
             for (int i = 0; i < RingBlocks; i++)
             {
-                _blocks[i] = new byte[BlockBytes(framesPerBlock)];
+                _blocks[i] = new byte[BlockBytes(framesPerBlock, LayoutChecked)];   // the larger layout
             }
-        }
-
-        /// <summary>Bytes of a CHECKED block of <paramref name="frames"/> frames on the wire.</summary>
-        public static int BlockBytes(int frames)
-        {
-            return HeaderBytes + RecordBytes * frames;
         }
 
         /// <summary>Bytes of a block of <paramref name="frames"/> frames in <paramref name="layout"/> on the wire.</summary>
         public static int BlockBytes(int frames, int layout)
         {
-            return layout == LayoutPacked ? HeaderBytes + PackedRecordBytes * frames + Ads131m02.WordBytes : BlockBytes(frames);
+            return layout == LayoutPacked ? HeaderBytes + PackedRecordBytes * frames + PackedCheckBytes : HeaderBytes + RecordBytes * frames;
         }
 
         /// <summary>Bytes of one block in the current layout.</summary>
@@ -224,12 +234,26 @@ namespace PreampFirmware.Streaming
                     _startUs = _blockStartUs;
                 }
             }
-            // Newest frame lowest: frame k of N lands at HeaderBytes + stride·(N-1-k) - 3 (its response word is
-            // overwritten by the next frame). PACKED reads short frames, but the oldest whole, so its CRC lands last.
-            int stride = _layout == LayoutPacked ? PackedRecordBytes : RecordBytes;
-            int offset = HeaderBytes + stride * (_framesPerBlock - 1 - _frame) - Ads131m02.WordBytes;
-            int bytes = _layout == LayoutPacked && _frame > 0 ? 3 * Ads131m02.WordBytes : Ads131m02.FrameBytes;
-            _adc.ReadFrame(_blocks[_fill], offset, bytes);
+            if (_layout == LayoutPacked)
+            {
+                // Newest frame lowest: frame k of N's samples land at HeaderBytes + 6·(N-1-k).
+                byte[] f = _frameBuffer;
+                _adc.ReadFrame(f, 0);
+                Array.Copy(f, Ads131m02.WordBytes, _blocks[_fill], HeaderBytes + PackedRecordBytes * (_framesPerBlock - 1 - _frame), PackedRecordBytes);
+                if (_frame == 0)
+                {
+                    _crcSum1 = 0;
+                    _crcSum2 = 0;
+                }
+                _crcSum1 += (f[9] << 8) | f[10];
+                _crcSum2 += _crcSum1;
+            }
+            else
+            {
+                // Newest frame lowest: frame k of N lands at HeaderBytes + 9·(N-1-k) - 3 (its response word is
+                // overwritten by the next frame's CRC word).
+                _adc.ReadFrame(_blocks[_fill], HeaderBytes + RecordBytes * (_framesPerBlock - 1 - _frame) - Ads131m02.WordBytes);
+            }
             _frame++;
             _framesAcquired++;
             if (_frame < _framesPerBlock)
@@ -270,14 +294,19 @@ namespace PreampFirmware.Streaming
             ushort crc = Crc16Ccitt.Compute(b, 0, 26);
             b[26] = (byte)crc;
             b[27] = (byte)(crc >> 8);
-            // Spot check, once per block. CHECKED: the newest frame is whole (status, samples, CRC are contiguous).
-            // PACKED: the oldest frame's samples with the block's status word against the CRC after the records.
+            // Spot check of the newest frame, once per block (the host checks them all). CHECKED: status, samples and
+            // CRC are contiguous in the block. PACKED: the frame is whole in the scratch buffer; its response word is
+            // the block's status word, and the folded CRCs follow the records.
             if (_layout == LayoutPacked)
             {
-                int last = HeaderBytes + PackedRecordBytes * (_framesPerBlock - 1);
-                ushort c = Crc16Ccitt.Compute(b, last, PackedRecordBytes, Crc16Ccitt.Compute(b, HeaderBytes - Ads131m02.WordBytes, Ads131m02.WordBytes));
-                int at = last + PackedRecordBytes;
-                _lastBlockIntact = c == ((b[at] << 8) | b[at + 1]);
+                byte[] f = _frameBuffer;
+                Array.Copy(f, 0, b, HeaderBytes - Ads131m02.WordBytes, Ads131m02.WordBytes);
+                int at = HeaderBytes + PackedRecordBytes * _framesPerBlock;
+                b[at] = (byte)_crcSum1;
+                b[at + 1] = (byte)(_crcSum1 >> 8);
+                b[at + 2] = (byte)_crcSum2;
+                b[at + 3] = (byte)(_crcSum2 >> 8);
+                _lastBlockIntact = Crc16Ccitt.Compute(f, 0, 3 * Ads131m02.WordBytes) == ((f[9] << 8) | f[10]);
             }
             else
             {
