@@ -172,7 +172,11 @@ public static class Figures
         }, perRound);
     }
 
-    /// <summary>Simulated seconds per wall second, streaming 2 ch × 32 kS/s into a null sink.</summary>
+    /// <summary>
+    /// Simulated seconds per wall second, streaming 2 ch × 32 kS/s into a null sink, in steady state: after two
+    /// wall seconds of warm-up (the tiered JIT's final code, as in a simulator that runs for minutes), the best of
+    /// five rounds of 10 simulated seconds. The cold first round is printed as a comment.
+    /// </summary>
     private static double SimRealtimeFactor()
     {
         var r = new SimRunner();
@@ -180,13 +184,24 @@ public static class Figures
         Send(port, "SIM:SOUR1 SINE,1000,-40;:SIM:SOUR2 NOISE,-50;:STR:RATE 32000;:STR:STAR");
         r.RunFor(0.2);
         var buf = new byte[1 << 20];
-        var sw = Stopwatch.StartNew();
-        for (int i = 0; i < 100; i++)
+        double Round()
         {
-            r.RunFor(0.1);
-            while (port.HostRead(buf, 0, buf.Length) > 0) { }
+            var sw = Stopwatch.StartNew();
+            for (int i = 0; i < 100; i++)
+            {
+                r.RunFor(0.1);
+                while (port.HostRead(buf, 0, buf.Length) > 0) { }
+            }
+            return 10.0 / sw.Elapsed.TotalSeconds;
         }
-        return 10.0 / sw.Elapsed.TotalSeconds;
+        double cold = Round();
+        var warm = Stopwatch.StartNew();
+        while (warm.ElapsedMilliseconds < 2000) Round();
+        double best = 0;
+        for (int i = 0; i < 5; i++) best = Math.Max(best, Round());
+        Console.WriteLine("#   sim.realtime_factor cold (first 10 simulated s, JIT warming up): " + cold.ToString("0", CultureInfo.InvariantCulture) + " x");
+        if (r.Board.Adc.MissedConversions != 0 || r.Firmware.Stream.FramesDropped != 0) throw new InvalidOperationException("the board lost frames while being timed");
+        return best;
     }
 
     /// <summary>Highest rate that streams 60 simulated seconds at 921600 baud with nothing lost.</summary>
