@@ -42,12 +42,12 @@ public static class Figures
         bool Want(string prefix) => only == null || prefix.StartsWith(only, StringComparison.Ordinal) || only.StartsWith(prefix, StringComparison.Ordinal);
         if (Want("stream."))
         {
-            DeviceStreamingPath(out double devicePerFrameNs, out double allocPerBlock);
+            var device = DeviceStreamingPath(out double allocPerBlock);
             Print("stream.device_alloc_bytes_per_block", allocPerBlock, "bytes");
-            double hostPerFrameNs = HostDecoderPerFrameNs();
+            var timed = BestOfInterleaved(device, HostDecoder(), DevicePathFloor());
+            double devicePerFrameNs = timed[0], hostPerFrameNs = timed[1], floorNs = timed[2];
             Print("stream.device_to_host_cost_ratio", devicePerFrameNs / hostPerFrameNs, "ratio");
             Console.WriteLine("#   device path " + devicePerFrameNs.ToString("0.0", CultureInfo.InvariantCulture) + " ns/frame, host decoder " + hostPerFrameNs.ToString("0.0", CultureInfo.InvariantCulture) + " ns/frame");
-            double floorNs = DevicePathFloorNs();
             Console.WriteLine("#   the least any PACKED device path can do per frame (the SPI transfer into a buffer, one 6-byte copy, the CRC fold): " +
                               floorNs.ToString("0.0", CultureInfo.InvariantCulture) + " ns/frame, ratio " + (floorNs / hostPerFrameNs).ToString("0.00", CultureInfo.InvariantCulture));
         }
@@ -103,7 +103,7 @@ public static class Figures
     }
 
     /// <summary>The device-side path per sample frame (OnDataReady, sealing, handing blocks to the link), and what it allocates.</summary>
-    private static void DeviceStreamingPath(out double nsPerFrame, out double bytesPerBlock)
+    private static (Action Round, double Frames) DeviceStreamingPath(out double bytesPerBlock)
     {
         var board = new SimBoard();
         var fw = new Preamp(board.Io);
@@ -134,18 +134,18 @@ public static class Figures
         long before = GC.GetAllocatedBytesForCurrentThread();
         Blocks(1000);
         bytesPerBlock = (GC.GetAllocatedBytesForCurrentThread() - before) / 1000.0;
-        nsPerFrame = BestOf(() => Blocks(5000), 5000.0 * framesPerBlock);
+        return (() => Blocks(5000), 5000.0 * framesPerBlock);
     }
 
     /// <summary>The irreducible per-frame work of the PACKED path, timed the same way: transfer, copy, fold.</summary>
-    private static double DevicePathFloorNs()
+    private static (Action Round, double Frames) DevicePathFloor()
     {
         ISpiChannel spi = new InstantSpi();
         var tx = new byte[12];
         var frame = new byte[12];
         var block = new byte[SampleStream.BlockBytes(64, SampleStream.LayoutPacked)];
         int sum1 = 0, sum2 = 0;
-        double ns = BestOf(() =>
+        return (() =>
         {
             for (int b = 0; b < 5000; b++)
             {
@@ -157,31 +157,38 @@ public static class Figures
                     sum2 += sum1;
                 }
             }
+            GC.KeepAlive(sum2);
         }, 5000.0 * 64);
-        GC.KeepAlive(sum2);
-        return ns;
     }
 
     /// <summary>
-    /// Nanoseconds per item of the fastest of several timed rounds, after two seconds of warm-up rounds that let
-    /// the tiered JIT reach its final code: both sides of a ratio are measured the same way, in the same process.
+    /// Nanoseconds per frame of each workload: two seconds of warm-up rounds (the tiered JIT's final code), then
+    /// fifteen rounds of each taken in turn, so that a busy moment of a shared machine hits them alike; the fastest
+    /// round of each counts.
     /// </summary>
-    private static double BestOf(Action round, double items)
+    private static double[] BestOfInterleaved(params (Action Round, double Frames)[] workloads)
     {
         var warm = Stopwatch.StartNew();
-        while (warm.ElapsedMilliseconds < 2000) round();
-        double best = double.MaxValue;
+        while (warm.ElapsedMilliseconds < 2000)
+        {
+            foreach (var w in workloads) w.Round();
+        }
+        var best = new double[workloads.Length];
+        Array.Fill(best, double.MaxValue);
         for (int i = 0; i < 15; i++)
         {
-            var sw = Stopwatch.StartNew();
-            round();
-            best = Math.Min(best, sw.Elapsed.TotalMilliseconds * 1e6 / items);
+            for (int k = 0; k < workloads.Length; k++)
+            {
+                var sw = Stopwatch.StartNew();
+                workloads[k].Round();
+                best[k] = Math.Min(best[k], sw.Elapsed.TotalMilliseconds * 1e6 / workloads[k].Frames);
+            }
         }
         return best;
     }
 
     /// <summary>The host decoder per sample frame: demultiplexing, header CRC, every record's CRC, decoding.</summary>
-    private static double HostDecoderPerFrameNs()
+    private static (Action Round, double Frames) HostDecoder()
     {
         var runner = new SimRunner();
         var port = runner.OpenPort(out _, 12_000_000);
@@ -196,11 +203,10 @@ public static class Figures
         var decoder = new StreamDecoder();
         decoder.Block += b => frames += b.Frames;
         for (int at = 0; at < data.Length; at += 4096) decoder.Feed(data, at, Math.Min(4096, data.Length - at));
-        long perRound = frames;
-        return BestOf(() =>
+        return (() =>
         {
             for (int at = 0; at < data.Length; at += 4096) decoder.Feed(data, at, Math.Min(4096, data.Length - at));
-        }, perRound);
+        }, frames);
     }
 
     /// <summary>
