@@ -615,18 +615,17 @@ namespace PreampFirmware
         {
             _framesSinceTick++;
             int block = _stream.Acquire();
-            if (!_stream.IsRunning)
-            {
-                _meter.OfferFrame(_stream.ScratchFrame, 0);
-                if ((_framesSinceTick & 63) == 0)
-                {
-                    // Not streaming: spot-check one frame in 64 the same way.
-                    CountFrameCheck(Ads131m02.CheckOutputCrc(_stream.ScratchFrame, 0));
-                }
-                return;
-            }
             if (block < 0)
             {
+                if (!_stream.IsRunning)
+                {
+                    _meter.OfferFrame(_stream.ScratchFrame, 0);
+                    if ((_framesSinceTick & 63) == 0)
+                    {
+                        // Not streaming: spot-check one frame in 64 the same way.
+                        CountFrameCheck(Ads131m02.CheckOutputCrc(_stream.ScratchFrame, 0));
+                    }
+                }
                 return;
             }
             _stream.Seal(block, _sampleRate, Gain.Channel(0).GainDb, Gain.Channel(1).GainDb, RelayBits(), _overloadSeen << 1);

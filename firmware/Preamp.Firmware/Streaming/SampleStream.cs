@@ -155,8 +155,8 @@ namespace PreampFirmware.Streaming
         /// <summary>Frames the device had to drop since start (the link could not keep up).</summary>
         public long FramesDropped { get { return _framesDropped; } }
 
-        /// <summary>Frames read from the converter since start.</summary>
-        public long FramesAcquired { get { return _framesAcquired; } }
+        /// <summary>Frames read from the converter into blocks since start.</summary>
+        public long FramesAcquired { get { return _running ? _framesAcquired + _frame : _framesAcquired; } }
 
         /// <summary>Measured acquisition rate since start, frames per second (0 before two frames).</summary>
         public double ActualRate
@@ -226,40 +226,41 @@ namespace PreampFirmware.Streaming
                 }
                 return -1;
             }
-            if (_frame == 0)
+            // The common path, once per /DRDY: a few field reads, the transfer, for PACKED one copy and two additions.
+            int frame = _frame;
+            if (frame == 0)
             {
                 _blockStartUs = _clock.NowMicroseconds;
                 if (_framesAcquired == 0)
                 {
                     _startUs = _blockStartUs;
                 }
+                _crcSum1 = 0;
+                _crcSum2 = 0;
             }
+            int slot = _framesPerBlock - 1 - frame;   // newest frame lowest
             if (_layout == LayoutPacked)
             {
-                // Newest frame lowest: frame k of N's samples land at HeaderBytes + 6·(N-1-k).
+                // Frame k of N: samples at HeaderBytes + 6·(N-1-k).
                 byte[] f = _frameBuffer;
                 _adc.ReadFrame(f, 0);
-                Array.Copy(f, Ads131m02.WordBytes, _blocks[_fill], HeaderBytes + PackedRecordBytes * (_framesPerBlock - 1 - _frame), PackedRecordBytes);
-                if (_frame == 0)
-                {
-                    _crcSum1 = 0;
-                    _crcSum2 = 0;
-                }
-                _crcSum1 += (f[9] << 8) | f[10];
-                _crcSum2 += _crcSum1;
+                Array.Copy(f, Ads131m02.WordBytes, _blocks[_fill], HeaderBytes + PackedRecordBytes * slot, PackedRecordBytes);
+                int sum = _crcSum1 + ((f[9] << 8) | f[10]);
+                _crcSum1 = sum;
+                _crcSum2 += sum;
             }
             else
             {
-                // Newest frame lowest: frame k of N lands at HeaderBytes + 9·(N-1-k) - 3 (its response word is
-                // overwritten by the next frame's CRC word).
-                _adc.ReadFrame(_blocks[_fill], HeaderBytes + RecordBytes * (_framesPerBlock - 1 - _frame) - Ads131m02.WordBytes);
+                // Frame k of N lands at HeaderBytes + 9·(N-1-k) - 3: its response word is overwritten by the next
+                // frame's CRC word.
+                _adc.ReadFrame(_blocks[_fill], HeaderBytes + RecordBytes * slot - Ads131m02.WordBytes);
             }
-            _frame++;
-            _framesAcquired++;
-            if (_frame < _framesPerBlock)
+            _frame = ++frame;
+            if (frame < _framesPerBlock)
             {
                 return -1;
             }
+            _framesAcquired += frame;   // counted per block: no 64-bit arithmetic per frame
             _lastFrameUs = _clock.NowMicroseconds;
             _framesAtLastBlock = _framesAcquired;
             return _fill;
