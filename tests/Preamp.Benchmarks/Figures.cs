@@ -103,7 +103,7 @@ public static class Figures
     }
 
     /// <summary>The device-side path per sample frame (OnDataReady, sealing, handing blocks to the link), and what it allocates.</summary>
-    private static (Action Round, double Frames) DeviceStreamingPath(out double bytesPerBlock)
+    internal static (Action Round, double Frames) DeviceStreamingPath(out double bytesPerBlock)
     {
         var board = new SimBoard();
         var fw = new Preamp(board.Io);

@@ -1,4 +1,4 @@
-// BenchmarkDotNet benchmarks of the hot paths: the device streaming path, the host decoder, the SCPI parser.
+// BenchmarkDotNet benchmarks of the hot paths: the board with its firmware, the device streaming path, the host decoder, the SCPI parser.
 using System;
 using System.Text;
 using BenchmarkDotNet.Attributes;
@@ -14,6 +14,7 @@ public class HotPathBenchmarks
     private SimRunner _runner;
     private byte[] _stream;
     private ScpiSession _session;
+    private Action _deviceBlocks;
     private readonly byte[] _line = Encoding.ASCII.GetBytes("inp1:gain 30;:INPut1:GAIN?;:MEASure:LEVel? 1\n");
 
     [GlobalSetup]
@@ -27,7 +28,12 @@ public class HotPathBenchmarks
         int n = port.HostRead(buf, 0, buf.Length);
         _stream = buf.AsSpan(0, n).ToArray();
         _session = new ScpiSession(_runner.Firmware.Commands, null);
+        _deviceBlocks = Figures.DeviceStreamingPath(out _).Round;
     }
+
+    /// <summary>The device-side streaming path (an instant ADC, a null link), 5000 blocks of 64 frames.</summary>
+    [Benchmark]
+    public void DeviceFiveThousandBlocks() => _deviceBlocks();
 
     /// <summary>The simulated board plus firmware, 10 ms at 32 kS/s streaming.</summary>
     [Benchmark]
