@@ -48,26 +48,26 @@ namespace PreampFirmware.Tests
             Assert.AreEqual(31 + 64 * 6 + 4, stream.BlockLength);
         }
 
+        private static void AssertSealedBlock(byte layout, int length, string expected)
+        {
+            ScriptedSpi spi;
+            SampleStream stream = TwoFrameStream(layout, NewestFrame, out spi);
+            spi.AssertDone();
+            Assert.AreEqual(length, stream.BlockLength);
+            Assert.AreEqual(expected, Hex.Format(stream.PeekReady(), 0, stream.BlockLength));
+            Assert.IsTrue(stream.LastBlockIntact);
+        }
+
         [TestMethod]
         public static void PackedBlockCarriesSamplesAndTheFoldedCrcs()
         {
-            ScriptedSpi spi;
-            SampleStream stream = TwoFrameStream(SampleStream.LayoutPacked, NewestFrame, out spi);
-            spi.AssertDone();
-            Assert.AreEqual(47, stream.BlockLength);
-            Assert.AreEqual(PackedBlock, Hex.Format(stream.PeekReady(), 0, stream.BlockLength));
-            Assert.IsTrue(stream.LastBlockIntact);
+            AssertSealedBlock(SampleStream.LayoutPacked, 47, PackedBlock);
         }
 
         [TestMethod]
         public static void CheckedBlockKeepsEveryFramesCrc()
         {
-            ScriptedSpi spi;
-            SampleStream stream = TwoFrameStream(SampleStream.LayoutChecked, NewestFrame, out spi);
-            spi.AssertDone();
-            Assert.AreEqual(49, stream.BlockLength);
-            Assert.AreEqual(CheckedBlock, Hex.Format(stream.PeekReady(), 0, stream.BlockLength));
-            Assert.IsTrue(stream.LastBlockIntact);
+            AssertSealedBlock(SampleStream.LayoutChecked, 49, CheckedBlock);
         }
 
         [TestMethod]
