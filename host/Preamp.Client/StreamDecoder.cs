@@ -99,8 +99,33 @@ public sealed class StreamDecoder
                 int total = packed ? HeaderBytes + frames * PackedRecordBytes + PackedCheckBytes : HeaderBytes + frames * RecordBytes;
                 if (_pending.Count - pos < total) break;
                 var bytes = _pending.GetRange(pos, total).ToArray();
-                pos += total;
-                Block?.Invoke(DecodeBlock(bytes, frames));
+                var block = DecodeBlock(bytes, frames);
+                int next = total;
+                bool waitForMore = false;
+                if (block.CorruptRecords > 0)
+                {
+                    // A block cut short by lost bytes swallows the start of the next one: if a valid header begins
+                    // inside this block's span, resume there, so one lost byte costs one block, not two.
+                    for (int q = 1; q < total; q++)
+                    {
+                        int at = pos + q;
+                        if (_pending[at] != 0xA5) continue;
+                        if (_pending.Count - at < HeaderBytes)
+                        {
+                            waitForMore = MayBeHeader(at);   // a header may be arriving: decide when it has
+                            if (waitForMore) break;
+                            continue;
+                        }
+                        if (HeaderLength(at) >= 0)
+                        {
+                            next = q;   // what this block had before the cut still counts where its checks pass
+                            break;
+                        }
+                    }
+                }
+                if (waitForMore) break;
+                pos += next;
+                Block?.Invoke(block);
                 continue;
             }
             if (b == 0x0A)
@@ -122,6 +147,13 @@ public sealed class StreamDecoder
             pos++;
         }
         _pending.RemoveRange(0, pos);
+    }
+
+    /// <summary>True when the bytes from <paramref name="pos"/> to the end could still begin a header.</summary>
+    private bool MayBeHeader(int pos)
+    {
+        int n = _pending.Count - pos;
+        return (n < 2 || _pending[pos + 1] == 0x5A) && (n < 3 || _pending[pos + 2] == 0x01) && (n < 4 || _pending[pos + 3] is 0x01 or 0x02);
     }
 
     /// <summary>Frames in the header at <paramref name="pos"/>, or -1 when it is not a valid header.</summary>
@@ -177,7 +209,9 @@ public sealed class StreamDecoder
             ushort crc = Crc(crcInput, 0, 9);
             ushort sent = (ushort)((b[at + 6] << 8) | b[at + 7]);
             int k = frames - 1 - j;   // records are newest first
-            if (crc != sent)
+            // The converter pads its 16-bit CRC with a zero byte: anything else there is damage too (and is how a
+            // block that lost its last byte shows, having taken the next block's sync byte in its place).
+            if (crc != sent || b[at + 8] != 0)
             {
                 corrupt++;
                 continue;

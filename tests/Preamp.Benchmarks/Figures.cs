@@ -422,6 +422,27 @@ public static class Figures
         return (lost, growth);
     }
 
+    /// <summary>Real stream blocks (a tone and noise) in the layout <paramref name="format"/>, as sent.</summary>
+    private static List<byte[]> RealBlocks(string format)
+    {
+        var r = new SimRunner();
+        var port = r.OpenPort(out _, 12_000_000);
+        Send(port, "STR:FORM " + format + ";:SIM:SOUR1 SINE,997,-30;:SIM:SOUR2 NOISE,-40;:INP2:GAIN 40;:STR:STAR");
+        r.RunFor(0.5);
+        var bytes = new List<byte>();
+        var buf = new byte[1 << 16];
+        int n;
+        while ((n = port.HostRead(buf, 0, buf.Length)) > 0) bytes.AddRange(buf.AsSpan(0, n).ToArray());
+        var blocks = new List<byte[]>();
+        int length = SampleStream.BlockBytes(64, format == "PACK" ? SampleStream.LayoutPacked : SampleStream.LayoutChecked);
+        for (int at = 0; at + length <= bytes.Count; at += length)
+        {
+            if (bytes[at] != 0xA5 || bytes[at + 1] != 0x5A) throw new InvalidOperationException("the stream is not whole blocks");
+            blocks.Add(bytes.GetRange(at, length).ToArray());
+        }
+        return blocks;
+    }
+
     /// <summary>Generated and mutated inputs into the SCPI session and the host stream decoder; failures are exceptions or broken invariants.</summary>
     private static (long Inputs, long Failures) Fuzz(int count)
     {
@@ -472,18 +493,91 @@ public static class Figures
                 failures++;
             }
         }
-        // The stream decoder: random bytes, and real blocks with random damage.
+        // The stream decoder: random bytes, and real blocks of both layouts damaged, cut, spliced or given a header
+        // that lies about its length (with a valid header CRC), each with the verdict it must reach.
         var decoder = new StreamDecoder();
-        long decoded = 0;
-        decoder.Block += b => { decoded++; if (b.Samples[0].Length != b.Frames || b.Frames < 1 || b.Frames > StreamDecoder.MaxFrames) failures++; };
+        decoder.Block += b => { if (!Consistent(b)) failures++; };
         var data = new byte[4096];
+        var packed = RealBlocks("PACK");
+        var checkedBlocks = RealBlocks("CHEC");
         int decoderInputs = count / 10;
         for (int i = 0; i < decoderInputs; i++)
         {
-            rng.NextBytes(data);
-            if (rng.Next(3) == 0) { data[0] = 0xA5; data[1] = 0x5A; data[2] = 1; data[3] = 1; }
-            try { decoder.Feed(data, 0, rng.Next(1, data.Length)); }
-            catch (Exception) { failures++; }
+            try
+            {
+                var blocks = rng.Next(2) == 0 ? packed : checkedBlocks;
+                byte[] real = blocks[rng.Next(blocks.Count)];
+                switch (i % 8)
+                {
+                    case 0:
+                    case 1:
+                        rng.NextBytes(data);
+                        if (rng.Next(3) == 0) { data[0] = 0xA5; data[1] = 0x5A; data[2] = 1; data[3] = (byte)rng.Next(1, 3); }
+                        decoder.Feed(data, 0, rng.Next(1, data.Length));
+                        break;
+                    case 2:
+                    case 3:
+                    {
+                        // One bit flipped in the records or the check: the block must come out, and damaged (PACKED:
+                        // all of it; CHECKED: that record).
+                        var damaged = (byte[])real.Clone();
+                        damaged[rng.Next(StreamDecoder.HeaderBytes, damaged.Length)] ^= (byte)(1 << rng.Next(8));
+                        var got = DecodeAlone(damaged);
+                        if (got.Count != 1 || got[0].CorruptRecords != (real[3] == 0x02 ? 64 : 1)) failures++;
+                        break;
+                    }
+                    case 4:
+                    {
+                        // Cut short, then a whole block: the whole one must come out intact and equal to the original.
+                        int cut = rng.Next(1, real.Length);
+                        byte[] next = blocks[rng.Next(blocks.Count)];
+                        var joined = new byte[cut + next.Length];
+                        Array.Copy(real, joined, cut);
+                        Array.Copy(next, 0, joined, cut, next.Length);
+                        var got = DecodeAlone(joined);
+                        var expected = DecodeAlone(next)[0];
+                        var last = got.Count > 0 ? got[^1] : null;
+                        if (last == null || last.Sequence != expected.Sequence || last.CorruptRecords != 0 || !last.Samples[0].AsSpan().SequenceEqual(expected.Samples[0])) failures++;
+                        break;
+                    }
+                    case 5:
+                    {
+                        // A header whose CRC is right but whose frame count lies, followed by real blocks.
+                        var lying = (byte[])real.Clone();
+                        int frames = rng.Next(0, 5000);
+                        lying[12] = (byte)frames;
+                        lying[13] = (byte)(frames >> 8);
+                        ushort crc = StreamDecoder.Crc(lying, 0, 26);
+                        lying[26] = (byte)crc;
+                        lying[27] = (byte)(crc >> 8);
+                        var stream = new List<byte>(lying);
+                        for (int k = 0; k < 4; k++) stream.AddRange(blocks[rng.Next(blocks.Count)]);
+                        DecodeAlone(stream.ToArray());
+                        break;
+                    }
+                    default:
+                    {
+                        // Untouched: intact, and the same samples every time.
+                        var got = DecodeAlone(real);
+                        if (got.Count != 1 || got[0].CorruptRecords != 0) failures++;
+                        break;
+                    }
+                }
+            }
+            catch (Exception)
+            {
+                failures++;
+            }
+        }
+        bool Consistent(SampleBlock b) =>
+            b.Frames >= 1 && b.Frames <= StreamDecoder.MaxFrames && b.Samples[1].Length == b.Frames && b.CorruptRecords >= 0 && b.CorruptRecords <= b.Frames;
+        List<SampleBlock> DecodeAlone(byte[] bytes)
+        {
+            var d = new StreamDecoder();
+            var got = new List<SampleBlock>();
+            d.Block += b => { if (!Consistent(b)) failures++; got.Add(b); };
+            d.Feed(bytes, 0, bytes.Length);
+            return got;
         }
         return (count + decoderInputs, failures);
     }

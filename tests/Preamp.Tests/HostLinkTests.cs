@@ -219,30 +219,63 @@ public class PackedLayoutTests
         Assert.Equal((last + 1) * 64, h.Timeline.SamplesOut);
     }
 
-    /// <summary>A real PACKED block from the stream (header, records, folded CRCs), as the device sent it.</summary>
-    private static byte[] CapturedBlock()
+    /// <summary>Consecutive real blocks from the stream in <paramref name="format"/>, as the device sent them.</summary>
+    internal static List<byte[]> CapturedBlocks(string format, int count)
     {
         var runner = new SimRunner();
         var port = runner.OpenPort(out _);
-        var cmd = Encoding.ASCII.GetBytes("SIM:SOUR1 SINE,1000,-20;:SIM:SOUR2 NOISE,-40;:INP2:GAIN 40;:STR:STAR\n");
+        var cmd = Encoding.ASCII.GetBytes("STR:FORM " + format + ";:SIM:SOUR1 SINE,1000,-20;:SIM:SOUR2 NOISE,-40;:INP2:GAIN 40;:STR:STAR\n");
         port.HostWrite(cmd, 0, cmd.Length);
-        runner.RunFor(0.1);
+        runner.RunFor(0.01 + count * 0.008);
         var buf = new byte[1 << 16];
         int n = port.HostRead(buf, 0, buf.Length);
-        int at = Array.IndexOf(buf, (byte)0xA5, 0, n);
-        int length = 31 + 64 * 6 + 4;
-        Assert.True(at >= 0 && at + length <= n, "a whole block arrived");
-        return buf.AsSpan(at, length).ToArray();
+        int length = format == "PACK" ? 31 + 64 * 6 + 4 : 31 + 64 * 9;
+        var blocks = new List<byte[]>();
+        for (int at = 0; blocks.Count < count; at += length)
+        {
+            Assert.True(at + length <= n && buf[at] == 0xA5, "whole blocks arrived");
+            blocks.Add(buf.AsSpan(at, length).ToArray());
+        }
+        return blocks;
+    }
+
+    /// <summary>A real PACKED block (header, records, folded CRCs).</summary>
+    private static byte[] CapturedBlock() => CapturedBlocks("PACK", 1)[0];
+
+    internal static List<SampleBlock> DecodeAll(byte[] bytes)
+    {
+        var got = new List<SampleBlock>();
+        var d = new StreamDecoder();
+        d.Block += got.Add;
+        d.Feed(bytes, 0, bytes.Length);
+        return got;
     }
 
     private static SampleBlock Decode(byte[] block)
     {
-        SampleBlock got = null;
-        var d = new StreamDecoder();
-        d.Block += b => got = b;
-        d.Feed(block, 0, block.Length);
-        Assert.NotNull(got);
-        return got;
+        var got = DecodeAll(block);
+        Assert.Single(got);
+        return got[0];
+    }
+
+    [Theory]
+    [InlineData("PACK", 200, 64)]
+    [InlineData("PACK", 418, 64)]
+    [InlineData("CHEC", 300, 35)]   // records are newest first: byte 300 is in record 29, so records 29…63 are off
+    [InlineData("CHEC", 606, 1)]    // the oldest record's pad byte: it takes the next block's sync byte in its place
+    public void ALostByteCostsOneBlockNotTwo(string format, int lostAt, int damagedFrames)
+    {
+        var blocks = CapturedBlocks(format, 3);
+        var bytes = new List<byte>();
+        bytes.AddRange(blocks[0].Where((_, i) => i != lostAt));
+        bytes.AddRange(blocks[1]);
+        bytes.AddRange(blocks[2]);
+        var got = DecodeAll(bytes.ToArray());
+        Assert.Equal(3, got.Count);
+        Assert.Equal(damagedFrames, got[0].CorruptRecords);
+        Assert.Equal(new uint[] { 0, 1, 2 }, got.Select(b => b.Sequence).ToArray());
+        Assert.All(got.Skip(1), b => Assert.Equal(0, b.CorruptRecords));
+        Assert.Equal(Decode(blocks[1]).Samples[1], got[1].Samples[1]);
     }
 
     [Fact]
