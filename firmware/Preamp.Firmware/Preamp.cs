@@ -57,10 +57,14 @@ namespace PreampFirmware
         private readonly ClipSafe[] _clipSafe = new ClipSafe[Channels];
         private readonly int[] _sinceGainChangeMs = new int[Channels];
 
-        private long _framesSinceTick;
+        private int _framesSinceTick;
         private int _silentTicks;
         private int _badBlocks;
         private bool _adcFault;
+        private bool _gainChainFault;
+        private int _gainChainFailuresSeen;
+        private int _gainChainIdleMs;
+        private int _gainChainWritesSeen;
 
         /// <summary>Control ticks without a conversion after which the converter counts as stopped (≥ 50 ms at the 5 ms tick).</summary>
         public const int SilentTicksForFault = 10;
@@ -590,6 +594,7 @@ namespace PreampFirmware
                 return;
             }
             WatchConverter();
+            WatchGainChain(elapsedMs);
             _panel.Tick(elapsedMs);
             RunGainAutomation(elapsedMs);
             for (int ch = 0; ch < Channels; ch++)
@@ -655,6 +660,44 @@ namespace PreampFirmware
             _adcFault = true;
             ReportDeviceError(ScpiError.HardwareError, detail);
         }
+
+        /// <summary>A gain chain left alone this long has its words written again, to check it still answers.</summary>
+        public const int GainChainHeartbeatMs = 1000;
+
+        /// <summary>
+        /// Watches the PGA2500 chain from the control tick: every write checks the loop-back (the chain shifts out
+        /// the previous frame), and a chain nobody wrote to for <see cref="GainChainHeartbeatMs"/> gets the same
+        /// words again (a no-op for the chips) so that a chip that stops answering is reported within a second.
+        /// </summary>
+        private void WatchGainChain(int elapsedMs)
+        {
+            if (Gain.Writes == _gainChainWritesSeen)
+            {
+                _gainChainIdleMs += elapsedMs;
+                if (_gainChainIdleMs < GainChainHeartbeatMs)
+                {
+                    return;   // nothing written since the last look: nothing learned
+                }
+                Gain.Write();
+            }
+            _gainChainWritesSeen = Gain.Writes;
+            _gainChainIdleMs = 0;
+            int failures = Gain.LoopBackFailures;
+            if (failures == _gainChainFailuresSeen)
+            {
+                _gainChainFault = false;   // every write since the last look came back right
+                return;
+            }
+            _gainChainFailuresSeen = failures;
+            if (!_gainChainFault)
+            {
+                _gainChainFault = true;
+                ReportDeviceError(ScpiError.HardwareError, Gain.LoopBackError + ": the gains may not be what they read");
+            }
+        }
+
+        /// <summary>True while the PGA2500 chain's loop-back is wrong (reported once with -240 when it starts).</summary>
+        public bool GainChainFault { get { return _gainChainFault; } }
 
         /// <summary>Watches the converter from the control tick: conversions must keep coming while it is configured.</summary>
         private void WatchConverter()

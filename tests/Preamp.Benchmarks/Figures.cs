@@ -277,7 +277,12 @@ public static class Figures
         var r = new SimRunner();
         var latencies = new List<double>();
         long detentAt = -1;
-        r.Board.Pga.Latched += () => { if (detentAt >= 0) { latencies.Add((r.Board.NowMicroseconds - detentAt) / 1000.0); detentAt = -1; } };
+        ushort wordAtDetent = 0;
+        // The new word on the bus (the chain's once-a-second heartbeat rewrites the same word and does not count).
+        r.Board.Pga.Latched += () =>
+        {
+            if (detentAt >= 0 && r.Board.Pga.Word(0) != wordAtDetent) { latencies.Add((r.Board.NowMicroseconds - detentAt) / 1000.0); detentAt = -1; }
+        };
         var rng = new Random(3);
         r.RunFor(0.1);
         for (int i = 0; i < 1000; i++)
@@ -287,6 +292,7 @@ public static class Figures
             r.Board.Encoder.Add(dir);
             r.RunFor(0.0001 + rng.NextDouble() * 0.002);
             detentAt = r.Board.NowMicroseconds;                               // the second edge completes the detent
+            wordAtDetent = r.Board.Pga.Word(0);
             r.Board.Encoder.Add(dir);
             r.RunFor(0.05);
         }

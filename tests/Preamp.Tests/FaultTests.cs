@@ -45,6 +45,49 @@ public class FaultTests
     }
 
     [Fact]
+    public void AGainChainThatStopsAnsweringIsReportedWithinASecondEvenWhenNobodyTouchesIt()
+    {
+        var h = new Host();
+        h.Ask("INP1:GAIN 30", 1.5);
+        Assert.Equal("0,\"No error\"", h.Ask("SYST:ERR?"));
+        int writes = h.Runner.Firmware.Gain.Writes;
+        h.Runner.Board.GainSpi.Miso = MisoFault.StuckLow;   // SDO of the chain gone
+        h.Run(1.2);
+        Assert.True(h.Runner.Firmware.GainChainFault);
+        Assert.InRange(h.Runner.Firmware.Gain.Writes - writes, 1, 2);   // one heartbeat a second, the same words
+        Assert.Equal(30, h.Runner.Board.Pga.GainDb(0));
+        string err = h.Ask("SYST:ERR?");
+        Assert.StartsWith("-240,\"Hardware error;PGA2500 chain stopped answering: loop-back read 0x0000 0x0000, expected 0x", err);
+        Assert.Contains("(MISO stuck low?)", err);
+        h.Run(2.0);
+        Assert.Equal("0,\"No error\"", h.Ask("SYST:ERR?"));   // reported once per episode
+        h.Runner.Board.GainSpi.Miso = MisoFault.None;
+        h.Run(2.2);
+        Assert.False(h.Runner.Firmware.GainChainFault);
+        Assert.Equal("0,\"No error\"", h.Ask("SYST:ERR?"));
+    }
+
+    [Fact]
+    public void AGainWriteThatComesBackWrongIsReportedAtOnce()
+    {
+        var h = new Host();
+        h.Run(0.2);
+        h.Runner.Board.GainSpi.Miso = MisoFault.StuckHigh;
+        h.Ask("INP2:GAIN 40", 0.02);
+        Assert.StartsWith("-240,\"Hardware error;PGA2500 chain stopped answering", h.Ask("SYST:ERR?"));
+    }
+
+    [Fact]
+    public void AHealthyChainIsLeftAloneWhileTheGainMoves()
+    {
+        var h = new Host();
+        for (int i = 0; i < 20; i++) h.Ask("INP1:GAIN " + (20 + i), 0.1);
+        Assert.False(h.Runner.Firmware.GainChainFault);
+        Assert.Equal(0, h.Runner.Firmware.Gain.LoopBackFailures);
+        Assert.Equal("0,\"No error\"", h.Ask("SYST:ERR?"));
+    }
+
+    [Fact]
     public void AConverterThatStopsAnsweringIsReported()
     {
         var h = new Host();

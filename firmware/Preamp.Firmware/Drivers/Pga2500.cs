@@ -90,6 +90,11 @@ namespace PreampFirmware.Drivers
         private readonly Pga2500Settings[] _settings = new Pga2500Settings[Chips];
         private readonly byte[] _tx = new byte[FrameBytes];
         private readonly byte[] _rx = new byte[FrameBytes];
+        private readonly byte[] _sent = new byte[FrameBytes];   // the last frame clocked in, which the next one shifts out
+        private bool _sentKnown;
+        private int _loopBackFailures;
+        private int _writes;
+        private string _loopBackError;
 
         /// <summary>Creates the chain driver; nothing is sent until <see cref="Write"/>.</summary>
         public Pga2500Chain(ISpiChannel spi, IDigitalOutput zeroCrossEnable, IDigitalInput overload1, IDigitalInput overload2)
@@ -166,11 +171,55 @@ namespace PreampFirmware.Drivers
             frame[offset + 3] = (byte)wordCh1;
         }
 
-        /// <summary>Sends both control words, rebuilt from the settings, in one chip-select frame.</summary>
+        /// <summary>
+        /// Sends both control words, rebuilt from the settings, in one chip-select frame, and checks the loop-back:
+        /// the chain's SDO shifts out the 32 bits clocked in by the previous frame. A mismatch is counted
+        /// (<see cref="LoopBackFailures"/>) and described (<see cref="LoopBackError"/>).
+        /// </summary>
         public void Write()
         {
             EncodeFrame(EncodeWord(_settings[0]), EncodeWord(_settings[1]), _tx, 0);
             _spi.Transfer(_tx, 0, _rx, 0, FrameBytes);
+            _writes++;
+            if (_sentKnown && !SameFrame(_rx, _sent))
+            {
+                _loopBackFailures++;
+                _loopBackError = "PGA2500 chain stopped answering: loop-back read " + FrameText(_rx) + ", expected " + FrameText(_sent) +
+                                 StuckHint(_rx);
+            }
+            Remember();
+        }
+
+        /// <summary>Writes since power-on.</summary>
+        public int Writes { get { return _writes; } }
+
+        /// <summary>Writes that found the loop-back wrong since power-on.</summary>
+        public int LoopBackFailures { get { return _loopBackFailures; } }
+
+        /// <summary>What the last wrong loop-back read, or null.</summary>
+        public string LoopBackError { get { return _loopBackError; } }
+
+        private void Remember()
+        {
+            Array.Copy(_tx, 0, _sent, 0, FrameBytes);
+            _sentKnown = true;
+        }
+
+        private static bool SameFrame(byte[] a, byte[] b)
+        {
+            return a[0] == b[0] && a[1] == b[1] && a[2] == b[2] && a[3] == b[3];
+        }
+
+        private static string FrameText(byte[] f)
+        {
+            return "0x" + ((f[0] << 8) | f[1]).ToString("X4") + " 0x" + ((f[2] << 8) | f[3]).ToString("X4");
+        }
+
+        private static string StuckHint(byte[] f)
+        {
+            if (f[0] == 0xFF && f[1] == 0xFF && f[2] == 0xFF && f[3] == 0xFF) return " (MISO stuck high?)";
+            if (f[0] == 0 && f[1] == 0 && f[2] == 0 && f[3] == 0) return " (MISO stuck low?)";
+            return "";
         }
 
         /// <summary>
@@ -197,6 +246,7 @@ namespace PreampFirmware.Drivers
         {
             EncodeFrame(TestWordCh1, TestWordCh2, _tx, 0);
             _spi.Transfer(_tx, 0, _rx, 0, FrameBytes);
+            _sentKnown = false;   // the self-test judges this exchange itself
             Write();
             int ch2 = (_rx[0] << 8) | _rx[1];
             int ch1 = (_rx[2] << 8) | _rx[3];
