@@ -2,7 +2,6 @@
 // with the figures that do not depend on the machine at their measured values.
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
@@ -18,18 +17,8 @@ public class FiguresHarnessTests
     /// <summary>Runs `Preamp.Benchmarks figures <paramref name="prefix"/>` (the build that came with the tests) and parses its figures.</summary>
     private static Dictionary<string, double> Figures(string prefix)
     {
-        string config = AppContext.BaseDirectory.Contains("/Release/") ? "Release" : "Debug";
-        string dll = RepoPaths.Combine("tests", "Preamp.Benchmarks", "bin", config, "net10.0", "Preamp.Benchmarks.dll");
-        Assert.True(File.Exists(dll), dll + " is built with the tests");
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(dll);
-        psi.ArgumentList.Add("figures");
-        psi.ArgumentList.Add(prefix);
-        using var p = Process.Start(psi)!;
-        var stderr = p.StandardError.ReadToEndAsync();
-        string output = p.StandardOutput.ReadToEnd();
-        Assert.True(p.WaitForExit(120_000), "timed out:\n" + output);
-        Assert.True(p.ExitCode == 0, output + stderr.Result);
+        string dll = Tools.BuiltDll(Path.Combine("tests", "Preamp.Benchmarks"), "Preamp.Benchmarks.dll");
+        string output = Tools.Run("dotnet", null, 120_000, dll, "figures", prefix);
         var figures = new Dictionary<string, double>();
         foreach (string line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {

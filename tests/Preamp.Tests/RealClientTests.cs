@@ -127,29 +127,12 @@ public class RealClientTests
     /// <summary>Runs one of tests/e2e/*.py against the built preamp tool and fails with its output.</summary>
     private static void RunCheck(string script, string success)
     {
-        string config = AppContext.BaseDirectory.Contains("/Release/") ? "Release" : "Debug";
-        string dll = RepoPaths.Combine("host", "Preamp.Cli", "bin", config, "net10.0", "preamp.dll");
-        Assert.True(File.Exists(dll), dll + " is built with the tests");
+        string dll = Tools.BuiltDll(Path.Combine("host", "Preamp.Cli"), "preamp.dll");
         string work = Directory.CreateTempSubdirectory("preamp-e2e").FullName;
         try
         {
-            var psi = new ProcessStartInfo(PythonClientsFactAttribute.Python)
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                WorkingDirectory = RepoPaths.Combine("tests", "e2e"),
-            };
-            psi.ArgumentList.Add(script);
-            psi.ArgumentList.Add("--preamp");
-            psi.ArgumentList.Add("dotnet " + dll);
-            psi.ArgumentList.Add("--workdir");
-            psi.ArgumentList.Add(work);
-            using var p = Process.Start(psi)!;
-            var stderr = p.StandardError.ReadToEndAsync();
-            string output = p.StandardOutput.ReadToEnd();
-            Assert.True(p.WaitForExit(400_000), "timed out:\n" + output);
-            output += stderr.Result;
-            Assert.True(p.ExitCode == 0, output);
+            string output = Tools.Run(PythonClientsFactAttribute.Python, RepoPaths.Combine("tests", "e2e"), 400_000,
+                script, "--preamp", "dotnet " + dll, "--workdir", work);
             Assert.Contains(success, output);
         }
         finally
