@@ -87,10 +87,12 @@ namespace PreampFirmware.Streaming
         private int _crcSum1;       // PACKED: running sums of the block's ADC CRCs (only the low 16 bits are sent)
         private int _crcSum2;
         private int _fill;          // block being filled
+        private byte[] _target;     // that block while frames can go into it; null when stopped or the ring is full
+        private int _writeAt;       // where the next record goes (records are written downwards, newest lowest)
+        private int _firstAt;       // where a block's first (oldest) record goes in the current layout
+        private int _stride;        // record bytes in the current layout
         private int _readyHead;     // oldest block waiting for the link
         private int _readyCount;
-        private int _frame;         // frames in the block being filled
-        private bool _fillAvailable = true;
         private uint _sequence;
         private long _framesSent;
         private long _framesDropped;
@@ -156,7 +158,10 @@ namespace PreampFirmware.Streaming
         public long FramesDropped { get { return _framesDropped; } }
 
         /// <summary>Frames read from the converter into blocks since start.</summary>
-        public long FramesAcquired { get { return _running ? _framesAcquired + _frame : _framesAcquired; } }
+        public long FramesAcquired { get { return _running ? _framesAcquired + FramesInBlock : _framesAcquired; } }
+
+        /// <summary>Frames already in the block being filled.</summary>
+        private int FramesInBlock { get { return _target == null ? 0 : (_firstAt - _writeAt) / _stride; } }
 
         /// <summary>Measured acquisition rate since start, frames per second (0 before two frames).</summary>
         public double ActualRate
@@ -176,14 +181,15 @@ namespace PreampFirmware.Streaming
                 _fill = 0;
                 _readyHead = 0;
                 _readyCount = 0;
-                _frame = 0;
-                _fillAvailable = true;
                 _sequence = 0;
                 _framesSent = 0;
                 _framesDropped = 0;
                 _framesAcquired = 0;
                 _framesAtLastBlock = 0;
                 _droppedSinceLastBlock = false;
+                _stride = RecordStride;
+                _firstAt = HeaderBytes + _stride * (_framesPerBlock - 1);
+                BeginBlock();
                 _running = true;
             }
         }
@@ -195,8 +201,15 @@ namespace PreampFirmware.Streaming
             {
                 _running = false;
                 _readyCount = 0;
-                _frame = 0;
+                _target = null;
             }
+        }
+
+        /// <summary>The block at <see cref="_fill"/> takes frames from its first record on.</summary>
+        private void BeginBlock()
+        {
+            _target = _blocks[_fill];
+            _writeAt = _firstAt;
         }
 
         /// <summary>
@@ -206,64 +219,76 @@ namespace PreampFirmware.Streaming
         /// </summary>
         public int Acquire()
         {
-            if (!_running)
+            // The common path, once per /DRDY, kept short for the interpreter: the transfer, for PACKED one copy and
+            // two additions, and a handful of field reads and writes. Records are written downwards, newest lowest.
+            byte[] target = _target;
+            if (target == null)
             {
-                _adc.ReadFrame(_discard, 0);
+                Discard();
                 return -1;
             }
-            if (!_fillAvailable)
+            int at = _writeAt;
+            if (at == _firstAt)
             {
-                _adc.ReadFrame(_discard, 0);
-                _framesDropped++;
-                _droppedSinceLastBlock = true;
-                lock (_lock)
-                {
-                    if (_readyCount < RingBlocks)
-                    {
-                        _fillAvailable = true;
-                        _frame = 0;
-                    }
-                }
-                return -1;
+                FirstFrameOfBlock();
             }
-            // The common path, once per /DRDY: a few field reads, the transfer, for PACKED one copy and two additions.
-            int frame = _frame;
-            if (frame == 0)
+            if (_stride == PackedRecordBytes)
             {
-                _blockStartUs = _clock.NowMicroseconds;
-                if (_framesAcquired == 0)
-                {
-                    _startUs = _blockStartUs;
-                }
-                _crcSum1 = 0;
-                _crcSum2 = 0;
-            }
-            int slot = _framesPerBlock - 1 - frame;   // newest frame lowest
-            if (_layout == LayoutPacked)
-            {
-                // Frame k of N: samples at HeaderBytes + 6·(N-1-k).
                 byte[] f = _frameBuffer;
                 _adc.ReadFrame(f, 0);
-                Array.Copy(f, Ads131m02.WordBytes, _blocks[_fill], HeaderBytes + PackedRecordBytes * slot, PackedRecordBytes);
+                Array.Copy(f, Ads131m02.WordBytes, target, at, PackedRecordBytes);
                 int sum = _crcSum1 + ((f[9] << 8) | f[10]);
                 _crcSum1 = sum;
                 _crcSum2 += sum;
+                at -= PackedRecordBytes;
             }
             else
             {
-                // Frame k of N lands at HeaderBytes + 9·(N-1-k) - 3: its response word is overwritten by the next
-                // frame's CRC word.
-                _adc.ReadFrame(_blocks[_fill], HeaderBytes + RecordBytes * slot - Ads131m02.WordBytes);
+                // The frame lands 3 bytes early: its response word is overwritten by the next frame's CRC word.
+                _adc.ReadFrame(target, at - Ads131m02.WordBytes);
+                at -= RecordBytes;
             }
-            _frame = ++frame;
-            if (frame < _framesPerBlock)
+            _writeAt = at;
+            if (at >= HeaderBytes)
             {
                 return -1;
             }
-            _framesAcquired += frame;   // counted per block: no 64-bit arithmetic per frame
+            _target = null;   // until Seal queues it and takes the next one
+            _framesAcquired += _framesPerBlock;
             _lastFrameUs = _clock.NowMicroseconds;
             _framesAtLastBlock = _framesAcquired;
             return _fill;
+        }
+
+        /// <summary>Once per block, at its first frame: the block's time stamp and fresh CRC sums.</summary>
+        private void FirstFrameOfBlock()
+        {
+            _blockStartUs = _clock.NowMicroseconds;
+            if (_framesAcquired == 0)
+            {
+                _startUs = _blockStartUs;
+            }
+            _crcSum1 = 0;
+            _crcSum2 = 0;
+        }
+
+        /// <summary>Stopped, or the ring is full: the frame is read (the converter wants it read) and thrown away.</summary>
+        private void Discard()
+        {
+            _adc.ReadFrame(_discard, 0);
+            if (!_running)
+            {
+                return;
+            }
+            _framesDropped++;
+            _droppedSinceLastBlock = true;
+            lock (_lock)
+            {
+                if (_readyCount < RingBlocks)
+                {
+                    BeginBlock();   // room again: the next frame starts a fresh block
+                }
+            }
         }
 
         /// <summary>
@@ -316,12 +341,14 @@ namespace PreampFirmware.Streaming
             }
             _droppedSinceLastBlock = false;
             _sequence++;
-            _frame = 0;
             lock (_lock)
             {
                 _readyCount++;
                 _fill = (_fill + 1) % RingBlocks;
-                _fillAvailable = _readyCount < RingBlocks;
+                if (_running && _readyCount < RingBlocks)
+                {
+                    BeginBlock();
+                }
             }
         }
 
@@ -331,7 +358,8 @@ namespace PreampFirmware.Streaming
         /// </summary>
         public void MarkGainChange(int channel)
         {
-            int at = _frame > 0 ? _frame - 1 : 0;
+            int frames = FramesInBlock;
+            int at = frames > 0 ? frames - 1 : 0;
             _gainChangeFrame[channel] = at > 254 ? 254 : at;
         }
 
