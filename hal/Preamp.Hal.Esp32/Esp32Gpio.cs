@@ -27,9 +27,10 @@ namespace PreampFirmware.Hal.Esp32
         public bool IsHigh { get { return _level; } }
     }
 
-    /// <summary>A GPIO input, polled.</summary>
+    /// <summary>A GPIO input, polled (the /DRDY line is polled in the sample loop, so a read is kept to two calls).</summary>
     public sealed class Esp32Input : IDigitalInput
     {
+        private static readonly PinValue s_high = PinValue.High;
         private readonly GpioPin _pin;
 
         /// <summary>Opens <paramref name="pin"/> as an input; <paramref name="pullUp"/> enables the internal pull-up (not on GPIO 34–39).</summary>
@@ -41,7 +42,7 @@ namespace PreampFirmware.Hal.Esp32
         /// <inheritdoc />
         public bool Read()
         {
-            return _pin.Read().Equals(PinValue.High);
+            return _pin.Read().Equals(s_high);
         }
     }
 }
