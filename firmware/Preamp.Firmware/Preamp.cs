@@ -622,7 +622,7 @@ namespace PreampFirmware
             int block = _stream.Acquire();
             if (block < 0)
             {
-                if (!_stream.IsRunning)
+                if (block == SampleStream.FrameNotKept && !_stream.IsRunning)
                 {
                     _meter.OfferFrame(_stream.ScratchFrame, 0);
                     if ((_framesSinceTick & 63) == 0)

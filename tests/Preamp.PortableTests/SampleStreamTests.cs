@@ -33,7 +33,7 @@ namespace PreampFirmware.Tests
             SampleStream stream = new SampleStream(adc, new FakeClock(), 2);
             Assert.IsTrue(stream.SetLayout(layout));
             stream.Start();
-            Assert.AreEqual(-1, stream.Acquire());
+            Assert.AreEqual(SampleStream.FrameKept, stream.Acquire());
             int block = stream.Acquire();
             Assert.AreEqual(0, block);
             stream.Seal(block, 8000, 30, 20, 0x21, 0);
@@ -76,6 +76,19 @@ namespace PreampFirmware.Tests
             ScriptedSpi spi;
             SampleStream stream = TwoFrameStream(SampleStream.LayoutPacked, "05 03 00 00 00 01 FF FF FE 03 13 00", out spi);
             Assert.IsFalse(stream.LastBlockIntact);
+        }
+
+        [TestMethod]
+        public static void FramesReadWhileStoppedAreNotKept()
+        {
+            ScriptedSpi spi = new ScriptedSpi("ADC");
+            spi.Expect(NullFrame, OldestFrame);
+            SampleStream stream = new SampleStream(new Ads131m02(spi, new FakeOutput(true), new FakeInput(false), new FakeClock()), new FakeClock(), 2);
+            Assert.AreEqual(SampleStream.FrameNotKept, stream.Acquire());
+            Assert.AreEqual(OldestFrame, Hex.Format(stream.ScratchFrame, 0, 12));
+            Assert.AreEqual(0L, stream.FramesAcquired);
+            Assert.AreEqual(0L, stream.FramesDropped);
+            spi.AssertDone();
         }
 
         [TestMethod]

@@ -74,6 +74,10 @@ namespace PreampFirmware.Streaming
         public const byte LayoutChecked = 0x01;
         /// <summary>Layout with samples only and the block's ADC CRCs folded after them (the default).</summary>
         public const byte LayoutPacked = 0x02;
+        /// <summary><see cref="Acquire"/>: the frame went into the block being filled, which is not complete yet.</summary>
+        public const int FrameKept = -1;
+        /// <summary><see cref="Acquire"/>: the frame was read into the scratch buffer (stopped, or the ring is full).</summary>
+        public const int FrameNotKept = -2;
         /// <summary>The layout after power-on and *RST.</summary>
         public const byte DefaultLayout = LayoutPacked;
 
@@ -214,8 +218,9 @@ namespace PreampFirmware.Streaming
 
         /// <summary>
         /// Called once per /DRDY: clocks the waiting frame into the block being filled (or, when the ring is full,
-        /// into a scratch buffer, counting it as dropped). Returns the block index when this frame completed one,
-        /// else -1. The caller then stamps it with <see cref="Seal"/>.
+        /// into a scratch buffer, counting it as dropped). Returns the block index when this frame completed one (the
+        /// caller then stamps it with <see cref="Seal"/>), <see cref="FrameKept"/> when the frame went into a block,
+        /// or <see cref="FrameNotKept"/> when it went to the scratch buffer (stopped, or the ring is full).
         /// </summary>
         public int Acquire()
         {
@@ -225,7 +230,7 @@ namespace PreampFirmware.Streaming
             if (target == null)
             {
                 Discard();
-                return -1;
+                return FrameNotKept;
             }
             int at = _writeAt;
             if (at == _firstAt)
@@ -251,7 +256,7 @@ namespace PreampFirmware.Streaming
             _writeAt = at;
             if (at >= HeaderBytes)
             {
-                return -1;
+                return FrameKept;
             }
             _target = null;   // until Seal queues it and takes the next one
             _framesAcquired += _framesPerBlock;
