@@ -382,13 +382,16 @@ public static class Program
         var linkErrors = new Option<double>("--link-errors") { Description = "Bit error rate applied to device-to-host bytes" };
         var seconds = new Option<double>("--seconds") { Description = "Exit after this many seconds (default: until Ctrl+C)" };
         var panel = new Option<bool>("--panel") { Description = "Show the front panel in the terminal, with keys for the knob and buttons" };
-        var c = new Command("sim", "Run the firmware on the simulated board, paced to real time, and serve it to real tools") { tcp, pty, flash, errors, linkErrors, seconds, panel };
+        var frameCost = new Option<int>("--frame-cost-us") { Description = "Processor time per sample frame, µs, as on an ESP32 (estimated 100–500; default 0, a PC's speed): conversions that come while it is busy are missed and counted" };
+        var c = new Command("sim", "Run the firmware on the simulated board, paced to real time, and serve it to real tools") { tcp, pty, flash, errors, linkErrors, seconds, panel, frameCost };
         c.SetAction(r =>
         {
             double ber = r.GetValue(linkErrors);
             if (ber is < 0 or >= 0.5) return Fail("--link-errors is a bit error rate between 0 and 0.5");
             int baud = r.GetValue(s_baud);
             if (baud < 1200 || baud > 12_000_000) return Fail("--baud must be between 1200 and 12000000");
+            int cost = r.GetValue(frameCost);
+            if (cost is < 0 or > 100_000) return Fail("--frame-cost-us must be between 0 and 100000");
             var options = new SimBoardOptions
             {
                 FlashPath = r.GetValue(flash),
@@ -398,6 +401,7 @@ public static class Program
             try { runner = new SimRunner(options); }
             catch (System.IO.InvalidDataException e) { return Fail(r.GetValue(flash) + ": " + e.Message); }
             runner.Board.Host.Baud = baud;
+            runner.FrameServiceMicroseconds = cost;
             using var stop = new CancellationTokenSource();
             Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
             double limit = r.GetValue(seconds);
@@ -407,7 +411,8 @@ public static class Program
             SimPtyServer ptyServer = null;
             try
             {
-                Console.WriteLine("PreampFirmware simulator: " + runner.Firmware.Identity + ", link " + baud + " baud" + (ber > 0 ? ", bit error rate " + ber.ToString("G3", CultureInfo.InvariantCulture) : ""));
+                Console.WriteLine("PreampFirmware simulator: " + runner.Firmware.Identity + ", link " + baud + " baud" + (ber > 0 ? ", bit error rate " + ber.ToString("G3", CultureInfo.InvariantCulture) : "") +
+                                  (cost > 0 ? ", " + cost + " µs per sample frame" : ""));
                 Console.WriteLine("self-test: " + (runner.Firmware.SelfTestResult == 0 ? "passed" : "FAILED (" + runner.Firmware.SelfTestResult + ")"));
                 int? requestedTcp = r.GetValue(tcp);
                 if (requestedTcp == null && !r.GetValue(pty) && !r.GetValue(panel))

@@ -41,6 +41,13 @@ public sealed class SimRunner
     /// <summary>The firmware.</summary>
     public Preamp Firmware { get; }
 
+    /// <summary>
+    /// Processor time each /DRDY service takes, µs (0: instant, a PC's speed). On the ESP32 the interpreter needs an
+    /// estimated 100–500 µs per frame (docs/PERFORMANCE.md); setting it here shows what a board that slow does:
+    /// conversions that come while the firmware is busy are missed, and the host counts them.
+    /// </summary>
+    public long FrameServiceMicroseconds { get; set; }
+
     /// <summary>Session on the board's UART.</summary>
     public ScpiSession MainSession { get; }
 
@@ -87,6 +94,10 @@ public sealed class SimRunner
                 if (!Board.AdcDataReady.Level)
                 {
                     Firmware.OnDataReady();
+                    if (FrameServiceMicroseconds > 0)
+                    {
+                        Board.AdvanceBy(FrameServiceMicroseconds);   // busy: the sample loop looks at /DRDY again only now
+                    }
                 }
                 FeedLink();
                 if (Board.NowMicroseconds >= _nextTickUs)

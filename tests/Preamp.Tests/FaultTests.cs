@@ -88,6 +88,38 @@ public class FaultTests
     }
 
     [Fact]
+    public void ABoardTooSlowForTheRateMissesConversionsAndTheHostCountsEveryOne()
+    {
+        // 230 µs of processor time per frame, the middle of the ESP32 estimate: more than 125 µs at 8 kS/s.
+        var h = new Host(runner: new SimRunner { FrameServiceMicroseconds = 230 });
+        h.Ask("SIM:SOUR1 SINE,1000,-30;:STR:RATE 8000");
+        long startUs = h.Runner.Board.NowMicroseconds;
+        h.Ask("STR:STAR", 2.0);
+        string stats = h.Ask("STR:STAT?");
+        h.Ask("STR:STOP");
+        double actual = double.Parse(stats.Split(',')[2], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(actual, 3000, 4500);                             // the device says how fast it really reads
+        Assert.True(h.Timeline.MissedConversions > 5000, "missed conversions counted: " + h.Timeline.MissedConversions);
+        Assert.Equal(0, h.Timeline.LostFrames);
+        Assert.True(h.Runner.Board.Adc.MissedConversions > 5000);
+        // The timeline keeps the converter's time: what arrived plus what was missed fills the stream's length.
+        long firstUs = h.Blocks[0].TimestampUs;
+        long lastEndUs = h.Blocks[^1].TimestampUs + 64 * 125;
+        Assert.InRange(h.Timeline.SamplesOut, (lastEndUs - firstUs) / 125 - 64, (lastEndUs - firstUs) / 125 + 64);
+    }
+
+    [Fact]
+    public void ABoardFastEnoughForTheRateMissesNothing()
+    {
+        var h = new Host(runner: new SimRunner { FrameServiceMicroseconds = 230 });
+        h.Ask("SIM:SOUR1 SINE,1000,-30;:STR:RATE 4000;:STR:STAR", 2.0);
+        h.Ask("STR:STOP");
+        Assert.True(h.Timeline.SamplesOut > 7000);
+        Assert.Equal(0, h.Timeline.MissedConversions);
+        Assert.Equal(0, h.Runner.Board.Adc.MissedConversions);
+    }
+
+    [Fact]
     public void AConverterThatStopsAnsweringIsReported()
     {
         var h = new Host();
