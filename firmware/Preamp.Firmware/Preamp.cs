@@ -65,6 +65,7 @@ namespace PreampFirmware
         private int _gainChainFailuresSeen;
         private int _gainChainIdleMs;
         private int _gainChainWritesSeen;
+        private bool _slowLoopReported;
 
         /// <summary>Control ticks without a conversion after which the converter counts as stopped (≥ 50 ms at the 5 ms tick).</summary>
         public const int SilentTicksForFault = 10;
@@ -595,6 +596,7 @@ namespace PreampFirmware
             }
             WatchConverter();
             WatchGainChain(elapsedMs);
+            WatchSampleLoop(nowMicroseconds);
             _panel.Tick(elapsedMs);
             RunGainAutomation(elapsedMs);
             for (int ch = 0; ch < Channels; ch++)
@@ -809,7 +811,39 @@ namespace PreampFirmware
         public void StartStream(ScpiSession owner)
         {
             _streamOwner = owner;
+            _slowLoopReported = false;
             _stream.Start();
+        }
+
+        /// <summary>Conversions the sample loop must service per second that it did not, below which it says so.</summary>
+        public const double SlowLoopFraction = 0.97;
+
+        /// <summary>
+        /// While streaming, compares the conversions the sample loop serviced (kept or dropped for the link) with
+        /// the converter's rate, over at least a second. A loop too slow for the rate (the ESP32's interpreter at a
+        /// high rate) misses conversions: the host counts them from the timestamps, and the device says it once per
+        /// stream as -300, with the rate it reaches.
+        /// </summary>
+        private void WatchSampleLoop(long nowMicroseconds)
+        {
+            if (_slowLoopReported || _adcFault || !_stream.IsRunning || _stream.FramesAcquired == 0)
+            {
+                return;
+            }
+            long spanUs = nowMicroseconds - _stream.StartMicroseconds;
+            if (spanUs < 1000000)
+            {
+                return;
+            }
+            long serviced = _stream.FramesAcquired + _stream.FramesDropped;
+            double rate = serviced * 1000000.0 / spanUs;
+            if (rate >= _sampleRate * SlowLoopFraction)
+            {
+                return;
+            }
+            _slowLoopReported = true;
+            ReportDeviceError(ScpiError.DeviceSpecificError, "the sample loop services " + ((int)rate).ToString() + " of " + _sampleRate.ToString() +
+                                                             " conversions a second: the rest are missed (a lower STReam:RATE may keep up)");
         }
 
         /// <summary>Stops streaming.</summary>

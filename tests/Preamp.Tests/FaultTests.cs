@@ -102,6 +102,9 @@ public class FaultTests
         Assert.True(h.Timeline.MissedConversions > 5000, "missed conversions counted: " + h.Timeline.MissedConversions);
         Assert.Equal(0, h.Timeline.LostFrames);
         Assert.True(h.Runner.Board.Adc.MissedConversions > 5000);
+        string err = h.Ask("SYST:ERR?");
+        Assert.Matches(@"^-300,""Device-specific error;the sample loop services (3[0-9]{3}|4[0-4][0-9]{2}) of 8000 conversions a second", err);
+        Assert.Equal("0,\"No error\"", h.Ask("SYST:ERR?"));   // once per stream
         // The timeline keeps the converter's time: what arrived plus what was missed fills the stream's length.
         long firstUs = h.Blocks[0].TimestampUs;
         long lastEndUs = h.Blocks[^1].TimestampUs + 64 * 125;
@@ -117,6 +120,7 @@ public class FaultTests
         Assert.True(h.Timeline.SamplesOut > 7000);
         Assert.Equal(0, h.Timeline.MissedConversions);
         Assert.Equal(0, h.Runner.Board.Adc.MissedConversions);
+        Assert.Equal("0,\"No error\"", h.Ask("SYST:ERR?"));
     }
 
     [Fact]

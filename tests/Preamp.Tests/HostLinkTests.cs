@@ -113,6 +113,7 @@ public class HostLinkTests
         Assert.True(h.Blocks.Any(b => (b.Flags & 1) != 0), "a block says frames were dropped before it");
         long last = h.Blocks.Max(b => b.Sequence);
         Assert.Equal((last + 1) * 64 + h.Blocks.Max(b => (long)b.DeviceDropped), h.Timeline.SamplesOut);
+        Assert.Equal("0,\"No error\"", h.Ask("SYST:ERR?"));   // the link was slow, not the sample loop
     }
 
     [Fact]

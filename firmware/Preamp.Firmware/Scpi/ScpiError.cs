@@ -32,6 +32,8 @@ namespace PreampFirmware.Scpi
         public const int HardwareError = -240;
         /// <summary>-330 Self-test failed.</summary>
         public const int SelfTestFailed = -330;
+        /// <summary>-300: a device fault that fits no narrower code (the sample loop cannot keep up with the converter).</summary>
+        public const int DeviceSpecificError = -300;
         /// <summary>-350 Queue overflow.</summary>
         public const int QueueOverflow = -350;
         /// <summary>-363 Input buffer overrun.</summary>
@@ -56,6 +58,7 @@ namespace PreampFirmware.Scpi
                 case IllegalParameterValue: return "Illegal parameter value";
                 case HardwareError: return "Hardware error";
                 case SelfTestFailed: return "Self-test failed";
+                case DeviceSpecificError: return "Device-specific error";
                 case QueueOverflow: return "Queue overflow";
                 case InputBufferOverrun: return "Input buffer overrun";
                 default: return "Error";

@@ -167,6 +167,9 @@ namespace PreampFirmware.Streaming
         /// <summary>Frames already in the block being filled.</summary>
         private int FramesInBlock { get { return _target == null ? 0 : (_firstAt - _writeAt) / _stride; } }
 
+        /// <summary>Device time of the first frame since start, µs (valid once <see cref="FramesAcquired"/> &gt; 0).</summary>
+        public long StartMicroseconds { get { return _startUs; } }
+
         /// <summary>Measured acquisition rate since start, frames per second (0 before two frames).</summary>
         public double ActualRate
         {
