@@ -55,7 +55,6 @@ public sealed class StreamDecoder
     /// <summary>Largest block accepted, frames.</summary>
     public const int MaxFrames = 4096;
 
-    private static readonly ushort[] s_crcTable = BuildTable();
     private readonly List<byte> _pending = new();
     private readonly StringBuilder _text = new();
 
@@ -162,7 +161,7 @@ public sealed class StreamDecoder
         if (_pending[pos + 1] != 0x5A || _pending[pos + 2] != 0x01 || _pending[pos + 3] is not (0x01 or 0x02)) return -1;
         var header = new byte[26];
         for (int i = 0; i < 26; i++) header[i] = _pending[pos + i];
-        ushort crc = Crc(header, 0, 26);
+        ushort crc = Crc16Ccitt.Compute(header, 0, 26);
         ushort sent = (ushort)(_pending[pos + 26] | (_pending[pos + 27] << 8));
         if (crc != sent) return -1;
         int frames = header[12] | (header[13] << 8);
@@ -188,7 +187,7 @@ public sealed class StreamDecoder
             for (int k = 0; k < frames; k++)
             {
                 Array.Copy(b, HeaderBytes + PackedRecordBytes * (frames - 1 - k), crcInput, 3, 6);
-                sum1 += Crc(crcInput, 0, 9);
+                sum1 += Crc16Ccitt.Compute(crcInput, 0, 9);
                 sum2 += sum1;
             }
             int at = HeaderBytes + PackedRecordBytes * frames;
@@ -206,7 +205,7 @@ public sealed class StreamDecoder
         {
             int at = HeaderBytes + RecordBytes * j;
             Array.Copy(b, at, crcInput, 3, 6);
-            ushort crc = Crc(crcInput, 0, 9);
+            ushort crc = Crc16Ccitt.Compute(crcInput, 0, 9);
             ushort sent = (ushort)((b[at + 6] << 8) | b[at + 7]);
             int k = frames - 1 - j;   // records are newest first
             // The converter pads its 16-bit CRC with a zero byte: anything else there is damage too (and is how a
@@ -239,24 +238,4 @@ public sealed class StreamDecoder
     private static int Sample(byte[] b, int at) => ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8)) >> 8;
 
     private static uint U32(byte[] b, int at) => (uint)(b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24));
-
-    /// <summary>CRC-16-CCITT (seed FFFFh), table-driven.</summary>
-    public static ushort Crc(byte[] data, int offset, int count)
-    {
-        ushort crc = 0xFFFF;
-        for (int i = 0; i < count; i++) crc = (ushort)((crc << 8) ^ s_crcTable[(crc >> 8) ^ data[offset + i]]);
-        return crc;
-    }
-
-    private static ushort[] BuildTable()
-    {
-        var t = new ushort[256];
-        for (int i = 0; i < 256; i++)
-        {
-            int c = i << 8;
-            for (int k = 0; k < 8; k++) c = (c & 0x8000) != 0 ? (c << 1) ^ 0x1021 : c << 1;
-            t[i] = (ushort)c;
-        }
-        return t;
-    }
 }

@@ -553,7 +553,7 @@ public static class Figures
                         int frames = rng.Next(0, 5000);
                         lying[12] = (byte)frames;
                         lying[13] = (byte)(frames >> 8);
-                        ushort crc = StreamDecoder.Crc(lying, 0, 26);
+                        ushort crc = Crc16Ccitt.Compute(lying, 0, 26);
                         lying[26] = (byte)crc;
                         lying[27] = (byte)(crc >> 8);
                         var stream = new List<byte>(lying);

@@ -169,9 +169,7 @@ public class CalibrationTests
     public void APowerCutAtAnyStepOfACalibrationWriteKeepsTheOldOrTheNew()
     {
         var probe = new Host();
-        int before = probe.Runner.Board.Flash.Steps;
-        probe.Ask("CAL:VAL ON;:CAL:STOR", 0.05);
-        int steps = probe.Runner.Board.Flash.Steps - before;
+        int steps = probe.FlashStepsOf("CAL:VAL ON;:CAL:STOR", 0.05);
         Assert.True(steps >= 3, "a calibration write takes " + steps + " flash steps");
         for (int cut = 0; cut < steps; cut++)
         {

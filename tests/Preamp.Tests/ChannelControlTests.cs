@@ -218,9 +218,7 @@ public class ChannelControlTests
         // Reference: how many flash steps one state write takes.
         var probe = new Host();
         probe.Ask("INP1:GAIN 30", 0.5);
-        int before = probe.Runner.Board.Flash.Steps;
-        probe.Ask("INP1:GAIN 31", 0.5);
-        int stepsPerWrite = probe.Runner.Board.Flash.Steps - before;
+        int stepsPerWrite = probe.FlashStepsOf("INP1:GAIN 31", 0.5);
         Assert.True(stepsPerWrite >= 2);
 
         for (int cut = 0; cut < stepsPerWrite; cut++)

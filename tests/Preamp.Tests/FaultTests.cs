@@ -212,9 +212,7 @@ public class LinkFaultTests
     public void APowerCutAtAnyStepOfAPresetWriteKeepsTheOldOrTheNewPreset()
     {
         var probe = new Host();
-        int before = probe.Runner.Board.Flash.Steps;
-        probe.Ask("*SAV 2", 0.05);
-        int steps = probe.Runner.Board.Flash.Steps - before;
+        int steps = probe.FlashStepsOf("*SAV 2", 0.05);
         Assert.True(steps >= 2);
         for (int cut = 0; cut < steps; cut++)
         {

@@ -50,4 +50,12 @@ public sealed class Host
         Run(seconds);
         return string.Join("\n", Lines);
     }
+
+    /// <summary>Flash steps (writes, renames, deletes) that sending <paramref name="line"/> and running <paramref name="seconds"/> takes.</summary>
+    public int FlashStepsOf(string line, double seconds)
+    {
+        int before = Runner.Board.Flash.Steps;
+        Ask(line, seconds);
+        return Runner.Board.Flash.Steps - before;
+    }
 }

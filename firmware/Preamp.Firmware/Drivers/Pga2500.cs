@@ -94,7 +94,8 @@ namespace PreampFirmware.Drivers
         private bool _sentKnown;
         private int _loopBackFailures;
         private int _writes;
-        private string _loopBackError;
+        private readonly byte[] _badRead = new byte[FrameBytes];       // the last wrong loop-back, and what it should have been
+        private readonly byte[] _badExpected = new byte[FrameBytes];
 
         /// <summary>Creates the chain driver; nothing is sent until <see cref="Write"/>.</summary>
         public Pga2500Chain(ISpiChannel spi, IDigitalOutput zeroCrossEnable, IDigitalInput overload1, IDigitalInput overload2)
@@ -184,8 +185,8 @@ namespace PreampFirmware.Drivers
             if (_sentKnown && !SameFrame(_rx, _sent))
             {
                 _loopBackFailures++;
-                _loopBackError = "PGA2500 chain stopped answering: loop-back read " + FrameText(_rx) + ", expected " + FrameText(_sent) +
-                                 StuckHint(_rx);
+                Array.Copy(_rx, 0, _badRead, 0, FrameBytes);     // no string built per write: the text is made when asked for
+                Array.Copy(_sent, 0, _badExpected, 0, FrameBytes);
             }
             Remember();
         }
@@ -196,8 +197,15 @@ namespace PreampFirmware.Drivers
         /// <summary>Writes that found the loop-back wrong since power-on.</summary>
         public int LoopBackFailures { get { return _loopBackFailures; } }
 
-        /// <summary>What the last wrong loop-back read, or null.</summary>
-        public string LoopBackError { get { return _loopBackError; } }
+        /// <summary>What the last wrong loop-back read, or null when none was wrong.</summary>
+        public string LoopBackError
+        {
+            get
+            {
+                if (_loopBackFailures == 0) return null;
+                return "PGA2500 chain stopped answering: loop-back read " + FrameText(_badRead) + ", expected " + FrameText(_badExpected) + StuckHint(_badRead);
+            }
+        }
 
         private void Remember()
         {
