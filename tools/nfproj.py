@@ -13,6 +13,8 @@ PK = {
  "streams": ("nanoFramework.System.IO.Streams","1.1.96","System.IO.Streams"),
  "math": ("nanoFramework.System.Math","1.5.116","System.Math"),
  "tf": ("nanoFramework.TestFramework","3.0.77","nanoFramework.TestFramework"),
+ "i2s": ("nanoFramework.System.Device.I2s","1.0.28","System.Device.I2s"),
+ "hashing": ("nanoFramework.System.IO.Hashing","1.0.40","nanoFramework.System.IO.Hashing"),
 }
 def rel(frm, to): return os.path.relpath(to, frm).replace("/", "\\")
 def ci(f,l): return '    <Compile Include="%s"%s />' % (f, (' Link="%s"' % l) if l else '')
@@ -91,10 +93,10 @@ using System.Runtime.InteropServices;
 [assembly: AssemblyFileVersion("0.1.0.0")]
 ''' % (title, desc))
 
-asminfo("hal/Preamp.Hal","PreampFirmware.Hal","HAL interfaces and the board rev A pin map")
+asminfo("hal/Preamp.Hal","PreampFirmware.Hal","HAL interfaces and the board rev B pin map")
 asminfo("firmware/Preamp.Firmware","PreampFirmware","Preamp firmware core")
 asminfo("hal/Preamp.Hal.Esp32","PreampFirmware.Hal.Esp32","ESP32 adapters of the HAL")
-asminfo("firmware/PreampApp","PreampApp","nanoFramework application for board rev A")
+asminfo("firmware/PreampApp","PreampApp","nanoFramework application for board rev B")
 os.makedirs("tests/NFUnitTest", exist_ok=True)
 asminfo("tests/NFUnitTest","NFUnitTest","Portable tests of the firmware core, on a board or the nanoFramework emulator")
 
@@ -103,9 +105,9 @@ g_hal = nfproj("hal/Preamp.Hal/Preamp.Hal.nfproj","PreampFirmware.Hal","PreampFi
 g_fw = nfproj("firmware/Preamp.Firmware/Preamp.Firmware.nfproj","PreampFirmware","PreampFirmware","Library",
   srcs("firmware/Preamp.Firmware"), ["core","math"], ["..\\..\\hal\\Preamp.Hal\\Preamp.Hal.nfproj"], comment="nanoFramework build of the portable firmware core (same sources as Preamp.Firmware.csproj).")
 g_esp = nfproj("hal/Preamp.Hal.Esp32/Preamp.Hal.Esp32.nfproj","PreampFirmware.Hal.Esp32","PreampFirmware.Hal.Esp32","Library",
-  srcs("hal/Preamp.Hal.Esp32"), ["core","events","gpio","spi","ports","esp32","streams","fs"], ["..\\Preamp.Hal\\Preamp.Hal.nfproj"], comment="ESP32 adapters of the HAL (nanoFramework only; type-checked in CI by tests/Preamp.Esp32.CompileCheck).")
+  srcs("hal/Preamp.Hal.Esp32"), ["core","events","gpio","spi","ports","esp32","streams","fs","i2s","hashing"], ["..\\Preamp.Hal\\Preamp.Hal.nfproj"], comment="ESP32 adapters of the HAL (nanoFramework only; type-checked in CI by tests/Preamp.Esp32.CompileCheck).")
 g_app = nfproj("firmware/PreampApp/PreampApp.nfproj","PreampApp","PreampFirmware.App","Exe",
-  srcs("firmware/PreampApp"), ["core","events","gpio","spi","ports","esp32","streams","fs","math"], ["..\\..\\hal\\Preamp.Hal\\Preamp.Hal.nfproj","..\\..\\hal\\Preamp.Hal.Esp32\\Preamp.Hal.Esp32.nfproj","..\\Preamp.Firmware\\Preamp.Firmware.nfproj"], comment="The app deployed to the ESP32: wires the rev A adapters to the firmware.")
+  srcs("firmware/PreampApp"), ["core","events","gpio","spi","ports","esp32","streams","fs","i2s","hashing","math"], ["..\\..\\hal\\Preamp.Hal\\Preamp.Hal.nfproj","..\\..\\hal\\Preamp.Hal.Esp32\\Preamp.Hal.Esp32.nfproj","..\\Preamp.Firmware\\Preamp.Firmware.nfproj"], comment="The app deployed to the ESP32-S3: wires the rev B adapters to the firmware.")
 tests = [("..\\Preamp.PortableTests\\" + os.path.basename(p), os.path.basename(p)) for p in sorted(glob.glob("tests/Preamp.PortableTests/*.cs"))]
 tests.append(("Properties\\AssemblyInfo.cs", None))
 g_t = nfproj("tests/NFUnitTest/NFUnitTest.nfproj","NFUnitTest","PreampFirmware.Tests","Library",

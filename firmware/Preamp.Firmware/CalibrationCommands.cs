@@ -9,20 +9,16 @@ namespace PreampFirmware
 {
     /// <summary>
     /// CALibration commands. The heavy work (averaging, RMS, fitting) is the host's; the device holds the result,
-    /// applies it (OCAL to the ADC, corrections to dBu readings) and keeps it in two flash slots.
+    /// applies it (corrections to dBu readings) and keeps it in two flash slots.
     /// </summary>
     public static class CalibrationCommands
     {
         /// <summary>Adds CALibration:… to <paramref name="t"/>.</summary>
         public static void Register(Preamp p, ScpiCommandTable t)
         {
-            int ch = Preamp.Channels;
             t.Add("CALibration:STATe?", c => c.Reply(p.Calibration.IsValid ? "1" : "0"));
             t.Add("CALibration:LOCK", 1, 1, 1, c => { bool on; if (c.TryBoolean(0, out on)) p.SetCalibrationLock(on); });
             t.Add("CALibration:LOCK?", c => c.Reply(p.CalibrationLocked ? "1" : "0"));
-            t.Add("CALibration:INPut#:MUX", 1, 1, ch, c => Mux(p, c));
-            t.Add("CALibration:OFFSet", 2, 2, 1, c => Offset(p, c));
-            t.Add("CALibration:OFFSet?", 1, 1, 1, c => { int n; if (Channel(c, 0, out n)) c.Reply(p.Calibration.Offset(n).ToString()); });
             t.Add("CALibration:GAIN", 3, 3, 1, c => GainStep(p, c));
             t.Add("CALibration:GAIN?", 2, 2, 1, c => GainQuery(p, c));
             t.Add("CALibration:PAD", 2, 2, 1, c => Pad(p, c));
@@ -75,33 +71,6 @@ namespace PreampFirmware
             }
             channel = n - 1;
             return true;
-        }
-
-        private static void Mux(Preamp p, ScpiCall c)
-        {
-            if (!Writable(p, c) || !Stopped(p, c)) return;
-            int mux;
-            if (c.IsKeyword(0, "SHORted")) mux = Ads131m02.MuxShorted;
-            else if (c.IsKeyword(0, "NORMal")) mux = Ads131m02.MuxInput;
-            else { c.Fail(ScpiError.IllegalParameterValue, "mux is SHORted or NORMal"); return; }
-            if (p.Adc.SetInputMux(c.Suffix - 1, mux) != Ads131m02.Ok)
-            {
-                c.Fail(ScpiError.HardwareError, p.Adc.LastError);
-            }
-        }
-
-        private static void Offset(Preamp p, ScpiCall c)
-        {
-            int channel;
-            int codes;
-            if (!Writable(p, c) || !Stopped(p, c) || !Channel(c, 0, out channel) || !c.TryInteger(1, out codes)) return;
-            if (!p.Calibration.SetOffset(channel, codes))
-            {
-                c.Fail(ScpiError.DataOutOfRange, "offset must fit 24 bits");
-                return;
-            }
-            string problem = p.ApplyCalibrationOffsets();
-            if (problem != null) c.Fail(ScpiError.HardwareError, problem);
         }
 
         private static void GainStep(Preamp p, ScpiCall c)
@@ -202,8 +171,6 @@ namespace PreampFirmware
                 return;
             }
             p.Calibration.Decode(payload);
-            string problem = p.ApplyCalibrationOffsets();
-            if (problem != null) c.Fail(ScpiError.HardwareError, problem);
         }
 
         private static void Store(Preamp p, ScpiCall c)

@@ -10,27 +10,32 @@ using PreampFirmware.Streaming;
 namespace PreampFirmware
 {
     /// <summary>
-    /// The preamp firmware for board rev A. <see cref="Boot"/> first puts every output in its safe state
-    /// (relays open, channels muted, gain 0 dB), then tests both chips; a chip that answers wrongly leaves the
-    /// board in that safe state with the reason in <see cref="Errors"/>.
+    /// The preamp firmware for board rev B. <see cref="Boot"/> first puts every output in its safe state
+    /// (relays open, channels muted, gain 0 dB), then tests the gain chain and brings up the converter; a chip that
+    /// answers wrongly leaves the board in that safe state with the reason in <see cref="Errors"/>.
     /// </summary>
     public sealed class Preamp
     {
         /// <summary>Number of input channels.</summary>
         public const int Channels = 2;
-        /// <summary>ADC rate used at boot, S/s.</summary>
-        public const int DefaultSampleRate = 8000;
+        /// <summary>Converter rate used at boot, S/s.</summary>
+        public const int DefaultSampleRate = 48000;
+        /// <summary>Frames per stream block: one I2S DMA buffer (nanoFramework's driver fixes 256 frames per buffer).</summary>
+        public const int FramesPerBlock = 256;
 
         /// <summary>Self-test bit: the PGA2500 chain did not loop back.</summary>
         public const int SelfTestGainChain = 1;
-        /// <summary>Self-test bit: the ADS131M02 failed reset or set-up.</summary>
+        /// <summary>Self-test bit: the PCM1863 failed its set-up or does not run on the I2S clocks.</summary>
         public const int SelfTestAdc = 2;
 
         /// <summary>SCPI -330 "Self-test failed".</summary>
         public const int ErrorSelfTest = -330;
 
-        /// <summary>Nominal level at the PGA2500 output of a sine whose peak reaches ADC full scale, dBu (rev A scaling).</summary>
-        public const double FullScaleSineDbu = 18.0;
+        /// <summary>
+        /// Level at the PGA2500 output of a sine whose peak reaches converter full scale, dBu: the PCM1863's 4.2 Vrms
+        /// differential at PGA 0 dB, AC-coupled straight from the PGA2500 (hardware/analog-interface.md).
+        /// </summary>
+        public const double FullScaleSineDbu = 14.68;
         /// <summary>RMS dBFS of a full-scale sine (the meter's reference is full-scale DC).</summary>
         public const double FullScaleSineRmsDbfs = -3.0103;
         /// <summary>Link capacity that streaming may use, percent (the rest carries command answers and jitter).</summary>
@@ -57,22 +62,18 @@ namespace PreampFirmware
         private readonly ClipSafe[] _clipSafe = new ClipSafe[Channels];
         private readonly int[] _sinceGainChangeMs = new int[Channels];
 
-        private int _framesSinceTick;
-        private int _silentTicks;
-        private int _badBlocks;
         private bool _adcFault;
+        private int _converterIdleMs;
         private bool _gainChainFault;
         private int _gainChainFailuresSeen;
         private int _gainChainIdleMs;
         private int _gainChainWritesSeen;
         private bool _slowLoopReported;
 
-        /// <summary>Control ticks without a conversion after which the converter counts as stopped (≥ 50 ms at the 5 ms tick).</summary>
-        public const int SilentTicksForFault = 10;
-        /// <summary>Consecutive stream blocks failing the spot CRC after which the SPI bus counts as faulty.</summary>
-        public const int BadBlocksForFault = 4;
+        /// <summary>How often the control tick reads the converter's status registers, ms.</summary>
+        public const int ConverterCheckMs = 1000;
 
-        /// <summary>True while the converter is stopped or its frames fail their CRC; reported once per episode as -240.</summary>
+        /// <summary>True while the converter does not run as configured; reported once per episode as -240.</summary>
         public bool AdcFault { get { return _adcFault; } }
 
         /// <summary>Time after a gain command until the fresh peak restarts, ms (the PGA2500's zero-crossing timeout, with margin).</summary>
@@ -80,19 +81,20 @@ namespace PreampFirmware
         private readonly ScpiCommandTable _commands = new ScpiCommandTable();
         private readonly ArrayList _sessions = new ArrayList();
         private readonly SampleStream _stream;
+        private readonly SampleLoop _loop;
         private readonly LevelMeter _meter = new LevelMeter();
         private ScpiSession _streamOwner;
         private int _sampleRate = DefaultSampleRate;
         private long _lastTickUs = -1;
         private int _overloadSeen;
-        private string _identity = "PreampFirmware,PA2-REVA,0,0.1.0";
+        private string _identity = "PreampFirmware,PA2-REVB,0,0.2.0";
         private int _selfTest;
         private bool _ready;
 
         /// <summary>PGA2500 chain.</summary>
         public readonly Pga2500Chain Gain;
-        /// <summary>ADS131M02.</summary>
-        public readonly Ads131m02 Adc;
+        /// <summary>PCM1863 (its control port; the samples come through the sample loop).</summary>
+        public readonly Pcm1863 Adc;
         /// <summary>Relays of each channel.</summary>
         public readonly ChannelRelays[] Relays = new ChannelRelays[Channels];
         /// <summary>Front-panel LEDs.</summary>
@@ -102,9 +104,9 @@ namespace PreampFirmware
         public Preamp(BoardIo io)
         {
             Gain = new Pga2500Chain(io.GainSpi, io.ZeroCrossEnable, io.Overload1, io.Overload2);
-            Adc = new Ads131m02(io.AdcSpi, io.AdcSyncReset, io.AdcDataReady, io.Clock);
+            Adc = new Pcm1863(io.AdcSpi, io.Clock);
             Leds = new Hc595LedChain(io.LedSpi);
-            // Rev A: phantom relays on ESP32 GPIOs; pad on PGA2500 GPO1, polarity on GPO2.
+            // Phantom relays on ESP32 GPIOs; pad on PGA2500 GPO1, polarity on GPO2.
             Relays[0] = new ChannelRelays(new Relay(io.Phantom1), new Relay(new Pga2500Gpo(Gain, 0, 1)), new Relay(new Pga2500Gpo(Gain, 0, 2)));
             Relays[1] = new ChannelRelays(new Relay(io.Phantom2), new Relay(new Pga2500Gpo(Gain, 1, 1)), new Relay(new Pga2500Gpo(Gain, 1, 2)));
             for (int ch = 0; ch < Channels; ch++)
@@ -116,7 +118,8 @@ namespace PreampFirmware
             }
             _records = new RecordStore(io.Store);
             _panel = new FrontPanel(this, io);
-            _stream = new SampleStream(Adc, io.Clock, SampleStream.DefaultFramesPerBlock);
+            _stream = new SampleStream(FramesPerBlock);
+            _loop = new SampleLoop(io.Audio, io.Crc, io.Clock, _stream, _meter);
             _meter.Configure(_sampleRate);
             PreampCommands.Register(this, _commands);
             CalibrationCommands.Register(this, _commands);
@@ -127,6 +130,12 @@ namespace PreampFirmware
 
         /// <summary>The sample stream.</summary>
         public SampleStream Stream { get { return _stream; } }
+
+        /// <summary>The sample loop (the converter's blocks).</summary>
+        public SampleLoop Loop { get { return _loop; } }
+
+        /// <summary>Board time at which the next converter block is due: the app calls <see cref="ServiceAudio"/> then.</summary>
+        public long NextBlockDueMicroseconds { get { return _loop.NextDueMicroseconds; } }
 
         /// <summary>The on-device level meter.</summary>
         public LevelMeter Meter { get { return _meter; } }
@@ -291,7 +300,7 @@ namespace PreampFirmware
         {
             if (_inputs[channel].GainDb != gainDb)
             {
-                _stream.MarkGainChange(channel);
+                _loop.MarkGainCommand(channel);
                 _sinceGainChangeMs[channel] = 0;
                 _autoGain[channel].GainChanged();
             }
@@ -390,7 +399,30 @@ namespace PreampFirmware
                     _inputs[ch].Mute = muted;
                 }
             }
+            ApplyMute();
             MarkDirty();
+        }
+
+        /// <summary>The mute bits the converter should have: b0 input 1, b1 input 2.</summary>
+        public int MuteBits()
+        {
+            return (IsMuted(0) ? 1 : 0) | (IsMuted(1) ? 2 : 0);
+        }
+
+        /// <summary>
+        /// Mutes in the converter what <see cref="IsMuted"/> says is muted, so the stream and the meters carry exactly
+        /// what is recorded. A write the converter does not take back is a converter fault.
+        /// </summary>
+        private void ApplyMute()
+        {
+            if (!Adc.IsConfigured)
+            {
+                return;
+            }
+            if (Adc.SetMute(MuteBits()) != Pcm1863.Ok)
+            {
+                ConverterFaultFound(Adc.LastError);
+            }
         }
 
         /// <summary>Asks for the pad; the sequencer mutes, switches and unmutes.</summary>
@@ -512,12 +544,11 @@ namespace PreampFirmware
 
         /// <summary>
         /// *RST: gain 0 dB, pad and polarity off, unmuted, phantom off (sequenced), unlinked, clip safe off, auto gain
-        /// stopped with its defaults, stream stopped and PACKED. Phantom and calibration locks stay.
+        /// stopped with its defaults, stream stopped. Phantom and calibration locks stay.
         /// </summary>
         public void ResetSettings()
         {
             StopStream();
-            _stream.SetLayout(SampleStream.DefaultLayout);
             _linked = false;
             for (int ch = 0; ch < Channels; ch++)
             {
@@ -552,7 +583,8 @@ namespace PreampFirmware
                 s.Gpo = 0;
                 s.DcServo = true;
                 s.CommonModeServo = false;
-                s.LowOverloadThreshold = false;
+                // OVR at 4.0 Vrms: 0.4 dB below the converter's full scale (5.1 Vrms would be 1.7 dB above it).
+                s.LowOverloadThreshold = true;
             }
             Gain.Write();
             for (int ch = 0; ch < Channels; ch++)
@@ -563,6 +595,7 @@ namespace PreampFirmware
                 Leds.SetStatus(ch, 0);
             }
             Leds.Flush(true);
+            ApplyMute();
         }
 
         /// <summary>
@@ -594,15 +627,16 @@ namespace PreampFirmware
             {
                 return;
             }
-            WatchConverter();
+            WatchConverter(elapsedMs);
             WatchGainChain(elapsedMs);
-            WatchSampleLoop(nowMicroseconds);
+            WatchSampleLoop();
             _panel.Tick(elapsedMs);
             RunGainAutomation(elapsedMs);
             for (int ch = 0; ch < Channels; ch++)
             {
                 _inputs[ch].Tick(elapsedMs);
             }
+            ApplyMute();
             if (_dirty)
             {
                 _dirtyMs += elapsedMs;
@@ -614,46 +648,16 @@ namespace PreampFirmware
         }
 
         /// <summary>
-        /// Services one /DRDY: reads the waiting ADC frame into the stream (or the meter's scratch frame when not
-        /// streaming). When the frame completes a block, stamps its header and meters it. No per-sample decoding
-        /// except the meter's decimated samples.
+        /// Reads the converter block that is due (call when <see cref="NextBlockDueMicroseconds"/> has come): the
+        /// sample loop reads it into place, meters it and, while streaming, stamps and queues it. Per block only.
         /// </summary>
-        public void OnDataReady()
+        public void ServiceAudio()
         {
-            _framesSinceTick++;
-            int block = _stream.Acquire();
-            if (block < 0)
-            {
-                if (block == SampleStream.FrameNotKept && !_stream.IsRunning)
-                {
-                    _meter.OfferFrame(_stream.ScratchFrame, 0);
-                    if ((_framesSinceTick & 63) == 0)
-                    {
-                        // Not streaming: spot-check one frame in 64 the same way.
-                        CountFrameCheck(Ads131m02.CheckOutputCrc(_stream.ScratchFrame, 0));
-                    }
-                }
-                return;
-            }
-            _stream.Seal(block, _sampleRate, Gain.Channel(0).GainDb, Gain.Channel(1).GainDb, RelayBits(), _overloadSeen << 1);
+            _loop.Service(Gain.Channel(0).GainDb, Gain.Channel(1).GainDb, RelayBits(), _overloadSeen << 1);
             _overloadSeen = 0;
-            _meter.OfferBlock(_stream.Block(block), _stream.FramesPerBlock, _stream.RecordStride);
-            CountFrameCheck(_stream.LastBlockIntact);
         }
 
-        private void CountFrameCheck(bool intact)
-        {
-            if (intact)
-            {
-                _badBlocks = 0;
-            }
-            else if (++_badBlocks == BadBlocksForFault)
-            {
-                AdcFaultFound("ADS131M02: frames fail their CRC (" + BadBlocksForFault.ToString() + " checks in a row): check the SPI bus");
-            }
-        }
-
-        private void AdcFaultFound(string detail)
+        private void ConverterFaultFound(string detail)
         {
             if (_adcFault)
             {
@@ -701,28 +705,25 @@ namespace PreampFirmware
         /// <summary>True while the PGA2500 chain's loop-back is wrong (reported once with -240 when it starts).</summary>
         public bool GainChainFault { get { return _gainChainFault; } }
 
-        /// <summary>Watches the converter from the control tick: conversions must keep coming while it is configured.</summary>
-        private void WatchConverter()
+        /// <summary>
+        /// Watches the converter from the control tick: once every <see cref="ConverterCheckMs"/> its status registers
+        /// must say it runs at the stream's rate with its clocks locked (reads only, nothing reaches the audio). A
+        /// converter that stops is reported once as -240 and cleared when it runs again.
+        /// </summary>
+        private void WatchConverter(int elapsedMs)
         {
-            if (!Adc.IsConfigured)
+            _converterIdleMs += elapsedMs;
+            if (_converterIdleMs < ConverterCheckMs || !Adc.IsConfigured)
             {
-                _silentTicks = 0;
                 return;
             }
-            if (_framesSinceTick > 0)
+            _converterIdleMs = 0;
+            if (Adc.CheckClocks(_sampleRate) == Pcm1863.Ok && Adc.VerifyConfiguration() == Pcm1863.Ok)
             {
-                _framesSinceTick = 0;
-                _silentTicks = 0;
-                if (_adcFault && _badBlocks == 0)
-                {
-                    _adcFault = false;   // frames come and check out again
-                }
+                _adcFault = false;
                 return;
             }
-            if (++_silentTicks == SilentTicksForFault)
-            {
-                AdcFaultFound("ADS131M02: no conversion for " + SilentTicksForFault.ToString() + " control ticks (/DRDY stopped): the converter stopped answering");
-            }
+            ConverterFaultFound(Adc.LastError);
         }
 
         /// <summary>
@@ -764,11 +765,11 @@ namespace PreampFirmware
             return bits;
         }
 
-        /// <summary>Highest rate the link of <paramref name="port"/> carries within the link budget, S/s (0 if none).</summary>
+        /// <summary>Highest converter rate the link of <paramref name="port"/> carries within the link budget, S/s (0 if none).</summary>
         public int MaxStreamRate(ISerialPort port)
         {
             int best = 0;
-            int[] rates = { 250, 500, 1000, 2000, 4000, 8000, 16000, 32000, 64000 };
+            int[] rates = Pcm1863.SupportedRates();
             for (int i = 0; i < rates.Length; i++)
             {
                 if (StreamBytesPerSecond(rates[i]) * 100 <= (long)port.BytesPerSecond * LinkBudgetPercent)
@@ -785,26 +786,54 @@ namespace PreampFirmware
             return (long)rate * _stream.BlockLength / _stream.FramesPerBlock;
         }
 
-        /// <summary>Sets the converter rate (re-initialising the ADC); refused while streaming. Returns null or the reason.</summary>
+        /// <summary>
+        /// Sets the converter rate: the I2S clocks restart at the new rate and the PCM1863 must lock to them again.
+        /// Refused while streaming. Returns null or the reason.
+        /// </summary>
         public string SetSampleRate(int rate)
         {
             if (_stream.IsRunning)
             {
                 return "stop the stream first";
             }
-            if (Ads131m02.OsrCode(rate) < 0)
+            if (!Pcm1863.IsSupportedRate(rate))
             {
-                return "rate must be one of 250, 500, 1000, 2000, 4000, 8000, 16000, 32000, 64000";
+                return "rate must be one of " + RateList();
             }
-            if (Adc.Initialize(rate) != Ads131m02.Ok && Adc.Initialize(rate) != Ads131m02.Ok)
+            if (rate == _sampleRate && _loop.IsRunning)
             {
-                ReportDeviceError(ErrorSelfTest, Adc.LastError);
-                Adc.HoldInReset();
-                return Adc.LastError;
+                return null;
             }
             _sampleRate = rate;
-            _meter.Configure(rate);
+            if (!_ready)
+            {
+                return null;
+            }
+            if (StartConverterClocks() != Pcm1863.Ok)
+            {
+                ReportDeviceError(ErrorSelfTest, Adc.LastError);
+                return Adc.LastError;
+            }
             return null;
+        }
+
+        /// <summary>The converter rates, comma-separated.</summary>
+        public static string RateList()
+        {
+            int[] rates = Pcm1863.SupportedRates();
+            string list = "";
+            for (int i = 0; i < rates.Length; i++)
+            {
+                list = list + (i == 0 ? "" : ", ") + rates[i].ToString();
+            }
+            return list;
+        }
+
+        /// <summary>(Re)starts the I2S clocks at the current rate and waits for the PCM1863 to run on them.</summary>
+        private int StartConverterClocks()
+        {
+            _loop.Start(_sampleRate);
+            return Adc.WaitUntilRunning(_sampleRate);
         }
 
         /// <summary>Starts streaming to <paramref name="owner"/>'s link.</summary>
@@ -812,38 +841,23 @@ namespace PreampFirmware
         {
             _streamOwner = owner;
             _slowLoopReported = false;
-            _stream.Start();
+            _loop.BeginStream();
         }
 
-        /// <summary>Conversions the sample loop must service per second that it did not, below which it says so.</summary>
-        public const double SlowLoopFraction = 0.97;
-
         /// <summary>
-        /// While streaming, compares the conversions the sample loop serviced (kept or dropped for the link) with
-        /// the converter's rate, over at least a second. A loop too slow for the rate (the ESP32's interpreter at a
-        /// high rate) misses conversions: the host counts them from the timestamps, and the device says it once per
-        /// stream as -300, with the rate it reaches.
+        /// While streaming: the first time the sample loop reads a block too late for the DMA (buffers were dropped),
+        /// says so once per stream as -300. The dropped frames themselves are announced in the next block's header,
+        /// so the host fills exactly that gap.
         /// </summary>
-        private void WatchSampleLoop(long nowMicroseconds)
+        private void WatchSampleLoop()
         {
-            if (_slowLoopReported || _adcFault || !_stream.IsRunning || _stream.FramesAcquired == 0)
-            {
-                return;
-            }
-            long spanUs = nowMicroseconds - _stream.StartMicroseconds;
-            if (spanUs < 1000000)
-            {
-                return;
-            }
-            long serviced = _stream.FramesAcquired + _stream.FramesDropped;
-            double rate = serviced * 1000000.0 / spanUs;
-            if (rate >= _sampleRate * SlowLoopFraction)
+            if (_slowLoopReported || !_stream.IsRunning || !_loop.LostWhileStreaming)
             {
                 return;
             }
             _slowLoopReported = true;
-            ReportDeviceError(ScpiError.DeviceSpecificError, "the sample loop services " + ((int)rate).ToString() + " of " + _sampleRate.ToString() +
-                                                             " conversions a second: the rest are missed (a lower STReam:RATE may keep up)");
+            ReportDeviceError(ScpiError.DeviceSpecificError, "the sample loop fell behind: the converter's DMA dropped " + _stream.FramesLostByConverter.ToString() +
+                                                             " frames so far (announced in the stream, the host fills them); a lower STReam:RATE may keep up");
         }
 
         /// <summary>Stops streaming.</summary>
@@ -888,23 +902,6 @@ namespace PreampFirmware
             SaveState();
         }
 
-        /// <summary>
-        /// Sends the calibration's offsets to the ADC (OCAL); they are written again after every ADC reset.
-        /// Returns null or why the converter refused them.
-        /// </summary>
-        public string ApplyCalibrationOffsets()
-        {
-            for (int ch = 0; ch < Channels; ch++)
-            {
-                Adc.SetOffsetCalibration(ch, _calibration.Offset(ch));
-            }
-            if (Adc.IsConfigured && Adc.ReloadCalibration() != Ads131m02.Ok)
-            {
-                return Adc.LastError;
-            }
-            return null;
-        }
-
         /// <summary>Writes the calibration to flash (two slots). Returns null or why it failed (the old one is kept).</summary>
         public string StoreCalibration()
         {
@@ -918,7 +915,6 @@ namespace PreampFirmware
             _calibration.Clear();
             string problem = _records.Erase(Calibration.File);
             if (problem != null) ReportDeviceError(ScpiError.HardwareError, problem);
-            ApplyCalibrationOffsets();
         }
 
         private void LoadCalibration()
@@ -927,10 +923,6 @@ namespace PreampFirmware
             int result = _records.Load(Calibration.File, Calibration.Tag, Calibration.Version, out payload);
             if (result == RecordStore.Loaded && _calibration.Decode(payload))
             {
-                for (int ch = 0; ch < Channels; ch++)
-                {
-                    Adc.SetOffsetCalibration(ch, _calibration.Offset(ch));
-                }
                 return;
             }
             _calibration.Clear();
@@ -941,12 +933,14 @@ namespace PreampFirmware
         }
 
         /// <summary>
-        /// Power-on sequence: safe state, then the PGA2500 loop-back test and the ADS131M02 bring-up.
+        /// Power-on sequence: safe state, then the PGA2500 loop-back test and the PCM1863 bring-up on the I2S clocks.
         /// Returns the self-test result (0 = pass). On a failure the board stays safe and each fault is queued
         /// as -330 "Self-test failed;&lt;reason&gt;".
         /// </summary>
         public int Boot()
         {
+            _loop.Stop();
+            Adc.MarkUnconfigured();   // whatever the converter holds, it is set up again
             EnterSafeState();
             LoadCalibration();
             if (RunSelfTest() != 0)
@@ -956,6 +950,7 @@ namespace PreampFirmware
             }
             _ready = true;
             RestoreState();
+            ApplyMute();
             return 0;
         }
 
@@ -980,9 +975,12 @@ namespace PreampFirmware
         }
 
         /// <summary>
-        /// Tests both chips: the PGA2500 chain loop-back, then the ADS131M02 bring-up at the current rate (with one
-        /// retry after a fresh reset, which rides out a single glitch; a chip that is really wrong fails both the
-        /// same way). Each fault is logged as -330. Returns the self-test bits (0 = pass).
+        /// Tests both chips: the PGA2500 chain loop-back, then the converter. A converter that is not running yet (boot,
+        /// or after a failure) is brought up: reset, configured muted with every write read back, clocked, and checked
+        /// to run (one retry after a fresh reset rides out a single glitch; a part that is really wrong fails both the
+        /// same way). A running converter is only read — its status and configuration — so a self-test while
+        /// recording changes nothing in the audio path of the converter. Each fault is logged as -330. Returns the
+        /// self-test bits (0 = pass).
         /// </summary>
         public int RunSelfTest()
         {
@@ -993,17 +991,40 @@ namespace PreampFirmware
                 _selfTest |= SelfTestGainChain;
                 ReportDeviceError(ErrorSelfTest, gainFault);
             }
-            if (Adc.Initialize(_sampleRate) != Ads131m02.Ok && Adc.Initialize(_sampleRate) != Ads131m02.Ok)
+            bool running = Adc.IsConfigured && _loop.IsRunning;
+            int result = running ? CheckConverter() : BringUpConverter();
+            if (result != Pcm1863.Ok && running)
+            {
+                result = BringUpConverter();
+            }
+            if (result != Pcm1863.Ok)
             {
                 _selfTest |= SelfTestAdc;
                 ReportDeviceError(ErrorSelfTest, Adc.LastError);
-                Adc.HoldInReset();
+                _loop.Stop();
+                Adc.MarkUnconfigured();
             }
             if (_selfTest != 0 && _ready)
             {
                 EnterSafeState();
             }
             return _selfTest;
+        }
+
+        private int CheckConverter()
+        {
+            int result = Adc.CheckClocks(_sampleRate);
+            return result == Pcm1863.Ok ? Adc.VerifyConfiguration() : result;
+        }
+
+        private int BringUpConverter()
+        {
+            int result = Adc.Initialize(MuteBits());
+            if (result != Pcm1863.Ok)
+            {
+                result = Adc.Initialize(MuteBits());
+            }
+            return result == Pcm1863.Ok ? StartConverterClocks() : result;
         }
     }
 }

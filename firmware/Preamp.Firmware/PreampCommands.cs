@@ -59,10 +59,9 @@ namespace PreampFirmware
             t.Add("STReam:STARt", c => Start(p, c));
             t.Add("STReam:STOP", c => p.StopStream());
             t.Add("STReam:ACTive?", c => c.Reply(p.Stream.IsRunning ? "1" : "0"));
-            t.Add("STReam:STATistics?", c => c.Reply(p.Stream.FramesSent.ToString() + "," + p.Stream.FramesDropped.ToString() + "," + Fixed(p.Stream.ActualRate, 1)));
+            t.Add("STReam:STATistics?", c => c.Reply(p.Stream.FramesSent.ToString() + "," + (p.Stream.FramesDroppedForLink + p.Stream.FramesLostByConverter).ToString() + "," +
+                                                       Fixed(p.Loop.ActualRate, 1) + "," + p.Stream.FramesLostByConverter.ToString() + "," + p.Stream.FramesDroppedForLink.ToString()));
             t.Add("STReam:BLOCk?", c => c.Reply(p.Stream.FramesPerBlock.ToString()));
-            t.Add("STReam:FORMat", 1, 1, 1, c => Format(p, c));
-            t.Add("STReam:FORMat?", c => c.Reply(p.Stream.Layout == Streaming.SampleStream.LayoutPacked ? "PACK" : "CHEC"));
 
             t.Add("MEASure:LEVel?", 1, 1, 1, c => Level(p, c));
         }
@@ -183,33 +182,22 @@ namespace PreampFirmware
             {
                 return;
             }
-            if (Ads131m02.OsrCode(rate) < 0)
+            if (!Pcm1863.IsSupportedRate(rate))
             {
-                c.Fail(ScpiError.DataOutOfRange, "rate must be one of 250, 500, 1000, 2000, 4000, 8000, 16000, 32000, 64000");
+                c.Fail(ScpiError.DataOutOfRange, "rate must be one of " + Preamp.RateList() + " (the PCM1863's rates as a BCK-PLL slave)");
                 return;
             }
             int max = p.MaxStreamRate(c.Session.Port);
             if (rate > max)
             {
-                c.Fail(ScpiError.DataOutOfRange, "the link carries at most " + max.ToString() + " S/s (" + (c.Session.Port.BytesPerSecond * 10).ToString() + " baud)");
+                c.Fail(ScpiError.DataOutOfRange, max == 0 ? "this link (" + (c.Session.Port.BytesPerSecond * 10).ToString() + " baud) cannot stream at any rate"
+                                                          : "the link carries at most " + max.ToString() + " S/s (" + (c.Session.Port.BytesPerSecond * 10).ToString() + " baud)");
                 return;
             }
             string problem = p.SetSampleRate(rate);
             if (problem != null)
             {
                 c.Fail(ScpiError.SettingsConflict, problem);
-            }
-        }
-
-        private static void Format(Preamp p, ScpiCall c)
-        {
-            byte layout;
-            if (c.IsKeyword(0, "CHECked")) layout = Streaming.SampleStream.LayoutChecked;
-            else if (c.IsKeyword(0, "PACKed")) layout = Streaming.SampleStream.LayoutPacked;
-            else { c.Fail(ScpiError.IllegalParameterValue, "format is PACKed (6 bytes per frame, ADC CRCs folded per block) or CHECked (an ADC CRC in every frame)"); return; }
-            if (!p.Stream.SetLayout(layout))
-            {
-                c.Fail(ScpiError.SettingsConflict, "stop the stream first");
             }
         }
 

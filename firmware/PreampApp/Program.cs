@@ -1,4 +1,4 @@
-// The nanoFramework application for board rev A: opens the ESP32 peripherals, boots the firmware, runs its loops.
+// The nanoFramework application for board rev B: opens the ESP32-S3 peripherals, boots the firmware, runs its loops.
 using System.Device.Gpio;
 using System.Threading;
 using PreampFirmware.Hal;
@@ -6,19 +6,20 @@ using PreampFirmware.Hal.Esp32;
 
 namespace PreampFirmware.App
 {
-    /// <summary>Entry point deployed to the ESP32.</summary>
+    /// <summary>Entry point deployed to the ESP32-S3.</summary>
     public class Program
     {
-        /// <summary>Control tick, µs: SCPI, panel, relay sequencing, gain automation.</summary>
+        /// <summary>Control tick, µs: SCPI, panel, relay sequencing, gain automation, converter watch.</summary>
         public const long TickMicroseconds = 5000;
 
         private static Preamp s_preamp;
 
         /// <summary>
-        /// Boots, then runs two threads: this one services /DRDY (one SPI frame per conversion, nothing else per
-        /// sample) and, between conversions, the control tick; a second one writes finished stream blocks to the
-        /// host UART, where SerialPort.Write waits for the hardware. A failed self-test leaves the board safe; the
-        /// host reads why with SYSTem:ERRor?.
+        /// Boots, then runs two threads: this one reads each converter block when it is due (one native I2S read,
+        /// the meter's spot samples, a header and two native CRC-32s: nothing per sample) and, between blocks, the
+        /// control tick; a second one writes finished stream blocks to the host UART, where SerialPort.Write waits
+        /// for the hardware without holding the other thread. A failed self-test leaves the board safe; the host reads
+        /// why with SYSTem:ERRor?.
         /// </summary>
         public static void Main()
         {
@@ -35,12 +36,12 @@ namespace PreampFirmware.App
             long nextTick = io.Clock.NowMicroseconds;
             while (true)
             {
-                if (s_preamp.Adc.DataReady)
+                long now = io.Clock.NowMicroseconds;
+                if (now >= s_preamp.NextBlockDueMicroseconds)
                 {
-                    s_preamp.OnDataReady();
+                    s_preamp.ServiceAudio();
                     continue;
                 }
-                long now = io.Clock.NowMicroseconds;
                 if (now >= nextTick)
                 {
                     s_preamp.Tick(now);

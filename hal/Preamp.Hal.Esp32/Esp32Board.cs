@@ -1,48 +1,49 @@
-// Board rev A on the ESP32: routes the pins and opens every peripheral the firmware needs.
+// Board rev B on the ESP32-S3: routes the pins and opens every peripheral the firmware needs.
 using System.Device.Gpio;
 using System.Device.Spi;
 using nanoFramework.Hardware.Esp32;
 
 namespace PreampFirmware.Hal.Esp32
 {
-    /// <summary>Opens rev A's peripherals from <see cref="BoardRevA"/> and hands them over as a <see cref="BoardIo"/>.</summary>
+    /// <summary>Opens rev B's peripherals from <see cref="BoardRevB"/> and hands them over as a <see cref="BoardIo"/>.</summary>
     public static class Esp32Board
     {
         /// <summary>
-        /// Routes SPI and UART pins, then opens outputs at their safe levels first (phantom drivers low, ADC held in
-        /// reset, zero-crossing on), then inputs, buses, the knob counter, the host port and the flash store.
+        /// Routes SPI, UART and I2S pins (COM2 defaults to GPIO0 if not routed), then opens outputs at their safe
+        /// levels first (phantom drivers low, zero-crossing on), then inputs, buses, the audio input, the knob counter,
+        /// the host port and the flash store.
         /// </summary>
         public static BoardIo Open(GpioController gpio)
         {
-            Configuration.SetPinFunction(BoardRevA.Spi1Clock, DeviceFunction.SPI1_CLOCK);
-            Configuration.SetPinFunction(BoardRevA.Spi1Mosi, DeviceFunction.SPI1_MOSI);
-            Configuration.SetPinFunction(BoardRevA.SpiMiso, DeviceFunction.SPI1_MISO);
-            Configuration.SetPinFunction(BoardRevA.Spi2Clock, DeviceFunction.SPI2_CLOCK);
-            Configuration.SetPinFunction(BoardRevA.Spi2Mosi, DeviceFunction.SPI2_MOSI);
-            Configuration.SetPinFunction(BoardRevA.SpiMiso, DeviceFunction.SPI2_MISO);
-            Configuration.SetPinFunction(BoardRevA.HostTx, DeviceFunction.COM2_TX);
-            Configuration.SetPinFunction(BoardRevA.HostRx, DeviceFunction.COM2_RX);
+            Configuration.SetPinFunction(BoardRevB.Spi1Clock, DeviceFunction.SPI1_CLOCK);
+            Configuration.SetPinFunction(BoardRevB.Spi1Mosi, DeviceFunction.SPI1_MOSI);
+            Configuration.SetPinFunction(BoardRevB.Spi1Miso, DeviceFunction.SPI1_MISO);
+            Configuration.SetPinFunction(BoardRevB.Spi2Clock, DeviceFunction.SPI2_CLOCK);
+            Configuration.SetPinFunction(BoardRevB.Spi2Mosi, DeviceFunction.SPI2_MOSI);
+            Configuration.SetPinFunction(BoardRevB.Spi2Miso, DeviceFunction.SPI2_MISO);
+            Configuration.SetPinFunction(BoardRevB.HostTx, DeviceFunction.COM2_TX);
+            Configuration.SetPinFunction(BoardRevB.HostRx, DeviceFunction.COM2_RX);
 
             BoardIo io = new BoardIo();
-            io.Phantom1 = new Esp32Output(gpio, BoardRevA.Phantom1, false);
-            io.Phantom2 = new Esp32Output(gpio, BoardRevA.Phantom2, false);
-            io.AdcSyncReset = new Esp32Output(gpio, BoardRevA.AdcSyncReset, false);
-            io.ZeroCrossEnable = new Esp32Output(gpio, BoardRevA.PgaZeroCrossEnable, true);
+            io.Phantom1 = new Esp32Output(gpio, BoardRevB.Phantom1, false);
+            io.Phantom2 = new Esp32Output(gpio, BoardRevB.Phantom2, false);
+            io.ZeroCrossEnable = new Esp32Output(gpio, BoardRevB.PgaZeroCrossEnable, true);
 
-            io.AdcDataReady = new Esp32Input(gpio, BoardRevA.AdcDataReady, false);
-            io.Overload1 = new Esp32Input(gpio, BoardRevA.PgaOverload1, false);
-            io.Overload2 = new Esp32Input(gpio, BoardRevA.PgaOverload2, false);
-            io.EncoderSwitch = new Esp32Input(gpio, BoardRevA.EncoderSwitch, false);
-            io.ChannelButton = new Esp32Input(gpio, BoardRevA.ChannelButton, true);
-            io.PhantomButton = new Esp32Input(gpio, BoardRevA.PhantomButton, true);
+            io.Overload1 = new Esp32Input(gpio, BoardRevB.PgaOverload1, false);
+            io.Overload2 = new Esp32Input(gpio, BoardRevB.PgaOverload2, false);
+            io.EncoderSwitch = new Esp32Input(gpio, BoardRevB.EncoderSwitch, true);
+            io.ChannelButton = new Esp32Input(gpio, BoardRevB.ChannelButton, true);
+            io.PhantomButton = new Esp32Input(gpio, BoardRevB.PhantomButton, true);
 
             // Bus 1: the PGA2500 chain is opened first, so its mode 0 and clock set the bus for the LED chain too.
-            io.GainSpi = new Esp32SpiChannel(BoardRevA.SpiBusGain, BoardRevA.PgaChipSelect, SpiMode.Mode0, BoardRevA.GainBusClockHz);
-            io.LedSpi = new Esp32SpiChannel(BoardRevA.SpiBusGain, BoardRevA.LedLatch, SpiMode.Mode0, BoardRevA.GainBusClockHz);
-            io.AdcSpi = new Esp32SpiChannel(BoardRevA.SpiBusAdc, BoardRevA.AdcChipSelect, SpiMode.Mode1, BoardRevA.AdcBusClockHz);
+            io.GainSpi = new Esp32SpiChannel(BoardRevB.SpiBusGain, BoardRevB.PgaChipSelect, SpiMode.Mode0, BoardRevB.GainBusClockHz);
+            io.LedSpi = new Esp32SpiChannel(BoardRevB.SpiBusGain, BoardRevB.LedLatch, SpiMode.Mode0, BoardRevB.GainBusClockHz);
+            io.AdcSpi = new Esp32SpiChannel(BoardRevB.SpiBusAdc, BoardRevB.AdcChipSelect, SpiMode.Mode0, BoardRevB.AdcBusClockHz);
+            io.Audio = new Esp32AudioInput(BoardRevB.I2sBus, BoardRevB.I2sBitClock, BoardRevB.I2sWordSelect, BoardRevB.I2sDataIn);
+            io.Crc = new Esp32Crc32();
 
-            io.Encoder = new Esp32PulseCounter(BoardRevA.EncoderA, BoardRevA.EncoderB);
-            io.Host = new Esp32SerialPort(BoardRevA.HostPort, BoardRevA.HostBaud);
+            io.Encoder = new Esp32PulseCounter(BoardRevB.EncoderA, BoardRevB.EncoderB);
+            io.Host = new Esp32SerialPort(BoardRevB.HostPort, BoardRevB.HostBaud);
             io.Clock = new Esp32Clock();
             io.Store = new LittleFsFileStore();
             return io;

@@ -27,13 +27,13 @@ namespace PreampFirmware.Hal.Esp32
         public bool IsHigh { get { return _level; } }
     }
 
-    /// <summary>A GPIO input, polled (the /DRDY line is polled in the sample loop, so a read is kept to two calls).</summary>
+    /// <summary>A GPIO input, polled (a read is kept to two calls).</summary>
     public sealed class Esp32Input : IDigitalInput
     {
         private static readonly PinValue s_high = PinValue.High;
         private readonly GpioPin _pin;
 
-        /// <summary>Opens <paramref name="pin"/> as an input; <paramref name="pullUp"/> enables the internal pull-up (not on GPIO 34–39).</summary>
+        /// <summary>Opens <paramref name="pin"/> as an input; <paramref name="pullUp"/> enables the internal pull-up.</summary>
         public Esp32Input(GpioController gpio, int pin, bool pullUp)
         {
             _pin = gpio.OpenPin(pin, pullUp ? PinMode.InputPullUp : PinMode.Input);

@@ -7,7 +7,7 @@ namespace PreampFirmware.Hal.Esp32
     /// <summary>
     /// A chip on an ESP32 SPI bus. nanoFramework asserts the chip select around each call, so one
     /// <see cref="Transfer"/> is one CS frame. On the ESP32 only the first device opened on a bus sets the bus's
-    /// mode and clock: rev A keeps parts with equal settings on each bus.
+    /// mode and clock: the board keeps parts with equal settings on each bus.
     /// </summary>
     public sealed class Esp32SpiChannel : ISpiChannel
     {
@@ -21,9 +21,9 @@ namespace PreampFirmware.Hal.Esp32
             settings.ClockFrequency = clockHz;
             settings.DataFlow = DataFlow.MsbFirst;
             settings.Configuration = SpiBusConfiguration.FullDuplex;
-            // Opening performs a 2-byte dummy exchange with CS asserted: 00 00 is a NULL command half-word to the
-            // ADS131M02 (ignored, the frame is incomplete) and shifts zeros into the PGA2500 chain, which the boot
-            // sequence overwrites before it relies on the gain.
+            // Opening performs a 2-byte dummy exchange with CS asserted: 00 00 is "write 00h to register 00h" (select
+            // page 0) to the PCM1863, harmless, and shifts zeros into the PGA2500 chain, which the boot sequence
+            // overwrites before it relies on the gain.
             _device = SpiDevice.Create(settings);
         }
 

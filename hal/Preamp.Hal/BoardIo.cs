@@ -2,7 +2,7 @@
 namespace PreampFirmware.Hal
 {
     /// <summary>
-    /// The board's I/O as the firmware sees it. The ESP32 app fills it from board rev A's pin map;
+    /// The board's I/O as the firmware sees it. The ESP32 app fills it from board rev B's pin map;
     /// the simulator fills it with its simulated parts.
     /// </summary>
     public sealed class BoardIo
@@ -11,8 +11,13 @@ namespace PreampFirmware.Hal
         public ISpiChannel GainSpi;
         /// <summary>74HC595 LED chain (SPI bus 1, its own latch/CS).</summary>
         public ISpiChannel LedSpi;
-        /// <summary>ADS131M02 (SPI bus 2, mode 1).</summary>
+        /// <summary>PCM1863 control port (SPI bus 2, mode 0).</summary>
         public ISpiChannel AdcSpi;
+
+        /// <summary>PCM1863 samples (I2S, the ESP32 master, DMA).</summary>
+        public IAudioInput Audio;
+        /// <summary>Native CRC-32 for stream blocks.</summary>
+        public ICrc32 Crc;
 
         /// <summary>PGA2500 ZCEN.</summary>
         public IDigitalOutput ZeroCrossEnable;
@@ -20,11 +25,6 @@ namespace PreampFirmware.Hal
         public IDigitalInput Overload1;
         /// <summary>PGA2500 OVR, channel 2.</summary>
         public IDigitalInput Overload2;
-
-        /// <summary>ADS131M02 /SYNC/RESET.</summary>
-        public IDigitalOutput AdcSyncReset;
-        /// <summary>ADS131M02 /DRDY.</summary>
-        public IDigitalInput AdcDataReady;
 
         /// <summary>+48 V relay driver, channel 1.</summary>
         public IDigitalOutput Phantom1;

@@ -1,4 +1,4 @@
-// The simulated rev A board: parts wired as on the schematic, an analog model, virtual time, and a backend for tests and users.
+// The simulated rev B board: parts wired as on the schematic, an analog model, virtual time, and a backend for tests and users.
 using System;
 using System.Collections.Generic;
 using PreampFirmware.Hal;
@@ -19,11 +19,27 @@ public enum SourceKind
 /// <summary>A signal source at a channel's XLR input.</summary>
 public sealed class SimSource
 {
-    /// <summary>Kind of signal.</summary>
-    public SourceKind Kind { get; set; }
-    /// <summary>Tone frequency, Hz.</summary>
-    public double FrequencyHz { get; set; } = 1000;
+    private readonly Action _changing;
+    private SourceKind _kind;
+    private double _frequencyHz = 1000;
     private double _dbu = -40;
+
+    /// <summary>A source; <paramref name="changing"/> runs before any change (the board converts what came before it first).</summary>
+    public SimSource(Action changing = null) => _changing = changing;
+
+    /// <summary>Kind of signal.</summary>
+    public SourceKind Kind
+    {
+        get => _kind;
+        set { _changing?.Invoke(); _kind = value; }
+    }
+
+    /// <summary>Tone frequency, Hz.</summary>
+    public double FrequencyHz
+    {
+        get => _frequencyHz;
+        set { _changing?.Invoke(); _frequencyHz = value; }
+    }
 
     /// <summary>RMS level in dBu (0 dBu = 0.7746 V rms).</summary>
     public double Dbu
@@ -31,6 +47,7 @@ public sealed class SimSource
         get => _dbu;
         set
         {
+            _changing?.Invoke();
             _dbu = value;
             RmsVolts = 0.77459667 * Math.Pow(10, value / 20);
             PeakVolts = RmsVolts * Math.Sqrt(2);
@@ -89,23 +106,22 @@ public sealed class SimBoardOptions
 }
 
 /// <summary>
-/// Board rev A in software. The firmware gets <see cref="Io"/>; tests and users work the physical side through
+/// Board rev B in software. The firmware gets <see cref="Io"/>; tests and users work the physical side through
 /// the backend members (sources, knob, buttons, relays, LEDs). Time is virtual: nothing moves until
 /// <see cref="AdvanceTo"/> or <see cref="AdvanceBy"/>.
 /// </summary>
 public sealed class SimBoard
 {
-    /// <summary>PGA output peak volts (differential) that map to ADC full scale: +18 dBu (0 dBFS = +18 dBu, EBU R68).</summary>
-    public const double FullScalePgaVolts = 8.70148;
-    /// <summary>Differential swing limit of the PGA2500 output on ±5 V rails, volts peak.</summary>
-    public const double PgaClipVolts = 9.6;
+    /// <summary>
+    /// Differential swing limit of the PGA2500 output on ±5 V rails, volts peak: about 5.7 Vrms, 1 dB above its
+    /// 5.1 Vrms OVR threshold (PGA2505 SBOS396B, the same output stage) [verify], 2.6 dB above converter full scale.
+    /// </summary>
+    public const double PgaClipVolts = 8.06;
     /// <summary>Equivalent input noise of the preamp, volts rms (−128 dBu, datasheet at 30 dB gain).</summary>
     public const double EinVolts = 0.31e-6;
 
     private readonly PriorityQueue<Action, (long At, long Order)> _events = new();
     private long _eventOrder;
-    private readonly NoiseRandom _einNoise;
-    private readonly NoiseRandom _sourceNoise;
     private long _now;
     private bool _advancing;
     private bool _relaysMoving;
@@ -115,15 +131,11 @@ public sealed class SimBoard
     {
         options ??= new SimBoardOptions();
         Errors = options.Errors ?? BoardErrors.None;
-        _einNoise = new NoiseRandom(options.NoiseSeed * 7919 + 1);
-        _sourceNoise = new NoiseRandom(options.NoiseSeed * 104729 + 3);
 
         Clock = new SimClock(this);
         ZeroCrossEnable = new SimPin("PGA_ZCEN", false);
         Overload1 = new SimPin("PGA_OVR1", false);
         Overload2 = new SimPin("PGA_OVR2", false);
-        AdcSyncReset = new SimPin("ADC_SYNC_RESET", true);
-        AdcDataReady = new SimPin("ADC_DRDY", true);
         PhantomPins = new[] { new SimPin("PHANTOM1", false), new SimPin("PHANTOM2", false) };
         EncoderSwitch = new SimPin("ENC_SW", true);
         ChannelButton = new SimPin("BTN_CHANNEL", true);
@@ -131,17 +143,20 @@ public sealed class SimBoard
 
         Pga = new SimPga2500Chain(this, ZeroCrossEnable, Overload1, Overload2);
         Leds = new SimHc595Chain();
-        Adc = new SimAds131m02(this, AdcSyncReset, AdcDataReady, options.NoiseSeed);
+        Adc = new SimPcm1863(this, options.NoiseSeed);
         for (int ch = 0; ch < 2; ch++)
         {
             Adc.OffsetErrorVolts[ch] = Errors.AdcOffsetVolts[ch];
             Adc.GainErrorFactor[ch] = Errors.AdcGainFactor[ch];
         }
-        Adc.Input = AnalogAtConverter;
+        Sources = new[] { new SimSource(CatchUpAudio), new SimSource(CatchUpAudio) };
+        Analog = new SimAnalogChain(this, options.NoiseSeed);
+        Audio = new SimI2s(this, Adc, Analog);
+        Crc = new SimCrc32();
 
-        GainSpi = new SimSpiChannel(this, "PGA_CS", Pga, BoardRevA.GainBusClockHz);
-        LedSpi = new SimSpiChannel(this, "LED_LATCH", Leds, BoardRevA.GainBusClockHz);
-        AdcSpi = new SimSpiChannel(this, "ADC_CS", Adc, BoardRevA.AdcBusClockHz);
+        GainSpi = new SimSpiChannel(this, "PGA_CS", Pga, BoardRevB.GainBusClockHz);
+        LedSpi = new SimSpiChannel(this, "LED_LATCH", Leds, BoardRevB.GainBusClockHz);
+        AdcSpi = new SimSpiChannel(this, "ADC_CS", Adc, BoardRevB.AdcBusClockHz);
 
         PhantomRelays = new[] { new SimRelay("PHANTOM1"), new SimRelay("PHANTOM2") };
         PadRelays = new[] { new SimRelay("PAD1"), new SimRelay("PAD2") };
@@ -152,7 +167,7 @@ public sealed class SimBoard
             int c = ch;
             PhantomPins[ch].Changed += on => { PhantomRelays[c].SetCoil(on, _now); _relaysMoving = true; };
         }
-        // Rev A: GPO1 drives the pad relay, GPO2 the polarity relay of the same channel.
+        // GPO1 drives the pad relay, GPO2 the polarity relay of the same channel.
         Pga.GpoChanged += (ch, gpo) =>
         {
             PadRelays[ch].SetCoil((gpo & 1) != 0, _now);
@@ -162,19 +177,18 @@ public sealed class SimBoard
 
         Encoder = new SimPulseCounter();
         Flash = options.Flash ?? new SimFlash(options.FlashPath);
-        Sources = new[] { new SimSource(), new SimSource() };
-        Host = new SimSerialPort(this, BoardRevA.HostBaud);
+        Host = new SimSerialPort(this, BoardRevB.HostBaud);
 
         Io = new BoardIo
         {
             GainSpi = GainSpi,
             LedSpi = LedSpi,
             AdcSpi = AdcSpi,
+            Audio = Audio,
+            Crc = Crc,
             ZeroCrossEnable = ZeroCrossEnable,
             Overload1 = Overload1,
             Overload2 = Overload2,
-            AdcSyncReset = AdcSyncReset,
-            AdcDataReady = AdcDataReady,
             Phantom1 = PhantomPins[0],
             Phantom2 = PhantomPins[1],
             Encoder = Encoder,
@@ -203,13 +217,19 @@ public sealed class SimBoard
     public SimPga2500Chain Pga { get; }
     /// <summary>LED shift registers.</summary>
     public SimHc595Chain Leds { get; }
-    /// <summary>ADS131M02.</summary>
-    public SimAds131m02 Adc { get; }
+    /// <summary>PCM1863.</summary>
+    public SimPcm1863 Adc { get; }
+    /// <summary>The ESP32's I2S receiver with its DMA ring (the firmware's audio input).</summary>
+    public SimI2s Audio { get; }
+    /// <summary>The analog chain from the sources to the converter's inputs.</summary>
+    public SimAnalogChain Analog { get; }
+    /// <summary>The native CRC-32 the firmware stamps blocks with.</summary>
+    public SimCrc32 Crc { get; }
     /// <summary>SPI device of the PGA2500 chain.</summary>
     public SimSpiChannel GainSpi { get; }
     /// <summary>SPI device of the LED chain.</summary>
     public SimSpiChannel LedSpi { get; }
-    /// <summary>SPI device of the ADC.</summary>
+    /// <summary>SPI device of the PCM1863's control port.</summary>
     public SimSpiChannel AdcSpi { get; }
 
     /// <summary>PGA2500 ZCEN line.</summary>
@@ -218,10 +238,6 @@ public sealed class SimBoard
     public SimPin Overload1 { get; }
     /// <summary>OVR of channel 2.</summary>
     public SimPin Overload2 { get; }
-    /// <summary>ADC /SYNC/RESET.</summary>
-    public SimPin AdcSyncReset { get; }
-    /// <summary>ADC /DRDY.</summary>
-    public SimPin AdcDataReady { get; }
     /// <summary>Phantom relay driver inputs.</summary>
     public SimPin[] PhantomPins { get; }
     /// <summary>Knob push switch line.</summary>
@@ -254,14 +270,18 @@ public sealed class SimBoard
     /// </summary>
     public SimSerialPort OpenHostPort(int baud) => new(this, baud);
 
-    /// <summary>Runs the board until <paramref name="timeUs"/>: scheduled backend events, conversions, relays, zero-crossing timeouts.</summary>
+    /// <summary>
+    /// Runs the board until <paramref name="timeUs"/>: it stops at every scheduled backend event, relay contact change
+    /// and DMA buffer completion, and before each converts the frames due with the analog state up to then.
+    /// </summary>
     public void AdvanceTo(long timeUs)
     {
         if (timeUs < _now) return;
         if (_advancing)
         {
-            // A wait inside a part's callback: move time only.
+            // A wait inside a part's callback: move time (and the converter) only.
             _now = timeUs;
+            Audio.CatchUp(_now);
             return;
         }
         _advancing = true;
@@ -271,9 +291,12 @@ public sealed class SimBoard
             {
                 long next = timeUs;
                 if (_events.TryPeek(out _, out var at) && at.At < next) next = at.At;
-                long conv = Adc.NextConversionUs;
-                if (conv < next) next = conv;
+                long buffer = Audio.NextBufferDoneUs;
+                if (buffer < next) next = buffer;
+                long relay = NextRelayChangeUs();
+                if (relay < next) next = relay;
                 _now = Math.Max(_now, next);
+                Audio.CatchUp(_now);
                 StepRelays();
                 Pga.ApplyTimeouts(_now);
                 while (_events.TryPeek(out var action, out var when) && when.At <= _now)
@@ -281,7 +304,6 @@ public sealed class SimBoard
                     _events.Dequeue();
                     action();
                 }
-                Adc.Convert(_now);
                 if (next >= timeUs) break;
             }
         }
@@ -289,6 +311,20 @@ public sealed class SimBoard
         {
             _advancing = false;
         }
+    }
+
+    /// <summary>Converts every frame due by now with the analog state as it is (called before anything in the chain changes).</summary>
+    public void CatchUpAudio() => Audio.CatchUp(_now);
+
+    private long NextRelayChangeUs()
+    {
+        if (!_relaysMoving) return long.MaxValue;
+        long next = long.MaxValue;
+        for (int ch = 0; ch < 2; ch++)
+        {
+            next = Math.Min(next, Math.Min(PhantomRelays[ch].NextChangeUs, Math.Min(PadRelays[ch].NextChangeUs, PolarityRelays[ch].NextChangeUs)));
+        }
+        return next;
     }
 
     /// <summary>Runs the board for <paramref name="microseconds"/>.</summary>
@@ -334,61 +370,12 @@ public sealed class SimBoard
         }
         _relaysMoving = moving;
     }
-
-    /// <summary>Source voltage at a channel's input at a time, volts (differential).</summary>
-    public double SourceVolts(int channel, double timeUs)
-    {
-        var s = Sources[channel];
-        switch (s.Kind)
-        {
-            case SourceKind.Sine:
-                return s.PeakVolts * Math.Sin(2 * Math.PI * s.FrequencyHz * timeUs * 1e-6);
-            case SourceKind.Noise:
-                return s.RmsVolts * Gaussian(_sourceNoise);
-            default:
-                return 0;
-        }
-    }
-
-    /// <summary>
-    /// The analog chain of a channel at a time: source → pad relay → polarity relay → phantom transient →
-    /// PGA2500 (gain with its error, zero-crossing rule, clipping, OVR) → board scaling; volts at the ADC input.
-    /// </summary>
-    private double[][] _gainFactor;
-    private double[] _padFactor;
-
-    private double AnalogAtConverter(int ch, double t)
-    {
-        if (_gainFactor == null)
-        {
-            _gainFactor = new double[2][];
-            _padFactor = new double[2];
-            for (int c = 0; c < 2; c++)
-            {
-                _gainFactor[c] = new double[66];
-                for (int g = 0; g <= 65; g++) _gainFactor[c][g] = Math.Pow(10, (g + Errors.GainStepDb[c][g]) / 20);
-                _padFactor[c] = Math.Pow(10, -(20 + Errors.PadDb[c]) / 20);
-            }
-        }
-        // Relays were stepped to this time by AdvanceTo before the conversion ran.
-        double v = SourceVolts(ch, t) + EinVolts * Gaussian(_einNoise);
-        if (PadRelays[ch].Contact) v *= _padFactor[ch];
-        if (PolarityRelays[ch].Contact) v = -v;
-        v += Phantom[ch].Transient((long)t);
-        int gainDb = Pga.StepGain(ch, v, (long)t);
-        double output = v * _gainFactor[ch][gainDb];
-        output = Math.Clamp(output, -PgaClipVolts, PgaClipVolts);
-        Pga.SetOverload(ch, output);
-        return output * (SimAds131m02.ReferenceVolts / FullScalePgaVolts);
-    }
-
-    private static double Gaussian(NoiseRandom r) => NormalTable.Next(r);
 }
 
 /// <summary>
 /// Standard normal variates drawn from a fixed table of 65 536 Box-Muller values, indexed by the caller's seeded
 /// generator: deterministic per seed and far cheaper than a transcendental per sample, which the simulator needs
-/// at 2 × 64 000 conversions per simulated second.
+/// at 2 × 48 000 conversions per simulated second.
 /// </summary>
 public static class NormalTable
 {

@@ -4,7 +4,7 @@ using System;
 namespace PreampFirmware.Sim;
 
 /// <summary>
-/// Two PGA2500s daisy-chained as on rev A (SDI of chip 1 from MOSI, chip 2 after chip 1, MISO from chip 2's SDO).
+/// Two PGA2500s daisy-chained as on the board (SDI of chip 1 from MOSI, chip 2 after chip 1, MISO from chip 2's SDO).
 /// Decodes the control word from its own reading of the datasheet: bit 15 DC servo (active low), 14 CM servo,
 /// 12 OL, 11..8 GPO4..GPO1, 5..0 gain code (0 → 0 dB, 1..56 → 9+N dB, 57..63 → 65 dB).
 /// With ZCEN high a new gain waits for a zero crossing of the chip's input or a 16 ms timeout.
@@ -83,6 +83,7 @@ public sealed class SimPga2500Chain : ISimSpiDevice
 
     private void Latch()
     {
+        _board.CatchUpAudio();   // frames before the latch were converted with the old words
         long now = _board.NowMicroseconds;
         for (int ch = 0; ch < 2; ch++)
         {
@@ -146,12 +147,15 @@ public sealed class SimPga2500Chain : ISimSpiDevice
         return _appliedGainDb[channel];
     }
 
-    /// <summary>OVR comparator: peak differential output above the OL threshold (5.1 or 4.0 Vrms of a sine).</summary>
-    internal void SetOverload(int channel, double output)
+    /// <summary>OVR comparator: true when a differential output is beyond the OL threshold (5.1 or 4.0 Vrms of a sine, as a peak).</summary>
+    internal bool IsOverload(int channel, double output)
     {
-        double thresholdPeak = (_word[channel] & 0x1000) != 0 ? 5.657 : 7.212;   // 4.0 or 5.1 Vrms of a sine, peak
-        Overload[channel].Write(Math.Abs(output) >= thresholdPeak);
+        double thresholdPeak = (_word[channel] & 0x1000) != 0 ? 5.657 : 7.212;
+        return output >= thresholdPeak || output <= -thresholdPeak;
     }
+
+    /// <summary>Drives a channel's OVR pin.</summary>
+    internal void SetOverload(int channel, bool overloaded) => Overload[channel].Write(overloaded);
 
     /// <summary>DC servo enabled (bit 15 clear).</summary>
     public bool DcServo(int channel) => (_word[channel] & 0x8000) == 0;

@@ -34,6 +34,9 @@ public sealed class SimRelay
     /// <summary>Raised when the contact moves (new state).</summary>
     public event Action<bool> ContactChanged;
 
+    /// <summary>Board time at which the contact will follow the coil, µs (long.MaxValue when it already does).</summary>
+    public long NextChangeUs => Coil == Contact ? long.MaxValue : _coilChangedUs + (Coil ? OperateUs : ReleaseUs);
+
     internal void SetCoil(bool on, long nowUs)
     {
         if (on == Coil) return;

@@ -137,6 +137,15 @@ public sealed class SimSerialPort : ISerialPort
         }
     }
 
+    /// <summary>Board time at which fewer than <paramref name="bytes"/> bytes will wait to leave the UART, µs.</summary>
+    public long RoomForUs(int bytes)
+    {
+        lock (_tx)
+        {
+            return (long)Math.Ceiling(_lineFreeUs - (bytes - 1) * 10e6 / Baud);
+        }
+    }
+
     /// <inheritdoc />
     public int BytesPerSecond => Baud / 10;
 

@@ -16,7 +16,7 @@ namespace PreampFirmware.Cli;
 public static class Program
 {
     private static readonly Option<string> s_port = new("--port") { Description = "Serial device (/dev/ttyUSB0, COM3) or tcp://host:port", Recursive = true };
-    private static readonly Option<int> s_baud = new("--baud") { Description = "Baud rate of a serial device (the simulator's link speed for `sim`)", DefaultValueFactory = _ => 921600, Recursive = true };
+    private static readonly Option<int> s_baud = new("--baud") { Description = "Baud rate of a serial device (the simulator's link speed for `sim`)", DefaultValueFactory = _ => PreampFirmware.Hal.BoardRevB.HostBaud, Recursive = true };
     private static readonly Option<bool> s_sim = new("--sim") { Description = "Use a simulated board in this process", Recursive = true };
 
     public static int Main(string[] args)
@@ -266,7 +266,7 @@ public static class Program
         var yes = new Option<bool>("--yes") { Description = "Answer the prompts (unattended runs, e.g. against the simulator)" };
         var report = new Option<string>("--report") { Description = "Directory for the report: a PNG per input and calibration.json" };
         var alignment = new Option<string>("--alignment") { Description = "Alignment convention to store: EBU (R68, 0 dBu = −18 dBFS) or SMPTE (RP155, +4 dBu = −20 dBFS)", DefaultValueFactory = _ => "EBU" };
-        var c = new Command("calibrate", "Calibrate offsets, the pad and every gain step with a reference tone, store it on the board, verify it") { reference, frequency, channels, yes, report, alignment };
+        var c = new Command("calibrate", "Calibrate the pad and every gain step with a reference tone, store it on the board, verify it") { reference, frequency, channels, yes, report, alignment };
         c.SetAction(r =>
         {
             return Guard(() =>
@@ -282,10 +282,10 @@ public static class Program
                     ReportDirectory = r.GetValue(report),
                 };
                 var result = new CalibrationWizard(link, new ConsoleCalibrationUi(r.GetValue(yes)), options).Run();
-                var table = new Table().AddColumns("Input", "Offset (codes)", "Pad (dB)", "Worst error before (dB)", "Worst error after (dB)");
+                var table = new Table().AddColumns("Input", "Pad (dB)", "Worst error before (dB)", "Worst error after (dB)");
                 foreach (var (name, input) in result.Inputs)
                 {
-                    table.AddRow(name, input.SystemOffsetCodes.ToString("0", CultureInfo.InvariantCulture), input.PadDb.ToString("0.00", CultureInfo.InvariantCulture),
+                    table.AddRow(name, input.PadDb.ToString("0.00", CultureInfo.InvariantCulture),
                         input.Steps.Max(s => Math.Abs(s.ErrorBeforeDb)).ToString("0.00", CultureInfo.InvariantCulture), input.Steps.Max(s => Math.Abs(s.ErrorAfterDb)).ToString("0.000", CultureInfo.InvariantCulture));
                 }
                 AnsiConsole.Write(table);
@@ -341,9 +341,9 @@ public static class Program
         c.SetAction(r =>
         {
             using var link = new PreampLink(new InProcessSimTransport());
-            AnsiConsole.MarkupLine("[bold]PreampFirmware on a simulated rev A board[/]");
+            AnsiConsole.MarkupLine("[bold]PreampFirmware on a simulated rev B board[/]");
             Console.WriteLine("*IDN?  " + link.Query("*IDN?"));
-            Console.WriteLine("*TST?  " + link.Query("*TST?") + "   (0 = PGA2500 chain and ADS131M02 answered correctly)");
+            Console.WriteLine("*TST?  " + link.Query("*TST?") + "   (0 = PGA2500 chain answered, PCM1863 runs on the I2S clocks)");
             Console.WriteLine("a −40 dBu 1 kHz tone on input 1, −30 dBu 250 Hz on input 2; gains 30 dB and 20 dB");
             link.Command("SIMulation:SOURce1 SINE,1000,-40;:SIMulation:SOURce2 SINE,250,-30;:INPut1:GAIN 30;:INPut2:GAIN 20");
             Thread.Sleep(500);
@@ -358,14 +358,14 @@ public static class Program
             link.Send("INPut1:VOLUME 3");
             Console.WriteLine("  SYSTem:ERRor?  " + link.Query("SYSTem:ERRor?"));
             Console.WriteLine("  SYSTem:ERRor?  " + link.Query("SYSTem:ERRor?"));
-            Console.WriteLine("  STReam:RATE 64000 at 921600 baud:");
-            link.Send("STReam:RATE 64000");
+            Console.WriteLine("  STReam:RATE 96000 at 4 000 000 baud:");
+            link.Send("STReam:RATE 96000");
             Console.WriteLine("  SYSTem:ERRor?  " + link.Query("SYSTem:ERRor?"));
             var path = Path.Combine(Environment.CurrentDirectory, "tour.wav");
-            var result = Capture.Run(link, 2.0, path, 8000, new[] { 1, 2 });
-            Console.WriteLine("captured " + result.Frames + " frames at " + result.Rate + " S/s to " + path);
+            var result = Capture.Run(link, 2.0, path, 48000, new[] { 1, 2 });
+            Console.WriteLine("captured " + result.Frames + " frames at " + result.Rate + " S/s, 24-bit, to " + path);
             Console.WriteLine(result.LossReport);
-            Console.WriteLine("STReam:STATistics?  " + link.Query("STReam:STATistics?") + "   (frames sent, dropped on the device, actual rate)");
+            Console.WriteLine("STReam:STATistics?  " + link.Query("STReam:STATistics?") + "   (frames sent, dropped on the device, frames read per second, of which DMA, link)");
             Console.WriteLine();
             Console.WriteLine("Next: `preamp sim --tcp 5025 --pty` serves this board to PyVISA, pyserial and `preamp --port tcp://127.0.0.1:5025 …`.");
             return 0;
@@ -382,16 +382,16 @@ public static class Program
         var linkErrors = new Option<double>("--link-errors") { Description = "Bit error rate applied to device-to-host bytes" };
         var seconds = new Option<double>("--seconds") { Description = "Exit after this many seconds (default: until Ctrl+C)" };
         var panel = new Option<bool>("--panel") { Description = "Show the front panel in the terminal, with keys for the knob and buttons" };
-        var frameCost = new Option<int>("--frame-cost-us") { Description = "Processor time per sample frame, µs, as on an ESP32 (estimated 100–500; default 0, a PC's speed): conversions that come while it is busy are missed and counted" };
-        var c = new Command("sim", "Run the firmware on the simulated board, paced to real time, and serve it to real tools") { tcp, pty, flash, errors, linkErrors, seconds, panel, frameCost };
+        var blockCost = new Option<int>("--block-cost-us") { Description = "Processor time per converter block, µs (default 0, a PC's speed): above the block period (5333 µs at 48 kHz) the sample loop falls behind, the DMA drops buffers, and the board counts and announces them" };
+        var c = new Command("sim", "Run the firmware on the simulated board, paced to real time, and serve it to real tools") { tcp, pty, flash, errors, linkErrors, seconds, panel, blockCost };
         c.SetAction(r =>
         {
             double ber = r.GetValue(linkErrors);
             if (ber is < 0 or >= 0.5) return Fail("--link-errors is a bit error rate between 0 and 0.5");
             int baud = r.GetValue(s_baud);
             if (baud < 1200 || baud > 12_000_000) return Fail("--baud must be between 1200 and 12000000");
-            int cost = r.GetValue(frameCost);
-            if (cost is < 0 or > 100_000) return Fail("--frame-cost-us must be between 0 and 100000");
+            int cost = r.GetValue(blockCost);
+            if (cost is < 0 or > 1_000_000) return Fail("--block-cost-us must be between 0 and 1000000");
             var options = new SimBoardOptions
             {
                 FlashPath = r.GetValue(flash),
@@ -401,7 +401,7 @@ public static class Program
             try { runner = new SimRunner(options); }
             catch (System.IO.InvalidDataException e) { return Fail(r.GetValue(flash) + ": " + e.Message); }
             runner.Board.Host.Baud = baud;
-            runner.FrameServiceMicroseconds = cost;
+            runner.BlockServiceMicroseconds = cost;
             using var stop = new CancellationTokenSource();
             Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
             double limit = r.GetValue(seconds);
@@ -412,7 +412,7 @@ public static class Program
             try
             {
                 Console.WriteLine("PreampFirmware simulator: " + runner.Firmware.Identity + ", link " + baud + " baud" + (ber > 0 ? ", bit error rate " + ber.ToString("G3", CultureInfo.InvariantCulture) : "") +
-                                  (cost > 0 ? ", " + cost + " µs per sample frame" : ""));
+                                  (cost > 0 ? ", " + cost + " µs per converter block" : ""));
                 Console.WriteLine("self-test: " + (runner.Firmware.SelfTestResult == 0 ? "passed" : "FAILED (" + runner.Firmware.SelfTestResult + ")"));
                 int? requestedTcp = r.GetValue(tcp);
                 if (requestedTcp == null && !r.GetValue(pty) && !r.GetValue(panel))

@@ -1,5 +1,5 @@
-// The calibration wizard: measures offsets, the pad and every gain step with a reference tone, stores the result
-// on the board, verifies it through the board's own readings, and writes a report.
+// The calibration wizard: measures the pad and every gain step with a reference tone, stores the result on the board,
+// verifies it through the board's own readings, and writes a report.
 using System;
 using System.Collections.Generic;
 using System.Globalization;
@@ -68,7 +68,7 @@ public sealed class CalibrationReport
     public double FrequencyHz { get; init; }
     /// <summary>Alignment convention stored.</summary>
     public string Alignment { get; init; }
-    /// <summary>Per input: offsets, pad, steps.</summary>
+    /// <summary>Per input: pad, steps.</summary>
     public Dictionary<string, InputReport> Inputs { get; init; } = new();
     /// <summary>The stored calibration record, Base64 (what `preamp calibration import` takes).</summary>
     public string Record { get; set; }
@@ -77,10 +77,6 @@ public sealed class CalibrationReport
 /// <summary>Per-input part of a report.</summary>
 public sealed class InputReport
 {
-    /// <summary>ADC offset with its inputs shorted, codes.</summary>
-    public double AdcOffsetCodes { get; set; }
-    /// <summary>System offset with the input terminated, codes (stored as OCAL).</summary>
-    public double SystemOffsetCodes { get; set; }
     /// <summary>Measured pad attenuation, dB.</summary>
     public double PadDb { get; set; }
     /// <summary>Gain steps.</summary>
@@ -97,10 +93,12 @@ public sealed class CalibrationException : Exception
 /// <summary>Runs the calibration over a link.</summary>
 public sealed class CalibrationWizard
 {
-    /// <summary>Nominal RMS dBu of ADC full scale (a full-scale sine is +18 dBu at the PGA2500 output, RMS −3.01 dBFS).</summary>
-    public const double FullScaleRmsDbu = 21.0103;
-    /// <summary>Samples per measurement (250 ms at 8 kS/s: 250 cycles of 1 kHz).</summary>
-    public const int MeasureFrames = 2000;
+    /// <summary>Nominal RMS dBu of converter full scale (a full-scale sine, +14.68 dBu at the PGA2500 output, reads −3.01 dBFS RMS).</summary>
+    public const double FullScaleRmsDbu = Preamp.FullScaleSineDbu - Preamp.FullScaleSineRmsDbfs;
+    /// <summary>Rate the wizard measures at, S/s (or the highest the link carries, if lower).</summary>
+    public const int MeasureRate = 48000;
+    /// <summary>Length of one measurement, s (250 cycles of 1 kHz).</summary>
+    public const double MeasureSeconds = 0.25;
     /// <summary>Largest peak accepted, dBFS (higher may be clipped).</summary>
     public const double MaxPeakDbfs = -1.0;
     /// <summary>Lowest RMS accepted, dBFS (lower is too close to the noise).</summary>
@@ -108,7 +106,7 @@ public sealed class CalibrationWizard
     /// <summary>Largest RMS difference between a measurement's halves, dB (more is an unstable source).</summary>
     public const double MaxInstabilityDb = 0.03;
     /// <summary>Output level above which a step is measured with the pad in, dBu (peak −6 dBFS leaves room for errors).</summary>
-    public const double PadAboveDbu = 12.0;
+    public const double PadAboveDbu = Preamp.FullScaleSineDbu - 6.0;
     /// <summary>Attempts per measurement before a step is rejected.</summary>
     public const int Attempts = 3;
     /// <summary>Meter window plus margin before a verification reading, ms.</summary>
@@ -117,6 +115,7 @@ public sealed class CalibrationWizard
     private readonly PreampLink _link;
     private readonly ICalibrationUi _ui;
     private readonly CalibrationOptions _o;
+    private int _rate = MeasureRate;
 
     /// <summary>A wizard on <paramref name="link"/>.</summary>
     public CalibrationWizard(PreampLink link, ICalibrationUi ui, CalibrationOptions options)
@@ -163,8 +162,6 @@ public sealed class CalibrationWizard
                 if (!_ui.Confirm("Phantom power is on. It will be switched off: a signal generator must never see +48 V.")) throw new CalibrationException("cancelled");
             }
             Prepare();
-            if (!_ui.Confirm("Terminate the inputs " + string.Join(", ", _o.Channels) + " (150 Ω) or leave the generator connected and muted, then continue.")) throw new CalibrationException("cancelled");
-            MeasureOffsets(report);
             if (!_ui.Confirm("Connect the generator: " + F(_o.FrequencyHz) + " Hz at " + F(_o.ReferenceDbu) + " dBu into inputs " + string.Join(", ", _o.Channels) + ", then continue.")) throw new CalibrationException("cancelled");
             var cal = MeasureGains(report);
             Store(cal, report);
@@ -224,7 +221,10 @@ public sealed class CalibrationWizard
             _link.Command("INPut" + ch + ":PHANtom OFF;POLarity NORM;PAD OFF;MUTE OFF;GAIN 0");
         }
         WaitSettled();
-        _link.Command("STReam:RATE 8000");
+        int max = int.Parse(_link.Query("STReam:RATE:MAXimum?"), CultureInfo.InvariantCulture);
+        if (max <= 0) throw new CalibrationException("this link cannot carry the stream the calibration measures from");
+        _rate = Math.Min(MeasureRate, max);
+        _link.Command("STReam:RATE " + _rate.ToString(CultureInfo.InvariantCulture));
     }
 
     private void WaitSettled()
@@ -243,7 +243,7 @@ public sealed class CalibrationWizard
         _link.Command("STReam:STARt");
         try
         {
-            var samples = collector.Collect(MeasureFrames, accept, TimeSpan.FromSeconds(5));
+            var samples = collector.Collect((int)(MeasureSeconds * _rate), accept, TimeSpan.FromSeconds(5));
             if (samples == null) throw new CalibrationException("no clean stream for " + what + " within 5 s (" + string.Join("; ", _link.DrainErrors()) + ")");
             return samples;
         }
@@ -253,27 +253,6 @@ public sealed class CalibrationWizard
             Thread.Sleep(30);
             _link.DiscardAnswers();
         }
-    }
-
-    private void MeasureOffsets(CalibrationReport report)
-    {
-        _ui.Progress("offsets", 0);
-        foreach (int ch in _o.Channels) _link.Command("CALibration:OFFSet " + ch + ",0;:CALibration:INPut" + ch + ":MUX SHORted");
-        var shorted = Capture(b => true, "the shorted-input offset");
-        foreach (int ch in _o.Channels)
-        {
-            report.Inputs["input" + ch].AdcOffsetCodes = ToneMeasurement.Of(shorted[ch - 1], 8000).MeanCodes;
-            _link.Command("CALibration:INPut" + ch + ":MUX NORMal");
-        }
-        _ui.Progress("offsets", 0.5);
-        var open = Capture(b => (!_o.Channels.Contains(1) || b.Gain1 == 0) && (!_o.Channels.Contains(2) || b.Gain2 == 0), "the system offset");
-        foreach (int ch in _o.Channels)
-        {
-            var r = report.Inputs["input" + ch];
-            r.SystemOffsetCodes = ToneMeasurement.Of(open[ch - 1], 8000).MeanCodes;
-            _link.Command("CALibration:OFFSet " + ch + "," + Math.Round(r.SystemOffsetCodes).ToString(CultureInfo.InvariantCulture));
-        }
-        _ui.Progress("offsets", 1);
     }
 
     private Dictionary<int, ToneMeasurement> MeasureStep(int gain, bool pad)
@@ -289,7 +268,7 @@ public sealed class CalibrationWizard
             string problem = null;
             foreach (int ch in _o.Channels)
             {
-                var m = ToneMeasurement.Of(samples[ch - 1], 8000);
+                var m = ToneMeasurement.Of(samples[ch - 1], _rate);
                 result[ch] = m;
                 if (m.PeakDbfs > MaxPeakDbfs) problem = "input " + ch + " at " + what + " is overloaded (" + F(m.PeakDbfs) + " dBFS peak): lower the reference level";
                 else if (m.RmsDbfs < MinRmsDbfs) problem = "input " + ch + " at " + what + " is too quiet (" + F(m.RmsDbfs) + " dBFS): is the generator connected?";
@@ -305,7 +284,6 @@ public sealed class CalibrationWizard
     private Calibration MeasureGains(CalibrationReport report)
     {
         var cal = new Calibration();
-        foreach (int ch in _o.Channels) cal.SetOffset(ch - 1, (int)Math.Round(report.Inputs["input" + ch].SystemOffsetCodes));
 
         // The pad: the same gain with and without it, both in range, so the gain error cancels.
         int padGain = (int)Math.Clamp(Math.Round(6 - _o.ReferenceDbu), 10, 65);
@@ -350,7 +328,6 @@ public sealed class CalibrationWizard
         for (int ch = 1; ch <= 2; ch++)
         {
             if (_o.Channels.Contains(ch)) continue;
-            cal.SetOffset(ch - 1, current.Offset(ch - 1));
             cal.SetPadDb(ch - 1, current.PadDb(ch - 1));
             foreach (int g in GainSteps()) cal.SetGainCorrectionDb(ch - 1, g, current.GainCorrectionDb(ch - 1, g));
         }
@@ -425,7 +402,6 @@ public static class CalibrationData
         {
             doc["input" + (ch + 1)] = new Dictionary<string, object>
             {
-                ["offsetCodes"] = cal.Offset(ch),
                 ["padDb"] = Math.Round(cal.PadDb(ch), 2),
                 ["gainCorrectionDb"] = CalibrationWizard.GainSteps().ToDictionary(g => g.ToString(CultureInfo.InvariantCulture), g => cal.GainCorrectionDb(ch, g)),
             };

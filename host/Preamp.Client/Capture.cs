@@ -26,11 +26,11 @@ public sealed class CaptureResult
     /// <summary>Lowest and highest analog gain seen per written channel, dB.</summary>
     public (int Low, int High)[] GainRange { get; init; }
 
+    /// <summary>True when any sample frame of the file is silence standing in for something lost.</summary>
+    public bool AnyLoss => Timeline.AnyLoss || TailSilence > 0;
+
     /// <summary>The loss report printed by the tool.</summary>
-    public string LossReport =>
-        "lost " + (Timeline.LostFrames + (TailSilence > 0 ? 1 : 0)) + " frames (" + Timeline.MissingFrames + " missing, " + Timeline.DamagedFrames + " damaged" +
-        (TailSilence > 0 ? ", stream ended early" : "") + "); " + (Timeline.SilencedSamples + TailSilence) + " samples filled with silence, " +
-        Timeline.DeviceDroppedSamples + " dropped on the device, " + Timeline.MissedConversions + " conversions missed";
+    public string LossReport => AnyLoss ? "lost audio: " + Timeline.Report(TailSilence) : "nothing lost: every sample frame arrived and checked out";
 }
 
 /// <summary>Runs a capture over a <see cref="PreampLink"/>.</summary>
@@ -53,7 +53,7 @@ public static class Capture
         int actualRate = int.Parse(link.Query("STReam:RATE?"), CultureInfo.InvariantCulture);
         long target = (long)Math.Round(seconds * actualRate);
 
-        var timeline = new SampleTimeline();
+        var timeline = new SampleTimeline { Limit = target };
         var done = new ManualResetEventSlim();
         long written = 0;
         // A plain capture streams to the file; a compensated one keeps the recording to place each gain change at
@@ -65,8 +65,8 @@ public static class Capture
         timeline.BlockPlaced += (b, start) =>
         {
             if (start >= target) return;
-            marks[0].Add(new GainMark(start, b.Frames, b.Gain1, b.GainChange1));
-            marks[1].Add(new GainMark(start, b.Frames, b.Gain2, b.GainChange2));
+            marks[0].Add(new GainMark(start, b.Frames, b.Gain1, b.GainCommand1));
+            marks[1].Add(new GainMark(start, b.Frames, b.Gain2, b.GainCommand2));
         };
         timeline.Samples += (a, b, n) =>
         {

@@ -4,11 +4,14 @@ using System.Collections.Generic;
 
 namespace PreampFirmware.Client;
 
-/// <summary>Where a stream frame sits in a recording and which gain it reports for one channel.</summary>
-public readonly record struct GainMark(long Start, int Frames, int GainDb, int ChangeFrame);
+/// <summary>
+/// Where a stream block sits in a recording, which gain it reports for one channel, and the frame (in the recording)
+/// of that channel's last gain command, or -1.
+/// </summary>
+public readonly record struct GainMark(long Start, int Frames, int GainDb, long CommandFrame);
 
 /// <summary>
-/// Counter-steps analog gain changes, as a console's gain compensation does. A frame reports the gain commanded and
+/// Counter-steps analog gain changes, as a console's gain compensation does. A block reports the gain commanded and
 /// the frame its command came at; the PGA2500 applies it at the next zero crossing of the signal (within 16 ms),
 /// which is where the samples change sign — so the change is placed there, to the sample. The result is scaled to
 /// the lowest gain of the recording, so nothing exceeds full scale that did not before.
@@ -29,7 +32,7 @@ public static class GainCompensation
         foreach (var m in marks)
         {
             if (m.GainDb == current) continue;
-            long from = m.Start + (m.ChangeFrame == 0xFF ? 0 : m.ChangeFrame);
+            long from = m.CommandFrame >= 0 ? m.CommandFrame : m.Start;   // the command may fall after this block: frames are numbered
             long at = Math.Min(from + timeout, samples.Length);
             for (long i = Math.Max(from, 1); i < Math.Min(from + timeout, samples.Length); i++)
             {

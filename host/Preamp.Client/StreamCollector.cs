@@ -31,6 +31,9 @@ public sealed record ToneMeasurement(double MeanCodes, double RmsDbfs, double Pe
 /// <summary>Gathers samples from a running stream through a <see cref="PreampLink"/>.</summary>
 public sealed class StreamCollector : IDisposable
 {
+    /// <summary>Blocks skipped at the start of a stretch: 21 ms at 48 kHz, longer than the PGA2500's 16 ms zero-crossing timeout.</summary>
+    public const int SettleBlocks = 4;
+
     private readonly PreampLink _link;
     private readonly object _gate = new();
     private Func<SampleBlock, bool> _accept;
@@ -55,13 +58,13 @@ public sealed class StreamCollector : IDisposable
             if (_done == null || _done.IsSet) return;
             bool consecutive = !_started || b.Sequence == _expected;
             _expected = b.Sequence + 1;
-            if (!_accept(b) || b.CorruptRecords > 0 || (b.Flags & 1) != 0 || !consecutive)
+            if (!_accept(b) || b.Damaged || (b.Flags & 1) != 0 || !consecutive)
             {
                 // Not yet what was asked for, or a gap: start over so the stretch is continuous.
                 _started = false;
                 _samples[0].Clear();
                 _samples[1].Clear();
-                _skip = 2;
+                _skip = SettleBlocks;
                 return;
             }
             _started = true;
@@ -78,7 +81,7 @@ public sealed class StreamCollector : IDisposable
 
     /// <summary>
     /// Waits for <paramref name="frames"/> consecutive frames from blocks that <paramref name="accept"/> takes (after
-    /// two settling blocks), and returns both channels; null on timeout.
+    /// <see cref="SettleBlocks"/> settling blocks), and returns both channels; null on timeout.
     /// </summary>
     public int[][] Collect(int frames, Func<SampleBlock, bool> accept, TimeSpan timeout)
     {
@@ -87,7 +90,7 @@ public sealed class StreamCollector : IDisposable
         {
             _accept = accept;
             _wanted = frames;
-            _skip = 2;
+            _skip = SettleBlocks;
             _started = false;
             _samples = new[] { new List<int>(frames + 128), new List<int>(frames + 128) };
             _done = done = new ManualResetEventSlim();

@@ -1,57 +1,61 @@
-// Host side of the link: separates text answers from binary stream frames and checks every frame and every sample.
+// Host side of the link: separates text answers from binary stream blocks and checks every block end to end.
 using System;
 using System.Collections.Generic;
+using System.IO.Hashing;
 using System.Text;
 
 namespace PreampFirmware.Client;
 
-/// <summary>One decoded stream frame (block of samples), in time order.</summary>
+/// <summary>One decoded stream block, in time order.</summary>
 public sealed class SampleBlock
 {
-    /// <summary>Device sequence number (blocks since start).</summary>
+    /// <summary>Device sequence number (blocks put on the link since start).</summary>
     public uint Sequence { get; init; }
-    /// <summary>Device time of the oldest frame, µs (wraps at 2^32).</summary>
+    /// <summary>Stream frame number of the block's first frame (frames since start at the converter's rate, lost ones included).</summary>
+    public uint FirstFrame { get; init; }
+    /// <summary>Device time when the block was read, µs (wraps at 2^32).</summary>
     public uint TimestampUs { get; init; }
     /// <summary>Sample rate, S/s.</summary>
     public int Rate { get; init; }
-    /// <summary>Gains in force, dB.</summary>
+    /// <summary>Gain of channel 1 in force, dB.</summary>
     public int Gain1 { get; init; }
     /// <summary>Gain of channel 2, dB.</summary>
     public int Gain2 { get; init; }
     /// <summary>Relay and mute bits (b0 phantom1, b1 pad1, b2 polarity1, b3 mute1, b4..b7 channel 2).</summary>
     public int RelayBits { get; init; }
-    /// <summary>Flags (b0 device dropped frames before this block, b1/b2 overload seen).</summary>
+    /// <summary>Flags (b0 frames lost before this block, b1/b2 overload seen).</summary>
     public int Flags { get; init; }
-    /// <summary>Frames dropped on the device since start, as the device counts them.</summary>
-    public uint DeviceDropped { get; init; }
-    /// <summary>Samples of channel 1 and 2, 24-bit values; a muted channel and corrupt records read 0.</summary>
+    /// <summary>Frames the converter's DMA dropped since start (the device's count).</summary>
+    public uint ConverterLost { get; init; }
+    /// <summary>Frames the device dropped since start because the link could not take them.</summary>
+    public uint LinkDropped { get; init; }
+    /// <summary>Stream frame number of channel 1's last gain command, or -1 for none.</summary>
+    public long GainCommand1 { get; init; } = -1;
+    /// <summary>The same for channel 2.</summary>
+    public long GainCommand2 { get; init; } = -1;
+    /// <summary>Samples of channel 1 and 2, 24-bit values; a damaged block reads 0.</summary>
     public int[][] Samples { get; init; }
-    /// <summary>Frame at which channel 1's gain command came in this block (0xFF none).</summary>
-    public int GainChange1 { get; init; } = 0xFF;
-    /// <summary>Frame at which channel 2's gain command came in this block (0xFF none).</summary>
-    public int GainChange2 { get; init; } = 0xFF;
-    /// <summary>Records whose ADC CRC failed (their samples were replaced by silence).</summary>
-    public int CorruptRecords { get; init; }
+    /// <summary>True when the block failed its CRC-32: its samples are silence, its header (checked by its own CRC) still places it.</summary>
+    public bool Damaged { get; init; }
 
     /// <summary>Frames in the block.</summary>
     public int Frames => Samples[0].Length;
 }
 
 /// <summary>
-/// Parses the device-to-host byte stream: 7-bit ASCII text lines (answers) and binary stream frames that start
-/// with A5 5A. A frame's header must pass its CRC; each record's ADC CRC is recomputed over the block's status
-/// word and the record's two samples. Damaged headers are skipped by resynchronising on the next valid header.
+/// Parses the device-to-host byte stream: 7-bit ASCII text lines (answers) and binary stream blocks that start with
+/// A5 5A 02 (layout in firmware/Preamp.Firmware/Streaming/StreamBlock.cs). A header is taken only when its own CRC-32
+/// holds; a block whose CRC-32 over header and samples fails is reported damaged, and when a valid header starts
+/// inside it (it lost bytes and swallowed the next one) decoding resumes there.
 /// </summary>
 public sealed class StreamDecoder
 {
-    /// <summary>Header bytes, including the status word.</summary>
-    public const int HeaderBytes = 31;
-    /// <summary>Record bytes of the CHECKED layout (samples and the ADC's CRC).</summary>
-    public const int RecordBytes = 9;
-    /// <summary>Record bytes of the PACKED layout (samples only; the block's ADC CRCs folded after the records).</summary>
-    public const int PackedRecordBytes = 6;
-    /// <summary>Bytes of the folded ADC CRCs after the PACKED records.</summary>
-    public const int PackedCheckBytes = 4;
+    /// <summary>Header bytes, including the header CRC.</summary>
+    public const int HeaderBytes = 46;
+    /// <summary>Bytes of the block CRC after the samples.</summary>
+    public const int TrailerBytes = 4;
+    /// <summary>Bytes per frame (two 24-bit samples).</summary>
+    public const int FrameBytes = 6;
     /// <summary>Largest block accepted, frames.</summary>
     public const int MaxFrames = 4096;
 
@@ -61,14 +65,17 @@ public sealed class StreamDecoder
     /// <summary>A text line arrived (without its LF).</summary>
     public event Action<string> Line;
 
-    /// <summary>A stream frame arrived whose header was valid.</summary>
+    /// <summary>A stream block arrived whose header was valid.</summary>
     public event Action<SampleBlock> Block;
 
-    /// <summary>Bytes thrown away while looking for a valid frame header (damaged frames).</summary>
+    /// <summary>Bytes thrown away while looking for a valid block header (damaged blocks).</summary>
     public long DiscardedBytes { get; private set; }
 
     /// <summary>Headers that failed their CRC.</summary>
     public long BadHeaders { get; private set; }
+
+    /// <summary>Bytes of a block of <paramref name="frames"/> frames.</summary>
+    public static int BlockBytes(int frames) => HeaderBytes + FrameBytes * frames + TrailerBytes;
 
     /// <summary>Feeds bytes as they arrive.</summary>
     public void Feed(byte[] data, int offset, int count)
@@ -85,8 +92,14 @@ public sealed class StreamDecoder
             byte b = _pending[pos];
             if (b == 0xA5)
             {
-                if (_pending.Count - pos < HeaderBytes) break;
-                int frames = HeaderLength(pos);
+                if (_pending.Count - pos < HeaderBytes)
+                {
+                    if (MayBeHeader(pos)) break;   // wait for the rest of a header
+                    DiscardedBytes++;
+                    pos++;
+                    continue;
+                }
+                int frames = HeaderFrames(pos);
                 if (frames < 0)
                 {
                     BadHeaders++;
@@ -94,14 +107,13 @@ public sealed class StreamDecoder
                     pos++;
                     continue;
                 }
-                bool packed = _pending[pos + 3] == 0x02;
-                int total = packed ? HeaderBytes + frames * PackedRecordBytes + PackedCheckBytes : HeaderBytes + frames * RecordBytes;
+                int total = BlockBytes(frames);
                 if (_pending.Count - pos < total) break;
                 var bytes = _pending.GetRange(pos, total).ToArray();
                 var block = DecodeBlock(bytes, frames);
                 int next = total;
                 bool waitForMore = false;
-                if (block.CorruptRecords > 0)
+                if (block.Damaged)
                 {
                     // A block cut short by lost bytes swallows the start of the next one: if a valid header begins
                     // inside this block's span, resume there, so one lost byte costs one block, not two.
@@ -115,9 +127,9 @@ public sealed class StreamDecoder
                             if (waitForMore) break;
                             continue;
                         }
-                        if (HeaderLength(at) >= 0)
+                        if (HeaderFrames(at) >= 0)
                         {
-                            next = q;   // what this block had before the cut still counts where its checks pass
+                            next = q;
                             break;
                         }
                     }
@@ -141,7 +153,7 @@ public sealed class StreamDecoder
             }
             else
             {
-                DiscardedBytes++;   // damaged byte outside any frame
+                DiscardedBytes++;   // damaged byte outside any block
             }
             pos++;
         }
@@ -152,90 +164,58 @@ public sealed class StreamDecoder
     private bool MayBeHeader(int pos)
     {
         int n = _pending.Count - pos;
-        return (n < 2 || _pending[pos + 1] == 0x5A) && (n < 3 || _pending[pos + 2] == 0x01) && (n < 4 || _pending[pos + 3] is 0x01 or 0x02);
+        return (n < 2 || _pending[pos + 1] == 0x5A) && (n < 3 || _pending[pos + 2] == 0x02) && (n < 4 || _pending[pos + 3] is 0x10 or 0x11);
     }
 
     /// <summary>Frames in the header at <paramref name="pos"/>, or -1 when it is not a valid header.</summary>
-    private int HeaderLength(int pos)
+    private int HeaderFrames(int pos)
     {
-        if (_pending[pos + 1] != 0x5A || _pending[pos + 2] != 0x01 || _pending[pos + 3] is not (0x01 or 0x02)) return -1;
-        var header = new byte[26];
-        for (int i = 0; i < 26; i++) header[i] = _pending[pos + i];
-        ushort crc = Crc16Ccitt.Compute(header, 0, 26);
-        ushort sent = (ushort)(_pending[pos + 26] | (_pending[pos + 27] << 8));
-        if (crc != sent) return -1;
-        int frames = header[12] | (header[13] << 8);
+        if (_pending[pos + 1] != 0x5A || _pending[pos + 2] != 0x02 || _pending[pos + 3] is not (0x10 or 0x11)) return -1;
+        var header = new byte[HeaderBytes];
+        for (int i = 0; i < HeaderBytes; i++) header[i] = _pending[pos + i];
+        if (Crc32.HashToUInt32(header.AsSpan(0, HeaderBytes - 4)) != U32(header, HeaderBytes - 4)) return -1;
+        int frames = header[20] | (header[21] << 8);
         return frames is < 1 or > MaxFrames ? -1 : frames;
     }
 
-    /// <summary>Decodes a whole block (header already checked).</summary>
+    /// <summary>Decodes a whole block whose header has been checked: its CRC-32 decides whether its samples count.</summary>
     public static SampleBlock DecodeBlock(byte[] b, int frames)
     {
         var ch1 = new int[frames];
         var ch2 = new int[frames];
-        int relays = b[18];
-        bool mute1 = (relays & 0x08) != 0, mute2 = (relays & 0x80) != 0;
-        var crcInput = new byte[9];
-        crcInput[0] = b[28]; crcInput[1] = b[29]; crcInput[2] = b[30];
-        int corrupt = 0;
-        if (b[3] == 0x02)
+        int end = HeaderBytes + FrameBytes * frames;
+        bool intact = Crc32.HashToUInt32(b.AsSpan(0, end)) == U32(b, end);
+        if (intact)
         {
-            // PACKED: every frame's ADC CRC is recomputed over the block's status word and the frame's samples and
-            // folded as the device folded the CRCs it received (Fletcher's running sums, time order). A mismatch
-            // means some frame was damaged on the SPI bus or the link: the whole block becomes counted silence.
-            int sum1 = 0, sum2 = 0;
+            int first = b[3] == 0x10 ? 0 : 3, second = 3 - first;
             for (int k = 0; k < frames; k++)
             {
-                Array.Copy(b, HeaderBytes + PackedRecordBytes * (frames - 1 - k), crcInput, 3, 6);
-                sum1 += Crc16Ccitt.Compute(crcInput, 0, 9);
-                sum2 += sum1;
+                int at = HeaderBytes + FrameBytes * k;
+                ch1[k] = Sample(b, at + first);
+                ch2[k] = Sample(b, at + second);
             }
-            int at = HeaderBytes + PackedRecordBytes * frames;
-            bool intact = (ushort)sum1 == (ushort)(b[at] | (b[at + 1] << 8)) && (ushort)sum2 == (ushort)(b[at + 2] | (b[at + 3] << 8));
-            for (int j = 0; j < frames && intact; j++)
-            {
-                int r = HeaderBytes + PackedRecordBytes * j;
-                int k = frames - 1 - j;
-                ch1[k] = mute1 ? 0 : Sample(b, r);
-                ch2[k] = mute2 ? 0 : Sample(b, r + 3);
-            }
-            corrupt = intact ? 0 : frames;
         }
-        for (int j = 0; j < frames && b[3] == 0x01; j++)
-        {
-            int at = HeaderBytes + RecordBytes * j;
-            Array.Copy(b, at, crcInput, 3, 6);
-            ushort crc = Crc16Ccitt.Compute(crcInput, 0, 9);
-            ushort sent = (ushort)((b[at + 6] << 8) | b[at + 7]);
-            int k = frames - 1 - j;   // records are newest first
-            // The converter pads its 16-bit CRC with a zero byte: anything else there is damage too (and is how a
-            // block that lost its last byte shows, having taken the next block's sync byte in its place).
-            if (crc != sent || b[at + 8] != 0)
-            {
-                corrupt++;
-                continue;
-            }
-            ch1[k] = mute1 ? 0 : Sample(b, at);
-            ch2[k] = mute2 ? 0 : Sample(b, at + 3);
-        }
+        uint g1 = U32(b, 34), g2 = U32(b, 38);
         return new SampleBlock
         {
             Sequence = U32(b, 4),
-            TimestampUs = U32(b, 8),
-            Rate = b[14] | (b[15] << 8),
-            Gain1 = b[16],
-            Gain2 = b[17],
-            RelayBits = relays,
-            Flags = b[19],
-            DeviceDropped = U32(b, 20),
-            GainChange1 = b[24],
-            GainChange2 = b[25],
+            FirstFrame = U32(b, 8),
+            TimestampUs = U32(b, 12),
+            Rate = (int)U32(b, 16),
+            Gain1 = b[22],
+            Gain2 = b[23],
+            RelayBits = b[24],
+            Flags = b[25],
+            ConverterLost = U32(b, 26),
+            LinkDropped = U32(b, 30),
+            GainCommand1 = g1 == 0xFFFFFFFF ? -1 : g1,
+            GainCommand2 = g2 == 0xFFFFFFFF ? -1 : g2,
             Samples = new[] { ch1, ch2 },
-            CorruptRecords = corrupt,
+            Damaged = !intact,
         };
     }
 
-    private static int Sample(byte[] b, int at) => ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8)) >> 8;
+    private static int Sample(byte[] b, int at) => ((b[at] << 8) | (b[at + 1] << 16) | (b[at + 2] << 24)) >> 8;
 
     private static uint U32(byte[] b, int at) => (uint)(b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24));
 }

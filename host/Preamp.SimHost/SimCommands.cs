@@ -1,4 +1,5 @@
-// The SIMulation subtree the simulated board adds to the firmware's command table: sources, knob, buttons, relays.
+// The SIMulation subtree the simulated board adds to the firmware's command table: sources, knob, buttons, relays, DMA.
+using System;
 using System.Globalization;
 using PreampFirmware.Scpi;
 using PreampFirmware.Sim;
@@ -49,6 +50,28 @@ public static class SimCommands
             c.Reply(B(board.PhantomRelays[i].Contact) + "," + B(board.PadRelays[i].Contact) + "," + B(board.PolarityRelays[i].Contact));
         });
         t.Add("SIMulation:TIME?", c => c.Reply((board.NowMicroseconds / 1e6).ToString("F6", CultureInfo.InvariantCulture)));
+        // What the simulated DMA really dropped (the ground truth no real board can tell): frames of the latest stream
+        // dropped by the DMA whose stream frame number is below <frames> (default: all so far), then frames dropped
+        // since power-up.
+        t.Add("SIMulation:DMA:DROPped?", 0, 1, 1, c =>
+        {
+            long limit = long.MaxValue;
+            if (c.ParameterCount == 1)
+            {
+                if (!c.TryInteger(0, out int n)) return;
+                limit = n;
+            }
+            long start = runner.Firmware.Loop.StreamStartBuffer;
+            int frames = board.Audio.FramesPerBuffer;
+            long inStream = 0;
+            foreach (long index in board.Audio.DroppedBufferIndices)
+            {
+                long first = (index - start) * frames;
+                if (first + frames <= 0 || first >= limit) continue;
+                inStream += Math.Min(first + frames, limit) - Math.Max(first, 0);
+            }
+            c.Reply(inStream.ToString(CultureInfo.InvariantCulture) + "," + board.Audio.FramesDropped.ToString(CultureInfo.InvariantCulture));
+        });
     }
 
     private static string B(bool v) => v ? "1" : "0";
@@ -67,7 +90,7 @@ public static class SimCommands
         {
             if (c.ParameterCount != 3) { c.Fail(ScpiError.MissingParameter, "SINE,<Hz>,<dBu>"); return; }
             if (!c.TryNumber(1, out double hz) || !c.TryNumber(2, out double dbu)) return;
-            if (hz <= 0 || hz > 30000 || dbu < -160 || dbu > 30) { c.Fail(ScpiError.DataOutOfRange, "0 < Hz ≤ 30000, -160 ≤ dBu ≤ 30"); return; }
+            if (hz <= 0 || hz > 100000 || dbu < -160 || dbu > 30) { c.Fail(ScpiError.DataOutOfRange, "0 < Hz ≤ 100000, -160 ≤ dBu ≤ 30"); return; }
             s.FrequencyHz = hz;
             s.Dbu = dbu;
             s.Kind = SourceKind.Sine;

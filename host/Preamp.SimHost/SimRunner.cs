@@ -10,8 +10,8 @@ namespace PreampFirmware.SimHost;
 
 /// <summary>
 /// Owns a <see cref="SimBoard"/> and the <see cref="Preamp"/> firmware on it, and runs the app's loop in board
-/// time: /DRDY is serviced at every conversion, the control tick runs every <see cref="TickMicroseconds"/>, and
-/// stream blocks go out whenever the paced link has room (as the board's writer thread does when
+/// time: each converter block is read when it is due, the control tick runs every <see cref="TickMicroseconds"/>,
+/// and stream blocks go out whenever the paced link has room (as the board's writer thread does when
 /// SerialPort.Write returns). Thread-safe entry points lock the runner; clients on other threads only touch the
 /// serial ports, which lock themselves.
 /// </summary>
@@ -28,7 +28,7 @@ public sealed class SimRunner
     public SimRunner(SimBoardOptions options = null, string serial = "SIM00001")
     {
         Board = new SimBoard(options);
-        Firmware = new Preamp(Board.Io) { Identity = "PreampFirmware,PA2-REVA (simulated)," + serial + ",0.1.0" };
+        Firmware = new Preamp(Board.Io) { Identity = "PreampFirmware,PA2-REVB (simulated)," + serial + ",0.2.0" };
         SimCommands.Register(this, Firmware.Commands);
         Firmware.Boot();
         MainSession = Attach(Board.Host);
@@ -42,11 +42,17 @@ public sealed class SimRunner
     public Preamp Firmware { get; }
 
     /// <summary>
-    /// Processor time each /DRDY service takes, µs (0: instant, a PC's speed). On the ESP32 the interpreter needs an
-    /// estimated 100–500 µs per frame (docs/PERFORMANCE.md); setting it here shows what a board that slow does:
-    /// conversions that come while the firmware is busy are missed, and the host counts them.
+    /// Processor time each block's service takes, µs (0: instant, a PC's speed). Above the block period (5.3 ms at
+    /// 48 kHz) the sample loop falls behind and the DMA drops buffers, which the firmware counts from its clock and
+    /// announces: what a board too slow for its rate does.
     /// </summary>
-    public long FrameServiceMicroseconds { get; set; }
+    public long BlockServiceMicroseconds { get; set; }
+
+    /// <summary>
+    /// Processor time each control tick takes, µs (0: instant). A tick that takes longer than the DMA ring's slack
+    /// (16 buffers, 85 ms at 48 kHz) makes the DMA drop buffers too.
+    /// </summary>
+    public long TickServiceMicroseconds { get; set; }
 
     /// <summary>Session on the board's UART.</summary>
     public ScpiSession MainSession { get; }
@@ -89,14 +95,14 @@ public sealed class SimRunner
         {
             while (Board.NowMicroseconds < timeUs)
             {
-                long next = Math.Min(timeUs, Math.Min(_nextTickUs, Board.Adc.NextConversionUs));
+                long next = Math.Min(timeUs, Math.Min(_nextTickUs, Math.Min(Firmware.NextBlockDueMicroseconds, LinkRoomUs())));
                 Board.AdvanceTo(next);
-                if (!Board.AdcDataReady.Level)
+                if (Board.NowMicroseconds >= Firmware.NextBlockDueMicroseconds)
                 {
-                    Firmware.OnDataReady();
-                    if (FrameServiceMicroseconds > 0)
+                    Firmware.ServiceAudio();
+                    if (BlockServiceMicroseconds > 0)
                     {
-                        Board.AdvanceBy(FrameServiceMicroseconds);   // busy: the sample loop looks at /DRDY again only now
+                        Board.AdvanceBy(BlockServiceMicroseconds);   // busy: the next block is looked at only now
                     }
                 }
                 FeedLink();
@@ -104,6 +110,14 @@ public sealed class SimRunner
                 {
                     Firmware.Tick(Board.NowMicroseconds);
                     _nextTickUs += TickMicroseconds;
+                    if (TickServiceMicroseconds > 0)
+                    {
+                        Board.AdvanceBy(TickServiceMicroseconds);
+                    }
+                    if (_nextTickUs < Board.NowMicroseconds)
+                    {
+                        _nextTickUs = Board.NowMicroseconds;   // a tick that ran long is not made up for with a burst
+                    }
                 }
             }
         }
@@ -111,6 +125,13 @@ public sealed class SimRunner
 
     /// <summary>Runs for <paramref name="seconds"/> of board time.</summary>
     public void RunFor(double seconds) => RunUntil(Board.NowMicroseconds + (long)(seconds * 1e6));
+
+    /// <summary>When the stream owner's link next has room for a waiting block (the writer thread's wake-up), or long.MaxValue.</summary>
+    private long LinkRoomUs()
+    {
+        if (Firmware.Stream.ReadyBlocks == 0 || Firmware.StreamOwner?.Port is not SimSerialPort port) return long.MaxValue;
+        return Math.Max(Board.NowMicroseconds + 1, port.RoomForUs(Firmware.Stream.BlockLength));
+    }
 
     private void FeedLink()
     {

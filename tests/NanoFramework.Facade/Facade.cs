@@ -113,6 +113,8 @@ namespace nanoFramework.Hardware.Esp32
         SPI1_MOSI = 65792, SPI1_MISO = 65793, SPI1_CLOCK = 65794,
         SPI2_MOSI = 66048, SPI2_MISO = 66049, SPI2_CLOCK = 66050,
         COM2_TX = 197120, COM2_RX = 197121,
+        I2S1_BCK = 393473, I2S1_WS = 393474, I2S1_MDATA_IN = 393476,
+        I2S2_BCK = 393729, I2S2_WS = 393730, I2S2_MDATA_IN = 393732,
     }
 
     public class Configuration
@@ -124,5 +126,40 @@ namespace nanoFramework.Hardware.Esp32
     {
         public static ulong GetCurrent() => throw new PlatformNotSupportedException();
         public void Dispose() => throw new PlatformNotSupportedException();
+    }
+}
+
+namespace System.Device.I2s
+{
+    [Flags]
+    public enum I2sMode { Master = 1, Slave = 2, Tx = 4, Rx = 8, DacBuiltIn = 16, AdcBuiltIn = 32, Pdm = 64 }
+    public enum I2sBitsPerSample { Bit8 = 8, Bit16 = 16, Bit24 = 24, Bit32 = 32 }
+    public enum I2sChannelFormat { RightLeft = 0, AllRight = 1, AllLeft = 2, OnlyRight = 3, OnlyLeft = 4 }
+    public enum I2sCommunicationFormat { I2S = 1, Msb = 3, PcmShort = 4, PcmLong = 12 }
+
+    public sealed class I2sConnectionSettings
+    {
+        public I2sConnectionSettings(int busId) => throw new PlatformNotSupportedException();
+        public I2sMode Mode { get => throw new PlatformNotSupportedException(); set => throw new PlatformNotSupportedException(); }
+        public I2sBitsPerSample BitsPerSample { get => throw new PlatformNotSupportedException(); set => throw new PlatformNotSupportedException(); }
+        public I2sChannelFormat ChannelFormat { get => throw new PlatformNotSupportedException(); set => throw new PlatformNotSupportedException(); }
+        public I2sCommunicationFormat CommunicationFormat { get => throw new PlatformNotSupportedException(); set => throw new PlatformNotSupportedException(); }
+        public int SampleRate { get => throw new PlatformNotSupportedException(); set => throw new PlatformNotSupportedException(); }
+        public int BufferSize { get => throw new PlatformNotSupportedException(); set => throw new PlatformNotSupportedException(); }
+    }
+
+    public class I2sDevice : IDisposable
+    {
+        public I2sDevice(I2sConnectionSettings settings) => throw new PlatformNotSupportedException();
+        public void Read(SpanByte buffer) => throw new PlatformNotSupportedException();
+        public void Dispose() => throw new PlatformNotSupportedException();
+    }
+}
+
+namespace System.IO.Hashing
+{
+    public class Crc32
+    {
+        public static uint HashToUInt32(SpanByte source) => throw new PlatformNotSupportedException();
     }
 }

@@ -219,3 +219,141 @@ namespace PreampFirmware.Tests
         public int BytesPerSecond { get { return 92160; } }
     }
 }
+
+namespace PreampFirmware.Tests
+{
+    /// <summary>CRC-32 (IEEE 802.3) in managed code, table-driven: the tests' stand-in for the platform's native one.</summary>
+    public sealed class TableCrc32 : ICrc32
+    {
+        private static uint[] s_table;
+        private int _calls;
+
+        /// <summary>Calls so far.</summary>
+        public int Calls { get { return _calls; } }
+
+        /// <inheritdoc />
+        public uint Compute(byte[] data, int offset, int count)
+        {
+            Assert.IsTrue(count > 0 && count <= 32767, "the native CRC-32 takes 1 … 32 767 bytes, got " + count.ToString());
+            if (s_table == null)
+            {
+                uint[] t = new uint[256];
+                for (uint i = 0; i < 256; i++)
+                {
+                    uint c = i;
+                    for (int b = 0; b < 8; b++) c = (c & 1) != 0 ? 0xEDB88320 ^ (c >> 1) : c >> 1;
+                    t[i] = c;
+                }
+                s_table = t;
+            }
+            _calls++;
+            uint crc = 0xFFFFFFFF;
+            for (int i = 0; i < count; i++) crc = s_table[(crc ^ data[offset + i]) & 0xFF] ^ (crc >> 8);
+            return crc ^ 0xFFFFFFFF;
+        }
+    }
+
+    /// <summary>
+    /// An I2S input with the DMA semantics of the real one, on a <see cref="FakeClock"/>: buffers of
+    /// <see cref="FramesPerBuffer"/> frames complete every F / rate seconds from <see cref="Start"/> plus a start delay,
+    /// at most <see cref="WaitingBuffers"/> wait, more drop the oldest silently; a read waits for its buffer. Frame
+    /// number n carries n on channel 1 and −n on channel 2, so a test sees exactly which frames arrived.
+    /// </summary>
+    public sealed class FakeAudioInput : IAudioInput
+    {
+        private readonly FakeClock _clock;
+        private readonly int _framesPerBuffer;
+        private readonly int _buffers;
+        private readonly long _startDelayUs;
+        private long _t0;
+        private int _rate;
+        private long _nextToRead;     // buffer index
+        private long _dropped;        // buffers
+        private bool _running;
+        private int _starts;
+
+        /// <summary>A ring of <paramref name="buffers"/> buffers of <paramref name="framesPerBuffer"/> frames; the first frame comes <paramref name="startDelayUs"/> after a start.</summary>
+        public FakeAudioInput(FakeClock clock, int framesPerBuffer, int buffers, long startDelayUs)
+        {
+            _clock = clock;
+            _framesPerBuffer = framesPerBuffer;
+            _buffers = buffers;
+            _startDelayUs = startDelayUs;
+        }
+
+        /// <inheritdoc />
+        public void Start(int sampleRate) { _rate = sampleRate; _t0 = _clock.NowMicroseconds + _startDelayUs; _nextToRead = 0; _dropped = 0; _running = true; _starts++; }
+
+        /// <inheritdoc />
+        public void Stop() { _running = false; }
+
+        /// <inheritdoc />
+        public bool IsRunning { get { return _running; } }
+
+        /// <inheritdoc />
+        public int FramesPerBuffer { get { return _framesPerBuffer; } }
+
+        /// <inheritdoc />
+        public int WaitingBuffers { get { return _buffers - 1; } }
+
+        /// <inheritdoc />
+        public int ChannelOneSlot { get { return 0; } }
+
+        /// <summary>Buffers dropped since the last start.</summary>
+        public long DroppedBuffers { get { return _dropped; } }
+
+        /// <summary>Starts so far.</summary>
+        public int Starts { get { return _starts; } }
+
+        /// <summary>Buffers complete at <paramref name="nowUs"/>.</summary>
+        public long CompletedAt(long nowUs)
+        {
+            if (nowUs < _t0) return 0;
+            return (nowUs - _t0) * _rate / (1000000L * _framesPerBuffer);
+        }
+
+        /// <summary>Board time at which buffer <paramref name="index"/> completes (rounded up to a whole µs).</summary>
+        public long CompletionOf(long index)
+        {
+            long n = (index + 1) * _framesPerBuffer * 1000000L;
+            return _t0 + (n + _rate - 1) / _rate;
+        }
+
+        /// <inheritdoc />
+        public void Read(byte[] buffer, int offset, int frames)
+        {
+            Assert.IsTrue(_running, "read while stopped");
+            Assert.AreEqual(0, frames % _framesPerBuffer, "reads are whole buffers");
+            for (int done = 0; done < frames; done += _framesPerBuffer)
+            {
+                long completed = CompletedAt(_clock.NowMicroseconds);
+                if (completed - _nextToRead > _buffers - 1)
+                {
+                    long drop = completed - _nextToRead - (_buffers - 1);
+                    _dropped += drop;
+                    _nextToRead += drop;
+                }
+                if (completed <= _nextToRead)
+                {
+                    _clock.Wait(CompletionOf(_nextToRead) - _clock.NowMicroseconds);
+                }
+                long first = _nextToRead * _framesPerBuffer;
+                for (int f = 0; f < _framesPerBuffer; f++)
+                {
+                    int at = offset + (done + f) * AudioFrame.Bytes;
+                    PutSample(buffer, at, (int)(first + f));
+                    PutSample(buffer, at + 3, -(int)(first + f));
+                }
+                _nextToRead++;
+            }
+        }
+
+        /// <summary>Writes a 24-bit little-endian sample.</summary>
+        public static void PutSample(byte[] b, int at, int value)
+        {
+            b[at] = (byte)value;
+            b[at + 1] = (byte)(value >> 8);
+            b[at + 2] = (byte)(value >> 16);
+        }
+    }
+}

@@ -24,7 +24,7 @@ public class AutoGainTests
         h.Run(0.4);
         double peak = PeakDbfs(h, 1);
         Assert.InRange(peak, -13.0, -11.0);
-        Assert.Equal("56", h.Ask("INP1:GAIN?"));
+        Assert.Equal("53", h.Ask("INP1:GAIN?"));                 // −50 dBu + 53 dB = +3 dBu: peak −11.7 dBFS (full-scale sine +14.7 dBu)
     }
 
     [Fact]
@@ -35,7 +35,7 @@ public class AutoGainTests
         Assert.True(int.Parse(h.Ask("INP1:GAIN?")) <= 50, "lowered at once on overload");
         h.Run(2.2);
         Assert.Equal("SUCCESS", h.Ask("INP1:GAIN:AUTO:STAT?"));
-        Assert.Equal("26", h.Ask("INP1:GAIN?"));                 // −20 dBu + 26 dB → −12 dBFS peak
+        Assert.Equal("23", h.Ask("INP1:GAIN?"));                 // −20 dBu + 23 dB → −11.7 dBFS peak
         h.Run(0.4);
         Assert.InRange(PeakDbfs(h, 1), -13.0, -11.0);
     }
@@ -85,8 +85,8 @@ public class AutoGainTests
         Assert.Equal("SUCCESS;SUCCESS", h.Ask("INP1:GAIN:AUTO:STAT?;:INP2:GAIN:AUTO:STAT?"));
         int g1 = int.Parse(h.Ask("INP1:GAIN?")), g2 = int.Parse(h.Ask("INP2:GAIN?"));
         Assert.Equal(5, g1 - g2);
-        Assert.Equal(46, g2);                                     // the louder input sets the move: −40 dBu needs 46 dB
-        Assert.Equal(51, g1);
+        Assert.Equal(43, g2);                                     // the louder input sets the move: −40 dBu needs 43 dB
+        Assert.Equal(48, g1);
     }
 
     [Fact]
@@ -103,7 +103,7 @@ public class AutoGainTests
         h.Run(0.55);
         Assert.True(PeakDbfs(h, 1) <= -0.5, "peak " + PeakDbfs(h, 1));
         string lowered = h.Ask("INP1:GAIN?");
-        Assert.True(int.Parse(lowered) <= 39, lowered);           // −22 dBu + 39 dB would peak at −1 dBFS
+        Assert.True(int.Parse(lowered) <= 35, lowered);           // −22 dBu + 35 dB would peak at −1.7 dBFS
         h.Runner.Board.Sources[0].Dbu = -40;
         h.Run(1.5);
         Assert.Equal(lowered, h.Ask("INP1:GAIN?"));
@@ -114,10 +114,11 @@ public class AutoGainTests
     public void GainTrackSwitchesAtTheFirstZeroCrossingAfterTheCommand()
     {
         var samples = Enumerable.Range(0, 256).Select(i => (int)(1000 * Math.Sin(2 * Math.PI * (i + 0.5) / 8))).ToArray();
-        var marks = new[] { new GainMark(0, 64, 30, 0xFF), new GainMark(64, 64, 30, 0xFF), new GainMark(128, 64, 20, 10), new GainMark(192, 64, 20, 0xFF) };
+        // The block at 128 is the first to report 20 dB; the command came at frame 138 (blocks carry its frame number).
+        var marks = new[] { new GainMark(0, 64, 30, -1), new GainMark(64, 64, 30, -1), new GainMark(128, 64, 20, 138), new GainMark(192, 64, 20, 138) };
         var track = GainCompensation.GainTrack(samples, marks, 8000);
         int first20 = Array.IndexOf(track, 20);
-        Assert.Equal(140, first20);                                // command at 128+10; the next sign change is at sample 140
+        Assert.Equal(140, first20);                                // command at 138; the next sign change is at sample 140
         Assert.True((samples[139] < 0) != (samples[140] < 0));
         Assert.Equal(30, track[139]);
         var compensated = GainCompensation.Apply(samples, marks, 8000);
@@ -129,24 +130,24 @@ public class AutoGainTests
     public void ACompensatedCaptureHidesAClipSafeGainChange()
     {
         using var link = new PreampLink(new InProcessSimTransport(null, speed: 2));
-        link.Command("SIM:SOUR1 SINE,1000,-40.2;:INP1:GAIN 58");    // peak −0.2 dBFS: not clipped, above clip safe's −1 dBFS
+        link.Command("SIM:SOUR1 SINE,1000,-39.52;:INP1:GAIN 54");   // peak −0.2 dBFS: not clipped, above clip safe's −1 dBFS
         string plain = Path.GetTempFileName(), compensated = Path.GetTempFileName();
         try
         {
             // Clip safe goes on half-way through each recording (the tone sits just under full scale, above its threshold).
             bool sent = false;
             Action<double> halfway = f => { if (f >= 0.5 && !sent) { sent = true; link.Send("INP1:CLIP ON"); } };
-            var result = Capture.Run(link, 2.0, compensated, 8000, new[] { 1 }, halfway, compensate: true);
-            Assert.True(result.GainRange[0].Low < 58, "clip safe lowered the gain: " + result.GainRange[0]);
-            var steps = WindowSteps(compensated, 8000, skipSeconds: 0.35);
+            var result = Capture.Run(link, 2.0, compensated, 48000, new[] { 1 }, halfway, compensate: true);
+            Assert.True(result.GainRange[0].Low < 54, "clip safe lowered the gain: " + result.GainRange[0]);
+            var steps = WindowSteps(compensated, 48000, skipSeconds: 0.35);
             Assert.True(steps.Max() <= 0.1, "largest RMS step in the compensated file: " + steps.Max());
 
-            link.Command("INP1:CLIP OFF;:INP1:GAIN 58");
+            link.Command("INP1:CLIP OFF;:INP1:GAIN 54");
             sent = false;
-            var plainResult = Capture.Run(link, 2.0, plain, 8000, new[] { 1 }, halfway);
-            Assert.True(plainResult.GainRange[0].Low < 58);
+            var plainResult = Capture.Run(link, 2.0, plain, 48000, new[] { 1 }, halfway);
+            Assert.True(plainResult.GainRange[0].Low < 54);
             // Windows 20 ms apart: the 3 dB change shows whole wherever it falls in the 10 ms grid.
-            Assert.True(WindowSteps(plain, 8000, skipSeconds: 0.35, apart: 2).Max() >= 2.0, "without compensation the gain change shows");
+            Assert.True(WindowSteps(plain, 48000, skipSeconds: 0.35, apart: 2).Max() >= 2.0, "without compensation the gain change shows");
         }
         finally
         {
@@ -179,8 +180,8 @@ public class ResetTests
     public void RstReturnsEverythingButTheLocksToDefaults()
     {
         var h = new Host();
-        h.Ask("INP1:GAIN 40;PAD ON;CLIP ON;GAIN:AUTO:TIME 3;:INP2:PHAN:LOCK ON;:INP:LINK ON;:STR:FORM CHEC", 0.2);
+        h.Ask("INP1:GAIN 40;PAD ON;CLIP ON;GAIN:AUTO:TIME 3;:INP2:PHAN:LOCK ON;:INP:LINK ON;:STR:STAR", 0.2);
         h.Ask("*RST", 0.2);
-        Assert.Equal("0;0;0;10.0;0;1;PACK", h.Ask("INP1:GAIN?;PAD?;CLIP?;:INP1:GAIN:AUTO:TIME?;:INP:LINK?;:INP2:PHAN:LOCK?;:STR:FORM?"));
+        Assert.Equal("0;0;0;10.0;0;1;0", h.Ask("INP1:GAIN?;PAD?;CLIP?;:INP1:GAIN:AUTO:TIME?;:INP:LINK?;:INP2:PHAN:LOCK?;:STR:ACT?"));
     }
 }

@@ -25,22 +25,30 @@ public class BootTests
     }
 
     [Fact]
-    public void BootBringsBothChipsUpAndUnmutes()
+    public void BootBringsBothChipsUpClocksTheConverterAndUnmutes()
     {
         var (board, fw) = Build();
         Assert.Equal(0, fw.Boot());
         Assert.True(fw.IsReady);
         Assert.Equal("0,\"No error\"", fw.Errors.Pop());
-        Assert.Equal(0x1110, board.Adc.Register(2));   // MODE: RX CRC on, 24-bit, RESET cleared
-        Assert.Equal(0x030A, board.Adc.Register(3));   // CLOCK: 8 kS/s, both channels, HR
+        Assert.Equal(1, board.Adc.Resets);
+        Assert.Equal(0x50, board.Adc.Register(0x06));   // ADC1L ← {VIN1P, VIN1M}
+        Assert.Equal(0x50, board.Adc.Register(0x07));   // ADC1R ← {VIN2P, VIN2M}
+        Assert.Equal(0x44, board.Adc.Register(0x0B));   // I2S, 24 bit
+        Assert.Equal(0x01, board.Adc.Register(0x20));   // slave, automatic clocks
+        Assert.Equal(0x70, board.Adc.Register(0x70));   // running
+        Assert.Equal(0x10, board.Adc.Register(0x71));   // high-pass on, nothing muted once ready
+        Assert.True(board.Adc.Running, "the PCM1863 locked to the ESP32's clocks");
+        Assert.True(board.Audio.IsRunning);
+        Assert.Equal(48000, board.Audio.Rate);
         Assert.Equal(0, board.Pga.GainDb(0));
         Assert.Equal(0, board.Pga.Gpo(1));
         Assert.True(board.ZeroCrossEnable.Level);
         Assert.False(fw.IsMuted(0) || fw.IsMuted(1));
-        Assert.Equal(0, board.Adc.InputCrcErrors);
-        long conversions = board.Adc.Conversions;
-        board.AdvanceBy(10_000);
-        Assert.InRange(board.Adc.Conversions - conversions, 79, 81);
+        Assert.Equal(0, board.Adc.MalformedFrames);
+        long completed = board.Audio.BuffersCompleted;
+        board.AdvanceBy(53_334);
+        Assert.InRange(board.Audio.BuffersCompleted - completed, 9, 11);   // 256 frames every 5.33 ms
     }
 
     [Fact]
@@ -55,70 +63,82 @@ public class BootTests
     }
 
     [Theory]
-    [InlineData(MisoFault.StuckHigh, "MISO stuck high")]
-    [InlineData(MisoFault.StuckLow, "MISO stuck low")]
-    public void AdcWithAStuckMisoLeavesTheBoardSafe(MisoFault fault, string reason)
+    [InlineData(MisoFault.StuckHigh, "read 0xFF", "MISO stuck high")]
+    [InlineData(MisoFault.StuckLow, "read 0x00", "MISO stuck low")]
+    public void AConverterWithAStuckMisoLeavesTheBoardSafe(MisoFault fault, string read, string reason)
     {
         var (board, fw) = Build();
         board.AdcSpi.Miso = fault;
         Assert.Equal(Preamp.SelfTestAdc, fw.Boot());
         AssertSafe(board, fw);
         string error = fw.Errors.Pop();
-        Assert.StartsWith("-330,\"Self-test failed;ADS131M02:", error);
+        Assert.StartsWith("-330,\"Self-test failed;PCM1863 does not answer: PCM_CFG (0Bh) " + read, error);
         Assert.Contains(reason, error);
-        Assert.False(board.AdcSyncReset.Level, "ADC held in reset");
-        Assert.False(board.Adc.Running);
+        Assert.False(board.Audio.IsRunning, "no clocks for a converter that is not configured");
+        Assert.False(fw.Adc.IsConfigured);
     }
 
-    [Theory]
-    [InlineData(MisoFault.StuckHigh, "stuck high")]
-    [InlineData(MisoFault.StuckLow, "stuck low")]
-    public void SharedMisoStuckFailsBothChipsAndSaysSo(MisoFault fault, string reason)
+    [Fact]
+    public void BothBusesStuckFailBothChipsAndSaySo()
     {
         var (board, fw) = Build();
-        board.AdcSpi.Miso = fault;
-        board.GainSpi.Miso = fault;
+        board.AdcSpi.Miso = MisoFault.StuckLow;
+        board.GainSpi.Miso = MisoFault.StuckLow;
         Assert.Equal(Preamp.SelfTestAdc | Preamp.SelfTestGainChain, fw.Boot());
         AssertSafe(board, fw);
-        Assert.Contains("PGA2500 chain: no loop-back (MISO " + reason, fw.Errors.Pop());
-        Assert.Contains("ADS131M02", fw.Errors.Pop());
+        Assert.Contains("PGA2500 chain: no loop-back (MISO stuck low", fw.Errors.Pop());
+        Assert.Contains("PCM1863", fw.Errors.Pop());
     }
 
     [Fact]
-    public void WrongResetResponseLeavesTheBoardSafe()
+    public void AConverterReadingTheOtherWordLayoutIsNamed()
     {
         var (board, fw) = Build();
-        Assert.Equal(0, fw.Boot());
-        board.Adc.ResetLineBroken = true;      // a warm reboot where the reset never reaches the chip
+        board.Adc.WireLayout = Pcm1863WireLayout.ReadWriteInBit15;   // a part that reads the datasheet's prose, not its NOTE
         Assert.Equal(Preamp.SelfTestAdc, fw.Boot());
         AssertSafe(board, fw);
-        Assert.Contains("reset response 0x", fw.Errors.Pop());
+        string error = fw.Errors.Pop();
+        Assert.Contains("PCM_CFG (0Bh)", error);
+        Assert.Contains("Pcm1863.AddressByte", error);
     }
 
     [Fact]
-    public void OneCrcGlitchOnRegisterTrafficIsRiddenOut()
+    public void OneGlitchOnTheControlBusIsRiddenOut()
     {
         var (board, fw) = Build();
-        board.AdcSpi.CorruptByteIndex = 4;
-        board.AdcSpi.CorruptNextFrames = 1;
+        board.AdcSpi.CorruptByteIndex = 1;      // the data byte of a read
+        board.AdcSpi.CorruptNextFrames = 4;     // the page writes, the reset and the first read-back of 0Bh
         Assert.Equal(0, fw.Boot());
         Assert.True(fw.IsReady);
-        Assert.Equal(3, board.Adc.Resets);      // power-on, first bring-up, and the retry's reset
+        Assert.Equal(2, board.Adc.Resets);      // the first bring-up and the retry
     }
 
     [Fact]
-    public void PersistentCrcErrorsOnRegisterTrafficLeaveTheBoardSafe()
+    public void AControlBusThatKeepsCorruptingLeavesTheBoardSafe()
     {
         var (board, fw) = Build();
-        board.AdcSpi.CorruptByteIndex = 4;
+        board.AdcSpi.CorruptByteIndex = 1;
         board.AdcSpi.CorruptNextFrames = 1000;
         Assert.Equal(Preamp.SelfTestAdc, fw.Boot());
         AssertSafe(board, fw);
-        Assert.Contains("CRC error", fw.Errors.Pop());
+        Assert.Contains("PCM1863", fw.Errors.Pop());
     }
 
     [Fact]
-    public void MissingGainChipIsReportedAndTheAdcStillComesUp()
+    public void AConverterThatNeverRunsOnItsClocksLeavesTheBoardSafe()
+    {
+        var (board, fw) = Build();
+        board.Adc.Stopped = true;               // no supply, or its PLL never locks
+        Assert.Equal(Preamp.SelfTestAdc, fw.Boot());
+        AssertSafe(board, fw);
+        string error = fw.Errors.Pop();
+        Assert.Contains("PCM1863 is not running as configured: DEVICE_STATUS 0x00", error);
+        Assert.Contains("SUPPLY_STATUS 0x00", error);
+        Assert.False(board.Audio.IsRunning);
+    }
+
+    [Fact]
+    public void MissingGainChipIsReportedAndTheConverterStillComesUp()
     {
         var (board, fw) = Build();
         board.GainSpi.Miso = MisoFault.StuckLow;
@@ -126,5 +146,7 @@ public class BootTests
         AssertSafe(board, fw);
         Assert.Contains("PGA2500", fw.Errors.Pop());
         Assert.Equal("0,\"No error\"", fw.Errors.Pop());
+        Assert.True(fw.Adc.IsConfigured);
+        Assert.True(board.Adc.Running);
     }
 }

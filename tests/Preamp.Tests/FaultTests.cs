@@ -1,5 +1,5 @@
-// Faults while running: the converter's bus fails or the chip stops, the host floods the link, the board resets in
-// the middle of a phantom ramp. Each ends safe, and the device says what happened.
+// Faults while running: the converter's control bus fails or the chip stops, the sample loop falls behind, the host
+// floods the link, the board resets in the middle of a phantom ramp. Each ends safe, and the device says what happened.
 using System;
 using System.Linq;
 using System.Text;
@@ -12,36 +12,41 @@ namespace PreampFirmware.DesktopTests;
 public class FaultTests
 {
     [Theory]
-    [InlineData(MisoFault.StuckHigh)]
-    [InlineData(MisoFault.StuckLow)]
-    public void AStuckMisoDuringStreamingIsFoundCountedAndReported(MisoFault fault)
+    [InlineData(MisoFault.StuckHigh, "(MISO stuck high?)")]
+    [InlineData(MisoFault.StuckLow, "(MISO stuck low?)")]
+    public void AStuckControlBusIsReportedWhileTheAudioKeepsFlowing(MisoFault fault, string hint)
     {
         var h = new Host();
         h.Ask("SIM:SOUR1 SINE,1000,-40;:INP1:GAIN 30;:STR:STAR", 0.3);
-        Assert.Equal(0, h.Timeline.DamagedFrames);
         h.Runner.Board.AdcSpi.Miso = fault;
-        h.Run(0.3);
+        h.Run(1.2);
         Assert.True(h.Runner.Firmware.AdcFault);
-        Assert.True(h.Timeline.DamagedFrames > 20, "the host found the damaged frames: " + h.Timeline.DamagedFrames);
-        Assert.True(h.Ch1.Skip(h.Ch1.Count - 1000).All(v => v == 0), "damaged samples became silence");
-        string e = h.Ask("SYST:ERR?", 0.2);
-        Assert.StartsWith("-240,\"Hardware error;ADS131M02: frames fail their CRC", e);
+        string e = h.Ask("SYST:ERR?", 0.05);
+        Assert.StartsWith("-240,\"Hardware error;PCM1863 is not running as configured", e);
+        Assert.Contains(hint, e);
+        Assert.Equal(0, h.Timeline.SilencedFrames);                        // the samples come by I2S, not over that bus
+        Assert.True(h.Ch1.Skip(h.Ch1.Count - 1000).Max() > 100_000);
+        h.Run(2.0);
+        Assert.Equal("0,\"No error\"", h.Ask("SYST:ERR?"));               // once per episode
         h.Runner.Board.AdcSpi.Miso = MisoFault.None;
-        h.Run(0.3);
-        Assert.False(h.Runner.Firmware.AdcFault, "the fault clears once frames check out again");
+        h.Run(1.2);
+        Assert.False(h.Runner.Firmware.AdcFault, "the fault clears once the converter reads right again");
     }
 
     [Fact]
-    public void CrcErrorsOnSomeFramesAreCountedByTheHostNotRaisedAsAFault()
+    public void AConverterThatStopsIsReportedWithinASecond()
     {
         var h = new Host();
-        h.Ask("SIM:SOUR1 SINE,1000,-40;:STR:STAR", 0.2);
-        h.Runner.Board.AdcSpi.CorruptByteIndex = 4;
-        h.Runner.Board.AdcSpi.CorruptNextFrames = 10;
-        h.Run(0.3);
-        Assert.InRange(h.Timeline.DamagedFrames, 1, 10);
+        h.Ask("SIM:SOUR1 SINE,1000,-40;:INP1:GAIN 30;:STR:STAR", 0.3);
+        h.Runner.Board.Adc.Stopped = true;                                 // supply or PLL lost
+        h.Run(1.2);
+        Assert.True(h.Runner.Firmware.AdcFault);
+        Assert.StartsWith("-240,\"Hardware error;PCM1863 is not running as configured: DEVICE_STATUS 0x00", h.Ask("SYST:ERR?"));
+        Assert.True(h.Ch1.Skip(h.Ch1.Count - 10_000).All(v => v == 0), "a stopped converter sends silence");
+        Assert.Equal("0,0,0", h.Ask("SIM:REL? 1"));
+        h.Runner.Board.Adc.Stopped = false;
+        h.Run(1.2);
         Assert.False(h.Runner.Firmware.AdcFault);
-        Assert.Equal("0,\"No error\"", h.Ask("SYST:ERR?", 0.1));
     }
 
     [Fact]
@@ -88,52 +93,68 @@ public class FaultTests
     }
 
     [Fact]
-    public void ABoardTooSlowForTheRateMissesConversionsAndTheHostCountsEveryOne()
+    public void ASampleLoopTooSlowForTheRateLosesBuffersAndTheHostFillsExactlyThoseFrames()
     {
-        // 230 µs of processor time per frame, the middle of the ESP32 estimate: more than 125 µs at 8 kS/s.
-        var h = new Host(runner: new SimRunner { FrameServiceMicroseconds = 230 });
-        h.Ask("SIM:SOUR1 SINE,1000,-30;:STR:RATE 8000");
-        long startUs = h.Runner.Board.NowMicroseconds;
+        // 8 ms of processor time per 5.33 ms block: the loop falls behind and the DMA drops buffers, silently.
+        var h = new Host(runner: new SimRunner { BlockServiceMicroseconds = 8000 });
+        h.Ask("SIM:SOUR1 SINE,1000,-30;:STR:RATE 48000", 0.3);
         h.Ask("STR:STAR", 2.0);
+        long streamStart = h.Runner.Firmware.Loop.StreamStartMicroseconds;
         string stats = h.Ask("STR:STAT?");
         h.Ask("STR:STOP");
+        var last = h.Blocks[^1];
+        var drops = h.Runner.Board.Audio.DropTimesUs;
+        long dropped = drops.Count(t => t > streamStart && t <= last.TimestampUs) * 256L;
+        Assert.True(dropped > 20_000, "the DMA dropped " + dropped + " frames");
+        Assert.Equal(dropped, h.Timeline.ConverterLostFrames);                   // every dropped frame announced, no more
+        Assert.Equal(dropped, h.Timeline.SilencedFrames);                        // and filled, nothing else lost
+        Assert.Equal((long)last.FirstFrame + 256, h.Timeline.FramesOut);         // the file keeps its length
+        Assert.Equal(h.Timeline.FramesOut, h.Ch1.Count);
+        double seconds = (last.TimestampUs - streamStart) / 1e6;
+        Assert.InRange(h.Timeline.FramesOut, seconds * 48000 - 2 * 256, seconds * 48000 + 2 * 256);
+        // The tone carries on where it belongs after a gap: a 1 kHz sine at 48 kHz repeats every 48 frames.
+        int index = h.Blocks.FindIndex(b => (b.Flags & 1) != 0 && b.FirstFrame > 0);
+        var fill = h.Blocks[index];
+        var before = h.Blocks[index - 1];
+        Assert.True(fill.FirstFrame > before.FirstFrame + 256, "a gap");
+        int at = (int)fill.FirstFrame + 100;
+        int then = at - 48 * ((at - ((int)before.FirstFrame + 10)) / 48);             // a whole number of periods earlier, before the gap
+        Assert.InRange(then, (int)before.FirstFrame + 10, (int)before.FirstFrame + 60);
+        Assert.True(Math.Abs(h.Ch1[at] - h.Ch1[then]) < 2000, "phase continuous across the gap: " + h.Ch1[at] + " vs " + h.Ch1[then]);
         double actual = double.Parse(stats.Split(',')[2], System.Globalization.CultureInfo.InvariantCulture);
-        Assert.InRange(actual, 3000, 4500);                             // the device says how fast it really reads
-        Assert.True(h.Timeline.MissedConversions > 5000, "missed conversions counted: " + h.Timeline.MissedConversions);
-        Assert.Equal(0, h.Timeline.LostFrames);
-        Assert.True(h.Runner.Board.Adc.MissedConversions > 5000);
+        Assert.InRange(actual, 25_000, 40_000);                                  // the device says how fast it really reads
         string err = h.Ask("SYST:ERR?");
-        Assert.Matches(@"^-300,""Device-specific error;the sample loop services (3[0-9]{3}|4[0-4][0-9]{2}) of 8000 conversions a second", err);
-        Assert.Equal("0,\"No error\"", h.Ask("SYST:ERR?"));   // once per stream
-        // The timeline keeps the converter's time: what arrived plus what was missed fills the stream's length.
-        long firstUs = h.Blocks[0].TimestampUs;
-        long lastEndUs = h.Blocks[^1].TimestampUs + 64 * 125;
-        Assert.InRange(h.Timeline.SamplesOut, (lastEndUs - firstUs) / 125 - 64, (lastEndUs - firstUs) / 125 + 64);
+        Assert.StartsWith("-300,\"Device-specific error;the sample loop fell behind: the converter's DMA dropped", err);
+        Assert.Equal("0,\"No error\"", h.Ask("SYST:ERR?"));                   // once per stream
     }
 
     [Fact]
-    public void ABoardFastEnoughForTheRateMissesNothing()
+    public void ASampleLoopFastEnoughForTheRateLosesNothing()
     {
-        var h = new Host(runner: new SimRunner { FrameServiceMicroseconds = 230 });
-        h.Ask("SIM:SOUR1 SINE,1000,-30;:STR:RATE 4000;:STR:STAR", 2.0);
+        var h = new Host(runner: new SimRunner { BlockServiceMicroseconds = 3000 });
+        h.Ask("SIM:SOUR1 SINE,1000,-30;:STR:RATE 48000;:STR:STAR", 2.0);
         h.Ask("STR:STOP");
-        Assert.True(h.Timeline.SamplesOut > 7000);
-        Assert.Equal(0, h.Timeline.MissedConversions);
-        Assert.Equal(0, h.Runner.Board.Adc.MissedConversions);
+        Assert.True(h.Timeline.FramesOut > 90_000);
+        Assert.Equal(0, h.Timeline.SilencedFrames);
+        Assert.Equal(0, h.Runner.Board.Audio.BuffersDropped);
         Assert.Equal("0,\"No error\"", h.Ask("SYST:ERR?"));
     }
 
     [Fact]
-    public void AConverterThatStopsAnsweringIsReported()
+    public void AControlTickThatStallsLongerThanTheDmaRingLosesOnlyWhatItMustAndSaysSo()
     {
         var h = new Host();
-        h.Run(0.2);
-        h.Runner.Board.Adc.ResetLineBroken = false;
-        lock (h.Runner.Gate) h.Runner.Board.AdcSyncReset.Write(false);   // the chip drops out (held in reset)
-        h.Run(0.2);
-        Assert.True(h.Runner.Firmware.AdcFault);
-        Assert.StartsWith("-240,\"Hardware error;ADS131M02: no conversion", h.Ask("SYST:ERR?"));
-        Assert.Equal("0,0,0", h.Ask("SIM:REL? 1"));
+        h.Ask("SIM:SOUR1 SINE,1000,-30;:STR:RATE 48000;:STR:STAR", 0.5);
+        h.Runner.TickServiceMicroseconds = 120_000;                             // one tick as slow as a long flash erase
+        h.Run(0.01);
+        h.Runner.TickServiceMicroseconds = 0;
+        h.Run(0.5);
+        h.Ask("STR:STOP");
+        long dropped = h.Runner.Board.Audio.FramesDropped;
+        Assert.InRange(dropped, 256, 8 * 256);                                  // 120 ms against an 80 ms ring
+        Assert.Equal(dropped, h.Timeline.ConverterLostFrames);
+        Assert.Equal(dropped, h.Timeline.SilencedFrames);
+        Assert.StartsWith("-300,", h.Ask("SYST:ERR?"));
     }
 
     [Fact]
@@ -187,10 +208,11 @@ public class LinkFaultTests
         h.Ask("SIM:SOUR1 SINE,1000,-30;:STR:STAR", 3.0);
         h.Ask("STR:STOP", 0.1);
         Assert.True(h.Port.DroppedBytes > 0);
-        Assert.True(h.Timeline.LostFrames > 0, "lost frames counted");
-        long last = h.Blocks.Max(b => b.Sequence);
-        Assert.Equal((last + 1) * 64, h.Timeline.SamplesOut);
-        Assert.Equal(h.Timeline.SamplesOut, h.Ch1.Count);
+        Assert.True(h.Timeline.MissingBlocks + h.Timeline.DamagedBlocks > 0, "lost blocks counted");
+        Assert.Equal(h.Timeline.SilencedFrames, h.Timeline.MissingBlockFrames + h.Timeline.DamagedBlockFrames);
+        long last = h.Blocks.Max(b => (long)b.FirstFrame);
+        Assert.Equal(last + 256, h.Timeline.FramesOut);
+        Assert.Equal(h.Timeline.FramesOut, h.Ch1.Count);
     }
 
     [Fact]

@@ -1,4 +1,4 @@
-// hardware/pinmap.md and BoardRevA.cs are one truth: every documented constant has the same value in code and back.
+// hardware/pinmap.md and BoardRevB.cs are one truth: every documented constant has the same value in code and back.
 using System.IO;
 using System.Linq;
 using System.Reflection;
@@ -17,7 +17,7 @@ public class HardwareDocsTests
             .Select(l => Regex.Match(l, @"^\|\s*`(?<name>\w+)`\s*\|\s*(?<value>[^|]+?)\s*\|"))
             .Where(m => m.Success)
             .ToDictionary(m => m.Groups["name"].Value, m => m.Groups["value"].Value);
-        var code = typeof(BoardRevA).GetFields(BindingFlags.Public | BindingFlags.Static)
+        var code = typeof(BoardRevB).GetFields(BindingFlags.Public | BindingFlags.Static)
             .Where(f => f.IsLiteral)
             .ToDictionary(f => f.Name, f => f.GetRawConstantValue()!.ToString());
         Assert.Equal(code.Keys.OrderBy(k => k), rows.Keys.OrderBy(k => k));
@@ -25,22 +25,21 @@ public class HardwareDocsTests
     }
 
     [Fact]
-    public void NoGpioIsUsedTwiceExceptTheSharedMiso()
+    public void NoGpioIsUsedTwiceNorAnyTheModuleOrTheDebuggerNeeds()
     {
-        var pins = typeof(BoardRevA).GetFields(BindingFlags.Public | BindingFlags.Static)
-            .Where(f => f.IsLiteral && f.FieldType == typeof(int) && !f.Name.StartsWith("SpiBus") && !f.Name.EndsWith("Hz") && f.Name != "HostBaud")
+        var pins = typeof(BoardRevB).GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Where(f => f.IsLiteral && f.FieldType == typeof(int) && !f.Name.StartsWith("SpiBus") && f.Name != "I2sBus" && !f.Name.EndsWith("Hz") && f.Name != "HostBaud")
             .Select(f => (int)f.GetRawConstantValue()!).ToList();
-        Assert.Equal(22, pins.Count);
+        Assert.Equal(24, pins.Count);
         Assert.Equal(pins.Count, pins.Distinct().Count());
-        Assert.DoesNotContain(pins, p => p is >= 6 and <= 11 or 16 or 17 or 1 or 3);   // flash, PSRAM, debugger UART
-        Assert.All(new[] { BoardRevA.AdcDataReady, BoardRevA.PgaOverload1, BoardRevA.PgaOverload2, BoardRevA.EncoderSwitch },
-            p => Assert.InRange(p, 34, 39));                                               // inputs on input-only pins
+        // Strapping pins, the octal PSRAM, USB (the debugger's first choice), UART0 (its fallback), pins the module lacks.
+        Assert.DoesNotContain(pins, p => p is 0 or 3 or 45 or 46 or (>= 35 and <= 37) or 19 or 20 or 43 or 44 or (>= 22 and <= 34) or > 48);
     }
 
     [Fact]
     public void HardwareFolderHoldsTheDocsTheReadmePromises()
     {
-        foreach (var f in new[] { "pinmap.md", "block-diagram.svg", "bom.md", "bringup.md", "notes/relay-drive.md", "notes/phantom-soft-start.md" })
+        foreach (var f in new[] { "pinmap.md", "block-diagram.svg", "bom.md", "bringup.md", "analog-interface.md", "notes/relay-drive.md", "notes/phantom-soft-start.md", "notes/why-rev-b.md" })
             Assert.True(File.Exists(RepoPaths.Combine("hardware", f)), "hardware/" + f);
     }
 }

@@ -28,28 +28,43 @@ public class HostLinkTests
     }
 
     [Fact]
-    public void StreamCarriesTheToneWithEveryRecordChecked()
+    public void StreamCarriesTheTonesAt48kWithEveryBlockChecked()
     {
         var h = new Host();
-        h.Ask("STR:FORM CHEC;:SIM:SOUR1 SINE,1000,-40;:SIM:SOUR2 SINE,250,-30;:INP1:GAIN 30;:INP2:GAIN 20;:STR:RATE 8000");
+        h.Ask("SIM:SOUR1 SINE,1000,-40;:SIM:SOUR2 SINE,250,-30;:INP1:GAIN 30;:INP2:GAIN 20;:STR:RATE 48000", 0.5);
         h.Ask("STR:STAR", 1.0);
         h.Ask("STR:STOP");
-        Assert.True(h.Blocks.Count >= 120, "blocks: " + h.Blocks.Count);
-        Assert.All(h.Blocks, b => Assert.Equal(0, b.CorruptRecords));
-        Assert.Equal(0, h.Timeline.LostFrames);
-        Assert.Equal(0, h.Timeline.MissedConversions);
+        Assert.True(h.Blocks.Count >= 180, "blocks: " + h.Blocks.Count);
+        Assert.All(h.Blocks, b => Assert.False(b.Damaged));
+        Assert.False(h.Timeline.AnyLoss);
         Assert.Equal(h.Blocks.Sum(b => b.Frames), h.Ch1.Count);
-        // −40 dBu at 30 dB: −10 dBu at the PGA output, full scale = +18 dBu sine → −28 dBFS peak, −31.01 dBFS RMS.
-        Assert.InRange(RmsDb(h.Ch1.Skip(800)), -31.06, -30.96);
-        Assert.InRange(RmsDb(h.Ch2.Skip(800)), -31.06, -30.96);
-        Assert.All(h.Blocks.Skip(2), b => { Assert.Equal(30, b.Gain1); Assert.Equal(20, b.Gain2); Assert.Equal(8000, b.Rate); });
-        // A 1 kHz tone changes sign twice per 8 samples: check it is 1 kHz, not an alias.
-        int n = h.Ch1.Count - 801;
-        int crossings = h.Ch1.Skip(800).Take(n).Zip(h.Ch1.Skip(801).Take(n), (a, b) => (a < 0) != (b < 0) ? 1 : 0).Sum();
-        Assert.InRange(crossings, n / 4 - 3, n / 4 + 3);
+        Assert.Equal(Enumerable.Range(0, h.Blocks.Count).Select(i => (uint)(i * 256)), h.Blocks.Select(b => b.FirstFrame));
+        // −40 dBu at 30 dB: −10 dBu at the PGA output; full scale is a 4.2 Vrms sine (+14.68 dBu): −24.68 dBFS peak, −27.69 RMS.
+        Assert.InRange(RmsDb(h.Ch1.Skip(4800)), -27.77, -27.61);
+        Assert.InRange(RmsDb(h.Ch2.Skip(4800)), -27.77, -27.61);
+        Assert.All(h.Blocks.Skip(2), b => { Assert.Equal(30, b.Gain1); Assert.Equal(20, b.Gain2); Assert.Equal(48000, b.Rate); });
+        // A 1 kHz tone changes sign twice per 48 samples: check it is 1 kHz, not an alias.
+        int n = h.Ch1.Count - 4801;
+        int crossings = h.Ch1.Skip(4800).Take(n).Zip(h.Ch1.Skip(4801).Take(n), (a, b) => (a < 0) != (b < 0) ? 1 : 0).Sum();
+        Assert.InRange(crossings, n / 24 - 3, n / 24 + 3);
         string stat = h.Ask("STR:STAT?");
-        Assert.True(stat.Split(',').Length == 3, "STR:STAT? answered '" + stat + "'");
-        Assert.InRange(double.Parse(stat.Split(',')[2]), 7999.0, 8001.0);
+        Assert.True(stat.Split(',').Length == 5, "STR:STAT? answered '" + stat + "'");
+        Assert.InRange(double.Parse(stat.Split(',')[2]), 47_900.0, 48_100.0);
+        Assert.Equal("0,0", string.Join(",", stat.Split(',').Skip(3)));
+    }
+
+    [Fact]
+    public void FortyFourOneIsAStreamRateToo()
+    {
+        var h = new Host();
+        h.Ask("SIM:SOUR1 SINE,1000,-40;:INP1:GAIN 30;:STR:RATE 44100", 0.5);
+        Assert.Equal("44100", h.Ask("STR:RATE?"));
+        h.Ask("STR:STAR", 1.0);
+        h.Ask("STR:STOP");
+        Assert.False(h.Timeline.AnyLoss);
+        Assert.All(h.Blocks, b => Assert.Equal(44100, b.Rate));
+        Assert.InRange(RmsDb(h.Ch1.Skip(4410)), -27.77, -27.61);
+        Assert.Equal("0,\"No error\"", h.Ask("SYST:ERR?"));
     }
 
     [Fact]
@@ -62,7 +77,7 @@ public class HostLinkTests
         h.Ask("INP1:GAIN 40");
         h.Run(0.5);
         var at40 = h.Ask("MEAS:LEV? 1").Split(',').Select(double.Parse).ToArray();
-        Assert.InRange(at30[1], -31.2, -30.8);
+        Assert.InRange(at30[1], -27.9, -27.5);
         Assert.InRange(at40[1] - at30[1], 9.9, 10.1);
         Assert.InRange(at30[2], -40.2, -39.8);     // dBu at the input, from nominal scaling
         Assert.InRange(at40[2], -40.2, -39.8);
@@ -72,47 +87,57 @@ public class HostLinkTests
     [Fact]
     public void RateTheLinkCannotCarryIsRefusedWithItsMaximum()
     {
-        var h = new Host(baud: 115200);
-        h.Ask("STR:RATE 8000");
+        var h = new Host(baud: 2_000_000);
+        h.Ask("STR:RATE 48000");
         string e = h.Ask("SYST:ERR?");
         Assert.StartsWith("-222,", e);
-        Assert.Contains("at most 1000 S/s", e);
-        Assert.Equal("1000", h.Ask("STR:RATE:MAX?"));
+        Assert.Contains("at most 16000 S/s (2000000 baud)", e);
+        Assert.Equal("16000", h.Ask("STR:RATE:MAX?"));
+        Assert.Equal("48000", h.Ask("STR:RATE?"));   // nothing changed
+        h.Ask("STR:RATE 22050");
+        Assert.Contains("rate must be one of 16000, 32000, 44100, 48000, 88200, 96000", h.Ask("SYST:ERR?"));
+        var slow = new Host(baud: 921_600);
+        Assert.Equal("0", slow.Ask("STR:RATE:MAX?"));
+        slow.Ask("STR:RATE 16000");
+        Assert.Contains("this link (921600 baud) cannot stream at any rate", slow.Ask("SYST:ERR?"));
     }
 
     [Fact]
     public void DamagedBytesAreFoundAndTheTimelineKeepsItsLength()
     {
         var h = new Host();
-        h.Port.SetLinkErrors(1e-4, 5);
+        h.Port.SetLinkErrors(2e-5, 5);
         h.Ask("SIM:SOUR1 SINE,1000,-20;:INP1:GAIN 10");
         h.Ask("STR:STAR", 2.0);
         h.Ask("STR:STOP");
         Assert.True(h.Port.BitErrors > 50, "bit errors: " + h.Port.BitErrors);
-        Assert.True(h.Timeline.LostFrames > 0);
-        long last = h.Blocks.Max(b => b.Sequence);
-        Assert.Equal((last + 1) * 64, h.Timeline.SamplesOut);   // every block's place is kept, lost or not
-        Assert.Equal(h.Timeline.SamplesOut, h.Ch1.Count);
+        Assert.True(h.Timeline.DamagedBlocks + h.Timeline.MissingBlocks > 0);
+        long last = h.Blocks.Max(b => (long)b.FirstFrame);
+        Assert.Equal(last + 256, h.Timeline.FramesOut);   // every block's place is kept, lost or not
+        Assert.Equal(h.Timeline.FramesOut, h.Ch1.Count);
+        Assert.Equal(h.Timeline.SilencedFrames, h.Timeline.DamagedBlockFrames + h.Timeline.MissingBlockFrames);
     }
 
     [Fact]
     public void FramesTheDeviceCannotSendAreDroppedCountedAndFilled()
     {
         var h = new Host();
-        h.Ask("SIM:SOUR1 SINE,1000,-40;:STR:RATE 8000");
+        h.Ask("SIM:SOUR1 SINE,1000,-40;:STR:RATE 48000", 0.3);
         h.Ask("STR:STAR", 0.3);
-        h.Port.Baud = 230400;                  // the link slows down under a running stream
+        h.Port.Baud = 2_000_000;               // the link slows down under a running stream
         h.Run(1.0);
-        h.Port.Baud = 921600;
+        h.Port.Baud = 4_000_000;
         h.Run(0.5);
         string stats = h.Ask("STR:STAT?", 0.5);
         h.Ask("STR:STOP");
-        long dropped = long.Parse(stats.Split(',')[1]);
-        Assert.True(dropped > 1000, stats);
-        Assert.True(h.Timeline.DeviceDroppedSamples > 0);
+        long dropped = long.Parse(stats.Split(',')[4]);
+        Assert.True(dropped > 10_000, stats);
+        Assert.Equal(h.Timeline.LinkDroppedFrames, h.Timeline.SilencedFrames);
+        Assert.True(h.Timeline.LinkDroppedFrames >= 10_000);
         Assert.True(h.Blocks.Any(b => (b.Flags & 1) != 0), "a block says frames were dropped before it");
-        long last = h.Blocks.Max(b => b.Sequence);
-        Assert.Equal((last + 1) * 64 + h.Blocks.Max(b => (long)b.DeviceDropped), h.Timeline.SamplesOut);
+        long last = h.Blocks.Max(b => (long)b.FirstFrame);
+        Assert.Equal(last + 256, h.Timeline.FramesOut);
+        Assert.Equal(0, h.Runner.Firmware.Stream.FramesLostByConverter);
         Assert.Equal("0,\"No error\"", h.Ask("SYST:ERR?"));   // the link was slow, not the sample loop
     }
 
@@ -144,7 +169,7 @@ public class HostLinkTests
         var buf = new byte[1024];
         var lines = Encoding.ASCII.GetString(buf, 0, port.HostRead(buf, 0, buf.Length)).Split('\n');
         Assert.Equal("2", lines[0]);
-        Assert.StartsWith("-330,\"Self-test failed;ADS131M02", lines[1]);
+        Assert.StartsWith("-330,\"Self-test failed;PCM1863", lines[1]);
         Assert.Contains("MISO stuck high", lines[1]);
     }
 }
@@ -169,79 +194,27 @@ public class CommandTreeTests
     }
 }
 
-public class PackedLayoutTests
+public class BlockCheckTests
 {
-    [Fact]
-    public void PackedIsTheDefaultAndCarriesTheToneInSixBytesPerFrame()
-    {
-        var h = new Host();
-        Assert.Equal("PACK", h.Ask("STR:FORM?"));
-        h.Ask("STR:FORM CHEC;*RST");
-        Assert.Equal("PACK", h.Ask("STR:FORM?"));
-        h.Ask("SIM:SOUR1 SINE,1000,-40;:INP1:GAIN 30");
-        h.Ask("STR:STAR", 1.0);
-        h.Ask("STR:FORM CHEC");
-        Assert.StartsWith("-221,", h.Ask("SYST:ERR?"));
-        h.Ask("STR:STOP");
-        Assert.True(h.Blocks.Count > 100);
-        Assert.All(h.Blocks, b => Assert.Equal(0, b.CorruptRecords));
-        Assert.Equal(0, h.Timeline.LostFrames);
-        var tone = h.Ch1.Skip(800).Select(v => v / 8388608.0).ToArray();
-        Assert.InRange(10 * Math.Log10(tone.Sum(x => x * x) / tone.Length), -31.06, -30.96);
-        int bytes = PreampFirmware.Streaming.SampleStream.BlockBytes(64, PreampFirmware.Streaming.SampleStream.LayoutPacked);
-        Assert.Equal(31 + 64 * 6 + 4, bytes);
-        Assert.True(64 * 6.0 / bytes >= 0.90, "sample bytes / wire bytes = " + 64 * 6.0 / bytes);
-    }
-
-    [Fact]
-    public void PackedFramesLetA3MbaudLinkCarry32kSs()
-    {
-        var h = new Host(baud: 3_000_000);
-        Assert.Equal("32000", h.Ask("STR:RATE:MAX?"));
-        h.Ask("STR:FORM CHEC");
-        Assert.Equal("16000", h.Ask("STR:RATE:MAX?"));
-        h.Ask("STR:FORM PACK;:STR:RATE 32000;:STR:STAR", 1.0);
-        h.Ask("STR:STOP");
-        Assert.Equal(0, h.Timeline.LostFrames);
-        Assert.True(h.Ch1.Count > 30000);
-    }
-
-    [Fact]
-    public void DamageOnTheLinkSilencesTheWholePackedBlockAndIsCounted()
-    {
-        var h = new Host();
-        h.Port.SetLinkErrors(2e-4, 3);
-        h.Ask("SIM:SOUR1 SINE,1000,-20;:STR:STAR", 2.0);
-        h.Ask("STR:STOP");
-        var damaged = h.Blocks.Where(b => b.CorruptRecords > 0).ToList();
-        Assert.NotEmpty(damaged);
-        Assert.All(damaged, b => Assert.Equal(b.Frames, b.CorruptRecords));
-        long last = h.Blocks.Max(b => b.Sequence);
-        Assert.Equal((last + 1) * 64, h.Timeline.SamplesOut);
-    }
-
-    /// <summary>Consecutive real blocks from the stream in <paramref name="format"/>, as the device sent them.</summary>
-    internal static List<byte[]> CapturedBlocks(string format, int count)
+    /// <summary>Consecutive real blocks from the stream, as the device sent them.</summary>
+    internal static List<byte[]> CapturedBlocks(int count)
     {
         var runner = new SimRunner();
         var port = runner.OpenPort(out _);
-        var cmd = Encoding.ASCII.GetBytes("STR:FORM " + format + ";:SIM:SOUR1 SINE,1000,-20;:SIM:SOUR2 NOISE,-40;:INP2:GAIN 40;:STR:STAR\n");
+        var cmd = Encoding.ASCII.GetBytes("SIM:SOUR1 SINE,1000,-20;:SIM:SOUR2 NOISE,-40;:INP2:GAIN 40;:STR:STAR\n");
         port.HostWrite(cmd, 0, cmd.Length);
-        runner.RunFor(0.01 + count * 0.008);
-        var buf = new byte[1 << 16];
+        runner.RunFor(0.1 + count * 0.0054);
+        var buf = new byte[1 << 17];
         int n = port.HostRead(buf, 0, buf.Length);
-        int length = format == "PACK" ? 31 + 64 * 6 + 4 : 31 + 64 * 9;
+        int length = PreampFirmware.Streaming.StreamBlock.Bytes(256);
         var blocks = new List<byte[]>();
-        for (int at = 0; blocks.Count < count; at += length)
+        for (int at = 8 * length; blocks.Count < count; at += length)   // past the blocks converted before the command
         {
             Assert.True(at + length <= n && buf[at] == 0xA5, "whole blocks arrived");
             blocks.Add(buf.AsSpan(at, length).ToArray());
         }
         return blocks;
     }
-
-    /// <summary>A real PACKED block (header, records, folded CRCs).</summary>
-    private static byte[] CapturedBlock() => CapturedBlocks("PACK", 1)[0];
 
     internal static List<SampleBlock> DecodeAll(byte[] bytes)
     {
@@ -259,68 +232,88 @@ public class PackedLayoutTests
         return got[0];
     }
 
-    [Theory]
-    [InlineData("PACK", 200, 64)]
-    [InlineData("PACK", 418, 64)]
-    [InlineData("CHEC", 300, 35)]   // records are newest first: byte 300 is in record 29, so records 29…63 are off
-    [InlineData("CHEC", 606, 1)]    // the oldest record's pad byte: it takes the next block's sync byte in its place
-    public void ALostByteCostsOneBlockNotTwo(string format, int lostAt, int damagedFrames)
+    [Fact]
+    public void ABlockIsSixBytesAFramePlusFiftyBytesOfHeaderAndChecks()
     {
-        var blocks = CapturedBlocks(format, 3);
+        var block = CapturedBlocks(1)[0];
+        Assert.Equal(46 + 256 * 6 + 4, block.Length);
+        Assert.True(256 * 6.0 / block.Length >= 0.96, "sample bytes / wire bytes = " + 256 * 6.0 / block.Length);
+        var b = Decode(block);
+        Assert.False(b.Damaged);
+        Assert.Contains(b.Samples[1], v => v != 0);
+    }
+
+    [Theory]
+    [InlineData(700, true)]    // in the samples: this block is damaged, the next one found inside its span
+    [InlineData(1585, true)]   // the block CRC's last byte
+    [InlineData(10, false)]    // in the header: the header's own CRC fails, the block is missing, the next is found
+    public void ALostByteCostsOneBlockNotTwo(int lostAt, bool seenDamaged)
+    {
+        var blocks = CapturedBlocks(3);
         var bytes = new List<byte>();
         bytes.AddRange(blocks[0].Where((_, i) => i != lostAt));
         bytes.AddRange(blocks[1]);
         bytes.AddRange(blocks[2]);
         var got = DecodeAll(bytes.ToArray());
-        Assert.Equal(3, got.Count);
-        Assert.Equal(damagedFrames, got[0].CorruptRecords);
-        Assert.Equal(new uint[] { 0, 1, 2 }, got.Select(b => b.Sequence).ToArray());
-        Assert.All(got.Skip(1), b => Assert.Equal(0, b.CorruptRecords));
-        Assert.Equal(Decode(blocks[1]).Samples[1], got[1].Samples[1]);
+        uint s0 = Decode(blocks[0]).Sequence;
+        Assert.Equal(seenDamaged ? new[] { s0, s0 + 1, s0 + 2 } : new[] { s0 + 1, s0 + 2 }, got.Select(b => b.Sequence).ToArray());
+        if (seenDamaged) Assert.True(got[0].Damaged);
+        Assert.All(got.Where(b => b.Sequence > s0), b => Assert.False(b.Damaged));
+        Assert.Equal(Decode(blocks[1]).Samples[1], got.First(b => b.Sequence == s0 + 1).Samples[1]);
+        // Placed on a timeline, the lost block is silence of one block's length and the rest keeps its place.
+        var timeline = new SampleTimeline();
+        got.ForEach(timeline.Accept);
+        long first = Decode(blocks[0]).FirstFrame;
+        Assert.Equal(first + 3 * 256, timeline.FramesOut);
+        Assert.Equal(first + 256, timeline.SilencedFrames);
     }
 
     [Fact]
-    public void EverySingleBitErrorInTheRecordsOrTheFoldIsDetected()
+    public void EverySingleBitErrorInTheSamplesOrTheBlockCheckIsDetected()
     {
-        byte[] block = CapturedBlock();
-        Assert.Equal(0, Decode(block).CorruptRecords);
-        Assert.Contains(Decode(block).Samples[1], v => v != 0);
-        for (int i = 31; i < block.Length; i++)
+        byte[] block = CapturedBlocks(1)[0];
+        for (int i = 46; i < block.Length; i++)
         {
             for (int bit = 0; bit < 8; bit++)
             {
                 var damaged = (byte[])block.Clone();
                 damaged[i] ^= (byte)(1 << bit);
                 var b = Decode(damaged);
-                Assert.True(b.CorruptRecords == 64, "byte " + i + " bit " + bit + " went unnoticed");
+                Assert.True(b.Damaged, "byte " + i + " bit " + bit + " went unnoticed");
                 Assert.All(b.Samples[0], v => Assert.Equal(0, v));
+                Assert.Equal(Decode(block).Sequence, b.Sequence);   // the header, checked by its own CRC, still places it
             }
         }
     }
 
     [Fact]
-    public void TwoRecordsSwappedOrTheSameErrorInTwoFramesAreDetected()
+    public void EverySingleBitErrorInTheHeaderMakesTheHeaderUnusable()
     {
-        byte[] block = CapturedBlock();
-        var swapped = (byte[])block.Clone();
-        Array.Copy(block, 31 + 6 * 10, swapped, 31 + 6 * 40, 6);
-        Array.Copy(block, 31 + 6 * 40, swapped, 31 + 6 * 10, 6);
-        Assert.Equal(64, Decode(swapped).CorruptRecords);
-        var twice = (byte[])block.Clone();
-        twice[31 + 6 * 3 + 2] ^= 0x10;
-        twice[31 + 6 * 50 + 2] ^= 0x10;
-        Assert.Equal(64, Decode(twice).CorruptRecords);
+        byte[] block = CapturedBlocks(1)[0];
+        for (int i = 0; i < 46; i++)
+        {
+            for (int bit = 0; bit < 8; bit++)
+            {
+                var damaged = (byte[])block.Clone();
+                damaged[i] ^= (byte)(1 << bit);
+                Assert.True(DecodeAll(damaged).Count == 0, "header byte " + i + " bit " + bit + " was believed");
+            }
+        }
     }
 
     [Fact]
-    public void AStuckMisoDuringStreamingIsNeverTakenForSamples()
+    public void TwoFramesSwappedOrAllOnesOrAllZerosAreDetected()
     {
-        // Every frame all ones (MISO stuck high): each frame's CRC word reads FFFFh, which is not the CRC of the
-        // frame, so the folded check fails for the block.
-        byte[] block = CapturedBlock();
-        for (int i = 28; i < block.Length; i++) block[i] = 0xFF;
-        Assert.Equal(64, Decode(block).CorruptRecords);
-        for (int i = 28; i < block.Length; i++) block[i] = 0x00;
-        Assert.Equal(64, Decode(block).CorruptRecords);
+        byte[] block = CapturedBlocks(1)[0];
+        var swapped = (byte[])block.Clone();
+        Array.Copy(block, 46 + 6 * 10, swapped, 46 + 6 * 40, 6);
+        Array.Copy(block, 46 + 6 * 40, swapped, 46 + 6 * 10, 6);
+        Assert.True(Decode(swapped).Damaged);
+        var ones = (byte[])block.Clone();
+        for (int i = 46; i < ones.Length; i++) ones[i] = 0xFF;
+        Assert.True(Decode(ones).Damaged);
+        var zeros = (byte[])block.Clone();
+        for (int i = 46; i < zeros.Length; i++) zeros[i] = 0x00;
+        Assert.True(Decode(zeros).Damaged);
     }
 }

@@ -11,7 +11,7 @@ using Xunit;
 
 namespace PreampFirmware.DesktopTests;
 
-/// <summary>Skipped on a developer machine without Debian's python3-pyvisa-py, python3-serial and python3-numpy; required under CI (.ci/run installs them).</summary>
+/// <summary>Skipped on a developer machine without Debian's python3-pyvisa-py, python3-serial, python3-numpy and sox; required under CI (.ci/run installs them).</summary>
 public sealed class PythonClientsFactAttribute : FactAttribute
 {
     public const string Python = "/usr/bin/python3";
@@ -19,12 +19,12 @@ public sealed class PythonClientsFactAttribute : FactAttribute
     public PythonClientsFactAttribute()
     {
         if (Available() || Environment.GetEnvironmentVariable("CI") == "true") return;
-        Skip = "needs " + Python + " with pyvisa, pyvisa-py, pyserial and numpy (apt-get install python3-pyvisa-py python3-serial python3-numpy)";
+        Skip = "needs " + Python + " with pyvisa, pyvisa-py, pyserial and numpy, and sox (apt-get install python3-pyvisa-py python3-serial python3-numpy sox)";
     }
 
     public static bool Available()
     {
-        if (!File.Exists(Python)) return false;
+        if (!File.Exists(Python) || !File.Exists("/usr/bin/sox")) return false;
         try
         {
             using var p = Process.Start(new ProcessStartInfo(Python, "-c \"import pyvisa, pyvisa_py, serial, numpy\"") { RedirectStandardError = true, RedirectStandardOutput = true });
@@ -100,11 +100,11 @@ public class RealClientTests
         string path = Path.Combine(Path.GetTempPath(), "preamp-capture-" + Guid.NewGuid().ToString("N") + ".wav");
         try
         {
-            var result = Capture.Run(link, 0.5, path, 8000, new[] { 1, 2 });
-            Assert.Equal(4000, result.Frames);
-            Assert.Equal(44 + 4000 * 6, new FileInfo(path).Length);
-            Assert.Equal(0, result.Timeline.LostFrames);
-            Assert.StartsWith("lost 0 frames", result.LossReport);
+            var result = Capture.Run(link, 0.5, path, 48000, new[] { 1, 2 });
+            Assert.Equal(24000, result.Frames);
+            Assert.Equal(44 + 24000 * 6, new FileInfo(path).Length);
+            Assert.False(result.AnyLoss);
+            Assert.StartsWith("nothing lost", result.LossReport);
         }
         finally
         {
@@ -123,6 +123,14 @@ public class RealClientTests
 
     [PythonClientsFact]
     public void AutoGainClipSafeAndCompensationThroughAVisaClient() => RunCheck("auto_gain_check.py", "all auto gain checks passed");
+
+    /// <summary>
+    /// Rev B from outside: a 60 s capture at 48 kHz over the pseudo-terminal that sox reads back as 48000 Hz, 2 channels,
+    /// 24-bit, 60.00 s with nothing lost; tones from 20 Hz to 20 kHz within ±0.2 dB; a 30 kHz tone folded to 18 kHz at
+    /// least 60 dB down; a board too slow for its rate whose DMA losses the host fills exactly.
+    /// </summary>
+    [PythonClientsFact]
+    public void RevBRecordsFlat24Bit48kAndAccountsForEveryDroppedFrame() => RunCheck("rev_b_check.py", "all rev B checks passed");
 
     /// <summary>Runs one of tests/e2e/*.py against the built preamp tool and fails with its output.</summary>
     private static void RunCheck(string script, string success)

@@ -38,7 +38,7 @@ public class SimChipTests
         board.Sources[0].Kind = SourceKind.Sine;                               // 50 Hz: zero crossings every 10 ms
         board.Sources[0].FrequencyHz = 50;
         board.Sources[0].Dbu = -20;
-        Frame(board.AdcSpi, "61 80 00 03 0A 00 00 00 00 00 00 00");          // 8 kS/s analog steps
+        board.Audio.Start(48000);                                              // the analog chain runs at 48 kS/s
         board.ZeroCrossEnable.Write(true);
         board.AdvanceTo(2_000);
         Frame(board.GainSpi, "00 00 00 15");
@@ -53,8 +53,7 @@ public class SimChipTests
     public void PgaWithZcenHighFallsBackToTheTimeout()
     {
         var board = new SimBoard();
-        board.AdcSyncReset.Write(false);                                       // no conversions: no signal seen
-        board.ZeroCrossEnable.Write(true);
+        board.ZeroCrossEnable.Write(true);                                     // no I2S clocks: no signal seen
         Frame(board.GainSpi, "00 00 00 15");
         board.AdvanceBy(15_000);
         Assert.Equal(0, board.Pga.GainDb(0));
@@ -83,95 +82,174 @@ public class SimChipTests
         Assert.False(board.PadRelays[1].Coil);
     }
 
+    // PCM1863 words, SLAS831D Figure 47 NOTE: [address(7) R/W(1)] [data]; reads answer on MISO's second byte.
+
     [Fact]
-    public void AdcAnswersTheResetAcknowledgeFirstWithAValidCrc()
+    public void PcmAnswersItsResetValuesInTheNoteLayout()
     {
         var board = new SimBoard();
-        var rx = Frame(board.AdcSpi, "00 00 00 CC 9C 00 00 00 00 00 00 00");
-        Assert.Equal("FF 22 00", X(rx.Take(3).ToArray()));
-        Assert.Equal("60 81", X(rx.Skip(9).Take(2).ToArray()));
+        Assert.Equal("00 44", X(Frame(board.AdcSpi, "17 00")));              // 0Bh PCM_CFG
+        Assert.Equal("00 41", X(Frame(board.AdcSpi, "0D 00")));              // 06h ADC1_INPUT_SEL_L
+        Assert.Equal("00 41", X(Frame(board.AdcSpi, "0F 00")));              // 07h ADC1_INPUT_SEL_R
+        Assert.Equal("00 01", X(Frame(board.AdcSpi, "41 00")));              // 20h CLK_CTRL
+        Assert.Equal("00 70", X(Frame(board.AdcSpi, "E1 00")));              // 70h POWER_CTRL
+        Assert.Equal("00 10", X(Frame(board.AdcSpi, "E3 00")));              // 71h DSP_CTRL
+        Assert.Equal("00 07", X(Frame(board.AdcSpi, "F1 00")));              // 78h SUPPLY_STATUS
     }
 
     [Fact]
-    public void AdcAnswersOneFrameLateAndKeepsIdReadOnly()
+    public void PcmWritesTakeAndASoftwareResetRestoresThem()
     {
         var board = new SimBoard();
-        Frame(board.AdcSpi, "A0 00 00 00 00 00 00 00 00 00 00 00");          // RREG ID (no RX CRC yet)
-        var rx = Frame(board.AdcSpi, "00 00 00 00 00 00 00 00 00 00 00 00");
-        Assert.Equal("22 01", X(rx.Take(2).ToArray()));
-        Frame(board.AdcSpi, "60 00 00 12 34 00 00 00 00 00 00 00");          // WREG ID: ignored
-        rx = Frame(board.AdcSpi, "00 00 00 00 00 00 00 00 00 00 00 00");
-        Assert.Equal("40 00", X(rx.Take(2).ToArray()));                        // acknowledged all the same
-        Assert.Equal(0x2201, board.Adc.Register(0));
+        Frame(board.AdcSpi, "0C 50");                                          // 06h ← 50h
+        Assert.Equal("00 50", X(Frame(board.AdcSpi, "0D 00")));
+        Frame(board.AdcSpi, "E4 0F");                                          // 72h is read-only
+        Assert.Equal("00 01", X(Frame(board.AdcSpi, "E5 00")));              // still waiting for clocks
+        Frame(board.AdcSpi, "00 FE");                                          // page 0 ← FEh: reset
+        Assert.Equal("00 41", X(Frame(board.AdcSpi, "0D 00")));
+        Assert.Equal(1, board.Adc.Resets);
+        Frame(board.AdcSpi, "0C 50 00");                                       // not one 16-bit word: ignored
+        Assert.Equal(1, board.Adc.MalformedFrames);
+        Assert.Equal("00 41", X(Frame(board.AdcSpi, "0D 00")));
     }
 
     [Fact]
-    public void AdcIgnoresACommandWithABadInputCrcAndFlagsIt()
+    public void PcmStatusFollowsTheClocksTheEsp32Gives()
     {
         var board = new SimBoard();
-        Frame(board.AdcSpi, "61 00 00 11 10 00 63 88 00 00 00 00");          // MODE = 1110h: RX_CRC_EN
-        Assert.Equal(0x1110, board.Adc.Register(2));
-        Frame(board.AdcSpi, "61 80 00 03 0A 00 00 00 00 00 00 00");          // WREG CLOCK, CRC missing
-        Assert.Equal(0x030E, board.Adc.Register(3));
-        Assert.Equal(1, board.Adc.InputCrcErrors);
-        Assert.NotEqual(0, board.Adc.Register(1) & 0x1000);                  // STATUS.CRC_ERR
+        Assert.Equal("00 01", X(Frame(board.AdcSpi, "E5 00")));              // 72h: waiting for stable clocks
+        Assert.Equal("00 00", X(Frame(board.AdcSpi, "E7 00")));              // 73h: LRCK halted
+        Assert.Equal("00 70", X(Frame(board.AdcSpi, "EB 00")));              // 75h: LRCK, BCK, SCK halted
+        board.Audio.Start(48000);
+        board.AdvanceBy(SimPcm1863.LockMicroseconds + 100);
+        Assert.Equal("00 0F", X(Frame(board.AdcSpi, "E5 00")));              // run
+        Assert.Equal("00 03", X(Frame(board.AdcSpi, "E7 00")));              // 32–48 kHz
+        Assert.Equal("00 30", X(Frame(board.AdcSpi, "E9 00")));              // BCK/LRCK = 64
+        Assert.Equal("00 10", X(Frame(board.AdcSpi, "EB 00")));              // only SCK halted: BCK-PLL mode
+        board.Audio.Start(96000);
+        Assert.Equal("00 01", X(Frame(board.AdcSpi, "E5 00")));              // locking again
+        board.AdvanceBy(SimPcm1863.LockMicroseconds + 100);
+        Assert.Equal("00 04", X(Frame(board.AdcSpi, "E7 00")));              // 88.2–96 kHz
+        board.Audio.Stop();
+        Assert.Equal("00 00", X(Frame(board.AdcSpi, "E7 00")));
     }
 
     [Fact]
-    public void AdcConvertsAtFmodOverOsrAndRaisesDrdy()
+    public void APcmOfTheOtherLayoutAnswersGarbageToTheNoteLayout()
     {
         var board = new SimBoard();
-        Frame(board.AdcSpi, "61 80 00 03 0A 00 00 00 00 00 00 00");          // CLOCK: OSR 512 → 8 kS/s
-        long start = board.Adc.Conversions;
-        board.AdvanceBy(100_000);
-        Assert.InRange(board.Adc.Conversions - start, 799, 801);
-        Assert.False(board.AdcDataReady.Level);                               // /DRDY low: data waiting
-        Frame(board.AdcSpi, "00 00 00 00 00 00 00 00 00 00 00 00");
-        Assert.True(board.AdcDataReady.Level);
+        board.Adc.WireLayout = Pcm1863WireLayout.ReadWriteInBit15;
+        Assert.Equal("00 00", X(Frame(board.AdcSpi, "17 00")));              // heard as "write 00h to 17h"
+        Assert.Equal("00 44", X(Frame(board.AdcSpi, "8B 00")));              // its own read of 0Bh
     }
 
-    [Theory]
-    [InlineData("61 80 00 03 02 00 00 00 00 00 00 00", 32000)]    // OSR 128: a period of 31.25 µs
-    [InlineData("61 80 00 03 06 00 00 00 00 00 00 00", 16000)]    // OSR 256: 62.5 µs
-    [InlineData("61 80 00 03 22 00 00 00 00 00 00 00", 64000)]    // OSR 128 with TBM: 15.625 µs
-    public void AdcRatesWhosePeriodIsNotWholeMicrosecondsStayExact(string clockWrite, int rate)
+    /// <summary>Reads the frames of one DMA buffer and returns channel 1's and 2's samples.</summary>
+    private static (int[] Ch1, int[] Ch2) ReadBuffer(SimBoard board)
     {
-        var board = new SimBoard();
-        Frame(board.AdcSpi, clockWrite);
-        board.AdvanceBy(10_000);
-        long start = board.Adc.Conversions;
-        board.AdvanceBy(1_000_000);
-        Assert.InRange(board.Adc.Conversions - start, rate - 1, rate + 1);
+        var b = new byte[256 * 6];
+        board.Audio.Read(b, 0, 256);
+        var ch1 = new int[256];
+        var ch2 = new int[256];
+        for (int f = 0; f < 256; f++)
+        {
+            ch1[f] = ((b[6 * f] << 8) | (b[6 * f + 1] << 16) | (b[6 * f + 2] << 24)) >> 8;
+            ch2[f] = ((b[6 * f + 3] << 8) | (b[6 * f + 4] << 16) | (b[6 * f + 5] << 24)) >> 8;
+        }
+        return (ch1, ch2);
     }
 
-    [Fact]
-    public void AdcShortPulseIsASyncAndLongPulseIsAReset()
-    {
-        var board = new SimBoard();
-        Frame(board.AdcSpi, "61 80 00 03 0A 00 00 00 00 00 00 00");
-        board.AdcSyncReset.Write(false);
-        board.AdvanceBy(100);                                                 // 819 CLKIN periods: sync
-        board.AdcSyncReset.Write(true);
-        Assert.Equal(0x030A, board.Adc.Register(3));
-        board.AdcSyncReset.Write(false);
-        board.AdvanceBy(260);                                                 // 2130 periods: reset
-        board.AdcSyncReset.Write(true);
-        Assert.Equal(0x030E, board.Adc.Register(3));
-    }
-
-    [Fact]
-    public void AdcAppliesOffsetAndGainCalibration()
+    private static SimBoard RunningConverter(int muteBits = 0)
     {
         var board = new SimBoard();
         board.Adc.Noiseless = true;
-        board.Adc.Input = (ch, t) => 0.6;                                     // half of 1.2 V full scale
-        Frame(board.AdcSpi, "61 80 00 03 0A 00 00 00 00 00 00 00");
-        board.AdvanceBy(200);
-        Assert.Equal(4194304, board.Adc.Data(0));
-        Frame(board.AdcSpi, "65 00 00 00 10 00 00 00 00 00 00 00");          // CH0_OCAL_MSB (0Ah) = 0010h → OCAL 001000h
-        Frame(board.AdcSpi, "66 00 00 40 00 00 00 00 00 00 00 00");          // CH0_GCAL_MSB (0Ch) = 4000h → ×0.5
-        board.AdvanceBy(200);
-        Assert.Equal((4194304 - 0x1000) / 2, board.Adc.Data(0));
+        Frame(board.AdcSpi, "0C 50");                                          // 06h, 07h: the differential pairs
+        Frame(board.AdcSpi, "0E 50");
+        Frame(board.AdcSpi, "E2 " + (0x10 | muteBits).ToString("X2"));        // 71h: high-pass on, mute bits
+        board.Audio.Start(48000);
+        board.AdvanceBy(SimPcm1863.LockMicroseconds + 200_000);               // locked; the high-pass settled
+        while (board.Audio.Waiting > 0) ReadBuffer(board);
+        return board;
+    }
+
+    [Fact]
+    public void PcmFullScaleIs42VrmsDifferential()
+    {
+        var board = RunningConverter();
+        board.Sources[0].Kind = SourceKind.Sine;
+        board.Sources[0].FrequencyHz = 1000;
+        board.Sources[0].Dbu = 20 * System.Math.Log10(4.2 / 0.77459667) - 6.0206;   // half of full scale, gain 0 dB
+        ReadBuffer(board);
+        var (ch1, ch2) = ReadBuffer(board);
+        double peak = ch1.Max(v => System.Math.Abs((double)v)) / 8388608.0;
+        Assert.InRange(peak, 0.497, 0.5005);
+        Assert.InRange(ch2.Max(v => System.Math.Abs(v)), 0, 20);              // input 2 terminated: the preamp's noise only
+    }
+
+    [Fact]
+    public void PcmMuteBitsSilenceTheirChannel()
+    {
+        var board = RunningConverter(muteBits: 0x01);
+        board.Sources[0].Kind = SourceKind.Sine;
+        board.Sources[0].Dbu = 0;
+        board.Sources[1].Kind = SourceKind.Sine;
+        board.Sources[1].Dbu = 0;
+        var (ch1, ch2) = ReadBuffer(board);
+        Assert.All(ch1, v => Assert.Equal(0, v));
+        Assert.True(ch2.Max() > 100_000);
+    }
+
+    [Fact]
+    public void TheDecimationFilterIsFlatInThePassBandAndStopsBeyondIt()
+    {
+        foreach (double hz in new[] { 20.0, 1000, 10_000, 20_000, 21_700 })
+            Assert.InRange(SimPcm1863.FilterGainDb(hz, 48000), -SimPcm1863.PassBandRippleDb, SimPcm1863.PassBandRippleDb);
+        Assert.InRange(SimPcm1863.FilterGainDb(24_000, 48000), -6.1, -5.9);
+        foreach (double hz in new[] { 27_840, 30_000, 47_000, 96_000 })
+            Assert.Equal(-SimPcm1863.StopBandAttenuationDb, SimPcm1863.FilterGainDb(hz, 48000));
+        Assert.Equal(SimPcm1863.FilterGainDb(20_000, 48000), SimPcm1863.FilterGainDb(18_375, 44100), 6);   // it scales with fS
+    }
+
+    [Fact]
+    public void AToneAboveTheBandFoldsBackAttenuated()
+    {
+        var board = RunningConverter();
+        board.Sources[0].Kind = SourceKind.Sine;
+        board.Sources[0].FrequencyHz = 30_000;
+        board.Sources[0].Dbu = 10;
+        ReadBuffer(board);                                                    // the buffer the change fell in
+        var (ch1, _) = ReadBuffer(board);
+        double peak = ch1.Max(v => System.Math.Abs((double)v)) / 8388608.0;
+        double expected = System.Math.Pow(10, (10 - 14.684) / 20) * System.Math.Pow(10, -SimPcm1863.StopBandAttenuationDb / 20);
+        Assert.InRange(peak, expected * 0.9, expected * 1.1);
+        // It shows up at 48 − 30 = 18 kHz: bin 96 of 256 at 187.5 Hz a bin holds nearly all of it.
+        double Power(int bin)
+        {
+            double re = 0, im = 0;
+            for (int i = 0; i < 256; i++) { re += ch1[i] * System.Math.Cos(2 * System.Math.PI * bin * i / 256); im += ch1[i] * System.Math.Sin(2 * System.Math.PI * bin * i / 256); }
+            return re * re + im * im;
+        }
+        double total = Enumerable.Range(1, 127).Sum(Power);
+        Assert.True(Power(96) > 0.95 * total, "the alias sits at 18 kHz");
+    }
+
+    [Fact]
+    public void TheDmaRingDropsTheOldestBufferSilentlyAndAReadWaitsForItsBuffer()
+    {
+        var board = new SimBoard();
+        board.Audio.Start(48000);
+        long start = board.NowMicroseconds;
+        board.AdvanceBy(20 * 5334 + 100);                                     // 20 buffers complete, nobody reads
+        Assert.Equal(20, board.Audio.BuffersCompleted);
+        Assert.Equal(15, board.Audio.Waiting);                                // the queue holds one fewer than the ring of 16
+        Assert.Equal(5, board.Audio.BuffersDropped);
+        long before = board.NowMicroseconds;
+        for (int i = 0; i < 15; i++) ReadBuffer(board);                       // waiting ones: no wait
+        Assert.Equal(before, board.NowMicroseconds);
+        ReadBuffer(board);                                                    // the next one: waits for it to complete
+        Assert.Equal(start + (long)System.Math.Ceiling(SimI2s.ClockStartMicroseconds + 21 * 256 * 1e6 / 48000), board.NowMicroseconds);
+        Assert.Throws<System.ArgumentException>(() => board.Audio.Read(new byte[600], 0, 100));
+        board.Audio.Stop();
+        Assert.Throws<System.InvalidOperationException>(() => ReadBuffer(board));
     }
 
     [Fact]

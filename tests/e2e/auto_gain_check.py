@@ -41,10 +41,10 @@ def main():
         time.sleep(1.5)
         check(int(q("INPut1:GAIN?")) == lowered, "and the lower gain stays when the source drops again")
 
-        inst.write("INPut1:CLIPsafe OFF;:INPut1:GAIN 58;:SIMulation:SOURce1 SINE,1000,-40.2")
+        inst.write("INPut1:CLIPsafe OFF;:INPut1:GAIN 54;:SIMulation:SOURce1 SINE,1000,-39.52")   # peak -0.2 dBFS
         time.sleep(0.5)
         path = os.path.join(workdir, "compensated.wav")
-        cap = subprocess.Popen(preamp + ["--port", "tcp://127.0.0.1:%d" % tcp, "capture", "--seconds", "3", "--out", path, "--rate", "8000", "--channels", "1", "--compensate"],
+        cap = subprocess.Popen(preamp + ["--port", "tcp://127.0.0.1:%d" % tcp, "capture", "--seconds", "3", "--out", path, "--rate", "48000", "--channels", "1", "--compensate"],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         time.sleep(1.5)
         inst.write("INPut1:CLIPsafe ON")

@@ -89,7 +89,7 @@ def main():
         inst.write("SIMulation:SOURce1 OFF;:INP1:GAIN 50;:INP1:MUTE OFF")
         time.sleep(2.5)
         path = os.path.join(workdir, "phantom.wav")
-        cap = subprocess.Popen(preamp + ["--port", "tcp://127.0.0.1:%d" % tcp, "capture", "--seconds", "6", "--out", path, "--rate", "8000", "--channels", "1"],
+        cap = subprocess.Popen(preamp + ["--port", "tcp://127.0.0.1:%d" % tcp, "capture", "--seconds", "6", "--out", path, "--rate", "48000", "--channels", "1"],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         time.sleep(1.0)
         inst.write("INP1:PHANtom ON")
@@ -99,7 +99,7 @@ def main():
         check(cap.returncode == 0, "capture across phantom switching: " + out.strip().splitlines()[-1])
         rate, width, x = load_wav(path)
         peak = 20 * np.log10(max(np.max(np.abs(x)), 1e-12))
-        check(len(x) == 48000 and peak < -60, "switching phantom on and off leaves the stream at %.1f dBFS peak" % peak)
+        check(len(x) == 288000 and peak < -60, "switching phantom on and off leaves the stream at %.1f dBFS peak" % peak)
 
         inst.write("INP1:GAIN 44;:INP2:PHANtom:LOCK ON")
         time.sleep(0.6)

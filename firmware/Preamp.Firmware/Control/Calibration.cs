@@ -1,28 +1,29 @@
-// Calibration of the board: ADC offsets, the pad's real attenuation, and a gain correction per channel and gain step.
+// Calibration of the board: the pad's real attenuation and a gain correction per channel and gain step.
 using System;
 
 namespace PreampFirmware.Control
 {
     /// <summary>
     /// The board's calibration (pure data and math). Readings in dBu are corrected as
-    /// <c>dBu = RMS dBFS + 21.01 − gain − GainCorrection(ch, gain) + (pad ? PadDb(ch) : 0)</c>, where 21.01 dB is the
-    /// nominal level of ADC full scale (a full-scale sine is +18 dBu at the PGA2500 output). Payload, version 1:
+    /// <c>dBu = RMS dBFS + 17.69 − gain − GainCorrection(ch, gain) + (pad ? PadDb(ch) : 0)</c>, where 17.69 dB is the
+    /// nominal RMS level of converter full scale (a full-scale sine is 4.2 Vrms differential, +14.68 dBu, at the
+    /// PGA2500 output). There is no offset to calibrate: the PCM1863's DC high-pass removes converter and system
+    /// offsets. Payload, version 2 (board rev B):
     /// <code>
     ///  0  1  flags (b0 valid)
     ///  1  1  alignment: 0 EBU R68 (0 dBu = −18 dBFS), 1 SMPTE RP155 (+4 dBu = −20 dBFS)
     ///  2  2  reference level used, centi-dBu (int16)
     ///  4  2  reference frequency, Hz
-    ///  6  per channel, 62 bytes:
-    ///       0  4  ADC offset (OCAL), codes (int32)
-    ///       4  1  pad attenuation − 20 dB, centi-dB (int8)
-    ///       5 57  gain correction per step (0, 10, 11 … 65 dB), centi-dB (int8)
+    ///  6  per channel, 58 bytes:
+    ///       0  1  pad attenuation − 20 dB, centi-dB (int8)
+    ///       1 57  gain correction per step (0, 10, 11 … 65 dB), centi-dB (int8)
     /// </code>
     /// Corrections are limited to ±1.27 dB: a board further off than that needs repair, not calibration.
     /// </summary>
     public sealed class Calibration
     {
         /// <summary>Payload version.</summary>
-        public const int Version = 1;
+        public const int Version = 2;
         /// <summary>Record tag.</summary>
         public const string Tag = "CALI";
         /// <summary>File name of the record.</summary>
@@ -30,7 +31,7 @@ namespace PreampFirmware.Control
         /// <summary>Gain steps per channel (0, 10 … 65 dB).</summary>
         public const int Steps = 57;
         /// <summary>Bytes per channel in the payload.</summary>
-        public const int ChannelBytes = 5 + Steps;
+        public const int ChannelBytes = 1 + Steps;
         /// <summary>Payload bytes.</summary>
         public const int PayloadBytes = 6 + 2 * ChannelBytes;
         /// <summary>Largest correction stored, dB.</summary>
@@ -42,7 +43,6 @@ namespace PreampFirmware.Control
         /// <summary>Alignment: SMPTE RP155.</summary>
         public const int AlignmentSmpte = 1;
 
-        private readonly int[] _offset = new int[2];
         private readonly int[] _padCentiDb = new int[2];
         private readonly int[] _gainCentiDb = new int[2 * Steps];
         private bool _valid;
@@ -66,17 +66,6 @@ namespace PreampFirmware.Control
         public static int StepIndex(int gainDb)
         {
             return gainDb == 0 ? 0 : gainDb - 9;
-        }
-
-        /// <summary>Offset calibration of a channel, ADC codes.</summary>
-        public int Offset(int channel) { return _offset[channel]; }
-
-        /// <summary>Sets the offset calibration of a channel (ADC codes, 24-bit range).</summary>
-        public bool SetOffset(int channel, int codes)
-        {
-            if (codes < -8388608 || codes > 8388607) return false;
-            _offset[channel] = codes;
-            return true;
         }
 
         /// <summary>Real pad attenuation of a channel, dB.</summary>
@@ -109,7 +98,7 @@ namespace PreampFirmware.Control
         /// <summary>Back to nominal values (not valid).</summary>
         public void Clear()
         {
-            for (int i = 0; i < 2; i++) { _offset[i] = 0; _padCentiDb[i] = 0; }
+            for (int i = 0; i < 2; i++) _padCentiDb[i] = 0;
             for (int i = 0; i < _gainCentiDb.Length; i++) _gainCentiDb[i] = 0;
             _valid = false;
             _referenceCentiDbu = 0;
@@ -128,15 +117,10 @@ namespace PreampFirmware.Control
             for (int ch = 0; ch < 2; ch++)
             {
                 int at = 6 + ch * ChannelBytes;
-                int o = _offset[ch];
-                p[at] = (byte)o;
-                p[at + 1] = (byte)(o >> 8);
-                p[at + 2] = (byte)(o >> 16);
-                p[at + 3] = (byte)(o >> 24);
-                p[at + 4] = (byte)(sbyte)_padCentiDb[ch];
+                p[at] = (byte)(sbyte)_padCentiDb[ch];
                 for (int s = 0; s < Steps; s++)
                 {
-                    p[at + 5 + s] = (byte)(sbyte)_gainCentiDb[ch * Steps + s];
+                    p[at + 1 + s] = (byte)(sbyte)_gainCentiDb[ch * Steps + s];
                 }
             }
         }
@@ -148,13 +132,6 @@ namespace PreampFirmware.Control
             {
                 return false;
             }
-            int[] offsets = new int[2];
-            for (int ch = 0; ch < 2; ch++)
-            {
-                int at = 6 + ch * ChannelBytes;
-                offsets[ch] = p[at] | (p[at + 1] << 8) | (p[at + 2] << 16) | (p[at + 3] << 24);
-                if (offsets[ch] < -8388608 || offsets[ch] > 8388607) return false;
-            }
             _valid = p[0] == 1;
             _alignment = p[1];
             _referenceCentiDbu = (short)(p[2] | (p[3] << 8));
@@ -162,11 +139,10 @@ namespace PreampFirmware.Control
             for (int ch = 0; ch < 2; ch++)
             {
                 int at = 6 + ch * ChannelBytes;
-                _offset[ch] = offsets[ch];
-                _padCentiDb[ch] = (sbyte)p[at + 4];
+                _padCentiDb[ch] = (sbyte)p[at];
                 for (int s = 0; s < Steps; s++)
                 {
-                    _gainCentiDb[ch * Steps + s] = (sbyte)p[at + 5 + s];
+                    _gainCentiDb[ch * Steps + s] = (sbyte)p[at + 1 + s];
                 }
             }
             return true;

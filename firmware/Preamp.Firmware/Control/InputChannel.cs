@@ -22,10 +22,14 @@ namespace PreampFirmware.Control
     /// </summary>
     public sealed class InputChannel
     {
-        /// <summary>Time the mute is in force before a relay moves, ms (longer than one 8 ms stream block).</summary>
+        /// <summary>Time the mute is in force before a relay moves, ms (longer than the converter's mute taking effect and a 5.3 ms block).</summary>
         public const int MuteLeadMs = 20;
-        /// <summary>Settling after phantom switches, ms: the soft-start ramp (~0.8 s) and the thump's decay.</summary>
-        public const int PhantomSettleMs = 1200;
+        /// <summary>
+        /// Settling after phantom switches, ms: the soft-start ramp (~0.8 s), the thump's decay, and the converter's DC
+        /// high-pass coming back from the thump (its time constant is about 160 ms at 1 Hz: 1.5 s leaves it far below
+        /// −60 dBFS at 50 dB of gain).
+        /// </summary>
+        public const int PhantomSettleMs = 1500;
         /// <summary>Settling after pad or polarity switches, ms: relay operate time and bounce, with margin.</summary>
         public const int RelaySettleMs = 40;
 

@@ -3,7 +3,7 @@ using System.Reflection;
 using System.Runtime.InteropServices;
 
 [assembly: AssemblyTitle("PreampApp")]
-[assembly: AssemblyDescription("nanoFramework application for board rev A")]
+[assembly: AssemblyDescription("nanoFramework application for board rev B")]
 [assembly: AssemblyCompany("PreampFirmware")]
 [assembly: AssemblyProduct("PreampFirmware")]
 [assembly: AssemblyCopyright("PreampFirmware contributors")]

@@ -3,7 +3,7 @@ using System.Reflection;
 using System.Runtime.InteropServices;
 
 [assembly: AssemblyTitle("PreampFirmware.Hal")]
-[assembly: AssemblyDescription("HAL interfaces and the board rev A pin map")]
+[assembly: AssemblyDescription("HAL interfaces and the board rev B pin map")]
 [assembly: AssemblyCompany("PreampFirmware")]
 [assembly: AssemblyProduct("PreampFirmware")]
 [assembly: AssemblyCopyright("PreampFirmware contributors")]

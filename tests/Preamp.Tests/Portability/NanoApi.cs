@@ -32,7 +32,7 @@ public sealed class NanoType
 /// </summary>
 public sealed class NanoApi
 {
-    private static readonly Regex s_typeLine = new(@"^(?<mods>(?:(?:abstract|sealed|static)\s+)*)(?<kind>class|struct|interface|enum|delegate)\s+(?<name>\S+)\s+\[(?<asm>[^\]]+)\]\s*$");
+    private static readonly Regex s_typeLine = new(@"^(?<mods>(?:(?:abstract|sealed|static)\s+)*)(?<kind>class|struct|interface|enum|delegate)\s+(?<name>\S+)(?:\s*:\s*[\w.,\s]+?)?\s+\[(?<asm>[^\]]+)\]\s*(?:\(.*\))?\s*$");
 
     public Dictionary<string, NanoType> Types { get; } = new(StringComparer.Ordinal);
 

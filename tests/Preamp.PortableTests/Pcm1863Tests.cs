@@ -1,0 +1,157 @@
+// PCM1863: control words against the datasheet's word layout, golden bring-up and status transactions, and faults.
+using nanoFramework.TestFramework;
+using PreampFirmware.Drivers;
+
+namespace PreampFirmware.Tests
+{
+    [TestClass]
+    public class Pcm1863Tests
+    {
+        // Literal words, SLAS831D Figure 47 NOTE: byte 0 = address (7 bits) then R/W (0 write, 1 read), byte 1 = data.
+        private const string SelectPage0 = "00 00";
+        private const string SoftwareReset = "00 FE";        // 00h ← FEh
+        private const string ReadPcmCfg = "17 00";           // 0Bh, read
+        private const string PcmCfgAfterReset = "00 44";     // its reset value, on MISO's second byte
+
+        /// <summary>Expects a verified write: the write word, then the read of the same register answering <paramref name="value"/>.</summary>
+        private static void ExpectVerifiedWrite(ScriptedSpi spi, string write, string read, string value)
+        {
+            spi.Expect(write, null);
+            spi.Expect(read, "00 " + value);
+        }
+
+        private static void ExpectBringUp(ScriptedSpi spi, string dsp)
+        {
+            spi.Expect(SelectPage0, null);
+            spi.Expect(SoftwareReset, null);
+            spi.Expect(SelectPage0, null);
+            spi.Expect(ReadPcmCfg, PcmCfgAfterReset);
+            ExpectVerifiedWrite(spi, "02 00", "03 00", "00");   // 01h PGA_VAL_CH1_L = 0 dB
+            ExpectVerifiedWrite(spi, "04 00", "05 00", "00");   // 02h PGA_VAL_CH1_R = 0 dB
+            ExpectVerifiedWrite(spi, "0C 50", "0D 00", "50");   // 06h ADC1L ← {VIN1P, VIN1M}
+            ExpectVerifiedWrite(spi, "0E 50", "0F 00", "50");   // 07h ADC1R ← {VIN2P, VIN2M}
+            ExpectVerifiedWrite(spi, "16 44", "17 00", "44");   // 0Bh I2S, 24 bit
+            ExpectVerifiedWrite(spi, "40 01", "41 00", "01");   // 20h slave, clocks detected automatically
+            ExpectVerifiedWrite(spi, "E2 " + dsp, "E3 00", dsp); // 71h FIR, DC high-pass, mute bits
+            ExpectVerifiedWrite(spi, "E0 70", "E1 00", "70");   // 70h running
+        }
+
+        [TestMethod]
+        public static void ControlWordsFollowTheDatasheetLayout()
+        {
+            byte[] word = new byte[Pcm1863.WordBytes];
+            Pcm1863.EncodeWrite(0x0B, 0x44, word);
+            Assert.AreEqual("16 44", Hex.Format(word, 0, 2));
+            Pcm1863.EncodeRead(0x72, word);
+            Assert.AreEqual("E5 00", Hex.Format(word, 0, 2));
+            Pcm1863.EncodeWrite(0x00, 0xFE, word);
+            Assert.AreEqual(SoftwareReset, Hex.Format(word, 0, 2));
+            Assert.AreEqual((byte)0xFF, Pcm1863.AddressByte(0x7F, true));
+        }
+
+        [TestMethod]
+        public static void BringUpResetsConfiguresAndReadsEveryWriteBack()
+        {
+            ScriptedSpi spi = new ScriptedSpi("PCM1863");
+            ExpectBringUp(spi, "13");
+            FakeClock clock = new FakeClock();
+            Pcm1863 adc = new Pcm1863(spi, clock);
+            Assert.AreEqual(Pcm1863.Ok, adc.Initialize(3));
+            spi.AssertDone();
+            Assert.IsTrue(adc.IsConfigured);
+            Assert.AreEqual(3, adc.MuteBits);
+            Assert.IsTrue(clock.LongestWait >= Pcm1863.ResetRecoveryMicroseconds, "waits after the reset");
+        }
+
+        [TestMethod]
+        public static void MuteBitsAreWrittenOnlyWhenTheyChange()
+        {
+            ScriptedSpi spi = new ScriptedSpi("PCM1863");
+            ExpectBringUp(spi, "13");
+            ExpectVerifiedWrite(spi, "E2 12", "E3 00", "12");   // unmute input 1
+            Pcm1863 adc = new Pcm1863(spi, new FakeClock());
+            Assert.AreEqual(Pcm1863.Ok, adc.Initialize(3));
+            Assert.AreEqual(Pcm1863.Ok, adc.SetMute(2));
+            Assert.AreEqual(Pcm1863.Ok, adc.SetMute(2));
+            spi.AssertDone();
+            Assert.AreEqual((byte)0x10, Pcm1863.DspWord(0));
+            Assert.AreEqual((byte)0x13, Pcm1863.DspWord(0xFF));
+        }
+
+        [TestMethod]
+        public static void StatusOfARunningPartPasses()
+        {
+            ScriptedSpi spi = new ScriptedSpi("PCM1863");
+            spi.Expect("E5 00", "00 0F");   // 72h DEVICE_STATUS: run
+            spi.Expect("E7 00", "00 03");   // 73h FSAMPLE_STATUS: 32–48 kHz
+            spi.Expect("E9 00", "00 30");   // 74h DIV_STATUS: BCK/LRCK 64
+            spi.Expect("EB 00", "00 10");   // 75h CLK_STATUS: only SCK halted (no MCLK in BCK-PLL mode)
+            spi.Expect("F1 00", "00 07");   // 78h SUPPLY_STATUS: all good
+            Pcm1863 adc = new Pcm1863(spi, new FakeClock());
+            Assert.AreEqual(Pcm1863.Ok, adc.CheckClocks(48000));
+            spi.AssertDone();
+        }
+
+        [TestMethod]
+        public static void AWrongRateClassOrHaltedClockFailsWithTheRegisters()
+        {
+            ScriptedSpi spi = new ScriptedSpi("PCM1863");
+            spi.Expect("E5 00", "00 01");
+            spi.Expect("E7 00", "00 00");
+            spi.Expect("E9 00", "00 00");
+            spi.Expect("EB 00", "00 70");
+            spi.Expect("F1 00", "00 07");
+            Pcm1863 adc = new Pcm1863(spi, new FakeClock());
+            Assert.AreEqual(Pcm1863.ErrorStatus, adc.CheckClocks(44100));
+            Assert.IsTrue(adc.LastError.IndexOf("DEVICE_STATUS 0x01") >= 0, adc.LastError);
+            Assert.IsTrue(adc.LastError.IndexOf("CLK_STATUS 0x70") >= 0, adc.LastError);
+            Assert.IsTrue(adc.LastError.IndexOf("44100") >= 0, adc.LastError);
+        }
+
+        [TestMethod]
+        public static void MisoStuckHighStopsBringUpAndSaysSo()
+        {
+            ScriptedSpi spi = new ScriptedSpi("PCM1863");
+            spi.Expect(SelectPage0, "FF FF");
+            spi.Expect(SoftwareReset, "FF FF");
+            spi.Expect(SelectPage0, "FF FF");
+            spi.Expect(ReadPcmCfg, "FF FF");
+            Pcm1863 adc = new Pcm1863(spi, new FakeClock());
+            Assert.AreEqual(Pcm1863.ErrorReadBack, adc.Initialize(3));
+            spi.AssertDone();
+            Assert.IsFalse(adc.IsConfigured);
+            Assert.IsTrue(adc.LastError.IndexOf("0xFF") >= 0 && adc.LastError.IndexOf("MISO stuck high") >= 0, adc.LastError);
+            Assert.IsTrue(adc.LastError.IndexOf("AddressByte") >= 0, "names where the word layout is chosen: " + adc.LastError);
+        }
+
+        [TestMethod]
+        public static void AWriteThatDoesNotReadBackIsNamed()
+        {
+            ScriptedSpi spi = new ScriptedSpi("PCM1863");
+            spi.Expect(SelectPage0, null);
+            spi.Expect(SoftwareReset, null);
+            spi.Expect(SelectPage0, null);
+            spi.Expect(ReadPcmCfg, PcmCfgAfterReset);
+            ExpectVerifiedWrite(spi, "02 00", "03 00", "00");
+            ExpectVerifiedWrite(spi, "04 00", "05 00", "00");
+            ExpectVerifiedWrite(spi, "0C 50", "0D 00", "41");
+            Pcm1863 adc = new Pcm1863(spi, new FakeClock());
+            Assert.AreEqual(Pcm1863.ErrorReadBack, adc.Initialize(0));
+            spi.AssertDone();
+            Assert.IsTrue(adc.LastError.IndexOf("ADC1_INPUT_SEL_L (06h) wrote 0x50, read back 0x41") >= 0, adc.LastError);
+        }
+
+        [TestMethod]
+        public static void RatesAreThoseOfTheBckPllTable()
+        {
+            Assert.IsTrue(Pcm1863.IsSupportedRate(44100));
+            Assert.IsTrue(Pcm1863.IsSupportedRate(48000));
+            Assert.IsTrue(Pcm1863.IsSupportedRate(96000));
+            Assert.IsFalse(Pcm1863.IsSupportedRate(8000));    // needs an MCLK on this part
+            Assert.IsFalse(Pcm1863.IsSupportedRate(22050));
+            Assert.AreEqual(3, Pcm1863.RateClass(44100));
+            Assert.AreEqual(4, Pcm1863.RateClass(88200));
+            Assert.AreEqual(2, Pcm1863.RateClass(16000));
+        }
+    }
+}
