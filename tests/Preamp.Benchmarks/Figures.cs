@@ -624,11 +624,14 @@ public static class Figures
                     case 2:
                     case 3:
                     {
-                        // One bit flipped in the samples or the block CRC: the block must come out, and damaged.
+                        // One bit flipped in the samples or the block CRC, then the stream goes on: the block must come out,
+                        // damaged, and the next one intact (a damaged block's tail may look like the start of the next
+                        // header, so the decoder waits for the next bytes before it decides).
                         var damaged = (byte[])real.Clone();
                         damaged[rng.Next(StreamDecoder.HeaderBytes, damaged.Length)] ^= (byte)(1 << rng.Next(8));
-                        var got = DecodeAlone(damaged);
-                        if (got.Count != 1 || !got[0].Damaged) failures++;
+                        byte[] next = blocks[rng.Next(blocks.Count)];
+                        var got = DecodeAlone(damaged.Concat(next).ToArray());
+                        if (got.Count != 2 || !got[0].Damaged || got[1].Damaged || got[1].Sequence != DecodeAlone(next)[0].Sequence) failures++;
                         break;
                     }
                     case 4:

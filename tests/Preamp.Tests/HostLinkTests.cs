@@ -271,14 +271,18 @@ public class BlockCheckTests
     [Fact]
     public void EverySingleBitErrorInTheSamplesOrTheBlockCheckIsDetected()
     {
-        byte[] block = CapturedBlocks(1)[0];
+        var two = CapturedBlocks(2);
+        byte[] block = two[0];
         for (int i = 46; i < block.Length; i++)
         {
             for (int bit = 0; bit < 8; bit++)
             {
                 var damaged = (byte[])block.Clone();
                 damaged[i] ^= (byte)(1 << bit);
-                var b = Decode(damaged);
+                var got = DecodeAll(damaged.Concat(two[1]).ToArray());   // the stream goes on after the damaged block
+                Assert.Equal(2, got.Count);
+                Assert.False(got[1].Damaged);
+                var b = got[0];
                 Assert.True(b.Damaged, "byte " + i + " bit " + bit + " went unnoticed");
                 Assert.All(b.Samples[0], v => Assert.Equal(0, v));
                 Assert.Equal(Decode(block).Sequence, b.Sequence);   // the header, checked by its own CRC, still places it
