@@ -19,13 +19,14 @@ namespace PreampFirmware.App
         /// the meter's spot samples, a header and two native CRC-32s: nothing per sample) and, between blocks, the
         /// control tick; a second one writes finished stream blocks to the host UART, where SerialPort.Write waits
         /// for the hardware without holding the other thread. A failed self-test leaves the board safe; the host reads
-        /// why with SYSTem:ERRor?.
+        /// why with SYSTem:ERRor? (the UART's session heard it) and SYSTem:CONDition?.
         /// </summary>
         public static void Main()
         {
             GpioController gpio = new GpioController();
             BoardIo io = Esp32Board.Open(gpio);
             s_preamp = new Preamp(io);
+            s_preamp.AttachHost(io.Host);   // the host UART's session exists from power-on, so it hears the boot
             s_preamp.Boot();
 
             Thread writer = new Thread(WriteStream);

@@ -48,7 +48,7 @@ public static class PanelView
                             case ConsoleKey.O: board.PressButton(board.PhantomButton, 200); break;
                             case ConsoleKey.T:
                                 tone = (tone + 1) % 5;
-                                var s = board.Sources[runner.Firmware.Selected];
+                                var s = board.Sources[runner.Firmware.Channels.Selected];
                                 s.Kind = tone == 0 ? SourceKind.Off : tone == 4 ? SourceKind.Noise : SourceKind.Sine;
                                 s.FrequencyHz = 1000;
                                 s.Dbu = tone switch { 1 => -50, 2 => -30, 3 => -10, _ => -40 };
@@ -88,13 +88,13 @@ public static class PanelView
                 return "[" + color + "]" + new string('█', bar) + "[/]" + new string('·', 24 - bar) + " " +
                        peak.ToString("0.0", CultureInfo.InvariantCulture) + " pk " + rms.ToString("0.0", CultureInfo.InvariantCulture) + " rms dBFS";
             }
-            table.AddRow("gain", fw.Inputs[0].GainDb + " dB" + (fw.Linked ? "  [aqua]LINK[/]" : ""), fw.Inputs[1].GainDb + " dB" + (fw.Linked ? "  [aqua]LINK[/]" : ""));
+            table.AddRow("gain", fw.Channels.Inputs[0].GainDb + " dB" + (fw.Channels.Linked ? "  [aqua]LINK[/]" : ""), fw.Channels.Inputs[1].GainDb + " dB" + (fw.Channels.Linked ? "  [aqua]LINK[/]" : ""));
             table.AddRow("ring", Ring(0), Ring(1));
             table.AddRow("LEDs",
                 Led(leds.PhantomLed(0), "48V", "red") + "  " + Led(leds.PadLed(0), "PAD", "yellow") + "  " + Led(leds.PolarityLed(0), "Ø", "yellow") + "  " + Led(leds.SignalLed(0), "SIG", "green") + "  " + Led(leds.ClipLed(0), "CLIP", "red") + "  " + Led(leds.SelectedLed(0), "SEL", "aqua"),
                 Led(leds.PhantomLed(1), "48V", "red") + "  " + Led(leds.PadLed(1), "PAD", "yellow") + "  " + Led(leds.PolarityLed(1), "Ø", "yellow") + "  " + Led(leds.SignalLed(1), "SIG", "green") + "  " + Led(leds.ClipLed(1), "CLIP", "red") + "  " + Led(leds.SelectedLed(1), "SEL", "aqua"));
             table.AddRow("meter", Meter(0), Meter(1));
-            table.AddRow("input", Source(runner.Board.Sources[0]) + (fw.Inputs[0].Mute ? "  [red]MUTE[/]" : ""), Source(runner.Board.Sources[1]) + (fw.Inputs[1].Mute ? "  [red]MUTE[/]" : ""));
+            table.AddRow("input", Source(runner.Board.Sources[0]) + (fw.Channels.Inputs[0].Mute ? "  [red]MUTE[/]" : ""), Source(runner.Board.Sources[1]) + (fw.Channels.Inputs[1].Mute ? "  [red]MUTE[/]" : ""));
             table.AddRow("relays", Relays(runner.Board, 0), Relays(runner.Board, 1));
         }
         return new Rows(table, new Markup(Help));

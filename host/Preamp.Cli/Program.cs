@@ -411,9 +411,9 @@ public static class Program
             SimPtyServer ptyServer = null;
             try
             {
-                Console.WriteLine("PreampFirmware simulator: " + runner.Firmware.Identity + ", link " + baud + " baud" + (ber > 0 ? ", bit error rate " + ber.ToString("G3", CultureInfo.InvariantCulture) : "") +
+                Console.WriteLine("PreampFirmware simulator: " + runner.Firmware.Hosts.Identity + ", link " + baud + " baud" + (ber > 0 ? ", bit error rate " + ber.ToString("G3", CultureInfo.InvariantCulture) : "") +
                                   (cost > 0 ? ", " + cost + " µs per converter block" : ""));
-                Console.WriteLine("self-test: " + (runner.Firmware.SelfTestResult == 0 ? "passed" : "FAILED (" + runner.Firmware.SelfTestResult + ")"));
+                Console.WriteLine("self-test: " + (runner.Firmware.SelfTest.Result == 0 ? "passed" : "FAILED (" + runner.Firmware.SelfTest.Result + ")"));
                 int? requestedTcp = r.GetValue(tcp);
                 if (requestedTcp == null && !r.GetValue(pty) && !r.GetValue(panel))
                 {
@@ -445,7 +445,7 @@ public static class Program
                     runner.RunRealTime(stop.Token);
                 }
                 // A clean stop writes pending settings at once (a real power cut would lose the last 250 ms of changes).
-                lock (runner.Gate) runner.Firmware.SaveState();
+                lock (runner.Gate) runner.Firmware.Settings.SaveNow();
                 return 0;
             }
             catch (Exception e) when (e is System.Net.Sockets.SocketException or IOException or PlatformNotSupportedException)

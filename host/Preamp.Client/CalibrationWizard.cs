@@ -94,7 +94,7 @@ public sealed class CalibrationException : Exception
 public sealed class CalibrationWizard
 {
     /// <summary>Nominal RMS dBu of converter full scale (a full-scale sine, +14.68 dBu at the PGA2500 output, reads −3.01 dBFS RMS).</summary>
-    public const double FullScaleRmsDbu = Preamp.FullScaleSineDbu - Preamp.FullScaleSineRmsDbfs;
+    public const double FullScaleRmsDbu = Calibration.FullScaleSineDbu - Calibration.FullScaleSineRmsDbfs;
     /// <summary>Rate the wizard measures at, S/s (or the highest the link carries, if lower).</summary>
     public const int MeasureRate = 48000;
     /// <summary>Length of one measurement, s (250 cycles of 1 kHz).</summary>
@@ -106,7 +106,7 @@ public sealed class CalibrationWizard
     /// <summary>Largest RMS difference between a measurement's halves, dB (more is an unstable source).</summary>
     public const double MaxInstabilityDb = 0.03;
     /// <summary>Output level above which a step is measured with the pad in, dBu (peak −6 dBFS leaves room for errors).</summary>
-    public const double PadAboveDbu = Preamp.FullScaleSineDbu - 6.0;
+    public const double PadAboveDbu = Calibration.FullScaleSineDbu - 6.0;
     /// <summary>Attempts per measurement before a step is rejected.</summary>
     public const int Attempts = 3;
     /// <summary>Meter window plus margin before a verification reading, ms.</summary>

@@ -28,10 +28,11 @@ public sealed class SimRunner
     public SimRunner(SimBoardOptions options = null, string serial = "SIM00001")
     {
         Board = new SimBoard(options);
-        Firmware = new Preamp(Board.Io) { Identity = "PreampFirmware,PA2-REVB (simulated)," + serial + ",0.2.0" };
-        SimCommands.Register(this, Firmware.Commands);
+        Firmware = new Preamp(Board.Io);
+        Firmware.Hosts.Identity = "PreampFirmware,PA2-REVB (simulated)," + serial + ",0.2.0";
+        SimCommands.Register(this, Firmware.Hosts.Commands);
+        MainSession = Attach(Board.Host);   // the board's own UART is there from power-on: it hears the boot
         Firmware.Boot();
-        MainSession = Attach(Board.Host);
         _nextTickUs = Board.NowMicroseconds;
     }
 
@@ -129,15 +130,14 @@ public sealed class SimRunner
     /// <summary>When the stream owner's link next has room for a waiting block (the writer thread's wake-up), or long.MaxValue.</summary>
     private long LinkRoomUs()
     {
-        if (Firmware.Stream.ReadyBlocks == 0 || Firmware.StreamOwner?.Port is not SimSerialPort port) return long.MaxValue;
+        if (Firmware.Stream.ReadyBlocks == 0 || Firmware.StreamLink.Port is not SimSerialPort port) return long.MaxValue;
         return Math.Max(Board.NowMicroseconds + 1, port.RoomForUs(Firmware.Stream.BlockLength));
     }
 
     private void FeedLink()
     {
         if (Firmware.Stream.ReadyBlocks == 0) return;
-        var owner = Firmware.StreamOwner;
-        if (owner?.Port is SimSerialPort port && port.TransmitBacklog < Firmware.Stream.BlockLength)
+        if (Firmware.StreamLink.Port is SimSerialPort port && port.TransmitBacklog < Firmware.Stream.BlockLength)
         {
             Firmware.ServiceStreamOutput(1);
         }

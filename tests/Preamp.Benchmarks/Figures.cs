@@ -6,6 +6,7 @@ using System.Globalization;
 using System.Linq;
 using System.Text;
 using PreampFirmware.Client;
+using PreampFirmware.Control;
 using PreampFirmware.Hal;
 using PreampFirmware.Scpi;
 using PreampFirmware.Sim;
@@ -70,10 +71,10 @@ public static class Figures
         if (Want("link."))
         {
             var runner = new SimRunner();
-            double bytesPerSecond = runner.Firmware.StreamBytesPerSecond(Rate);
+            double bytesPerSecond = runner.Firmware.StreamLink.BytesPerSecond(Rate);
             Print("link.utilisation_48k", bytesPerSecond / (BoardRevB.HostBaud / 10.0), "ratio");
             Print("link.payload_share", 6.0 * Preamp.FramesPerBlock / StreamBlock.Bytes(Preamp.FramesPerBlock), "ratio");
-            Print("link.max_rate_4mbaud", runner.Firmware.MaxStreamRate(runner.Board.Host), "S/s");
+            Print("link.max_rate_4mbaud", runner.Firmware.StreamLink.MaxRate(runner.Board.Host), "S/s");
         }
         if (Want("sim.")) Print("sim.realtime_factor", SimRealtimeFactor(), "x");
         if (Want("response."))
@@ -149,7 +150,7 @@ public static class Figures
             Host = port, Clock = io.Clock, Store = io.Store,
         });
         if (fast.Boot() != 0) throw new InvalidOperationException("the board did not boot");
-        fast.StartStream(fast.AttachHost(port));
+        fast.StreamLink.Start(fast.AttachHost(port), port);
         return fast;
     }
 
@@ -239,8 +240,9 @@ public static class Figures
         (Type, string, double)[] path =
         {
             (typeof(Preamp), nameof(Preamp.ServiceAudio), 1),
-            (typeof(Preamp), nameof(Preamp.RelayBits), 1),
-            (typeof(Preamp), nameof(Preamp.IsMuted), 2),
+            (typeof(PreampFirmware.Control.Channels), nameof(PreampFirmware.Control.Channels.RelayBits), 1),
+            (typeof(PreampFirmware.Control.Channels), nameof(PreampFirmware.Control.Channels.IsMuted), 2),
+            (typeof(Converter), nameof(Converter.Service), 1),
             (t.GetType("PreampFirmware.Drivers.Relay"), "get_IsClosed", 6),
             (t.GetType("PreampFirmware.Drivers.Pga2500Chain"), "Channel", 2),
             (typeof(SampleLoop), nameof(SampleLoop.Service), 1),
@@ -369,7 +371,7 @@ public static class Figures
     {
         double noise = RmsDbfs(CaptureChannel1("INP1:GAIN 0", 2.0));
         Console.WriteLine("#   noise at 0 dB gain, input terminated: " + F(noise, "0.00") + " dBFS RMS (unweighted, 0–24 kHz); the PCM1863's datasheet: 110 dB SNR");
-        return -(noise - Preamp.FullScaleSineRmsDbfs);
+        return -(noise - Calibration.FullScaleSineRmsDbfs);
     }
 
     /// <summary>95th percentile, over 1000 detents, of the time from the encoder edge to the new PGA2500 word on the bus.</summary>
@@ -388,7 +390,7 @@ public static class Figures
         r.RunFor(0.1);
         for (int i = 0; i < 1000; i++)
         {
-            int dir = r.Firmware.Inputs[0].GainDb >= 60 ? -1 : r.Firmware.Inputs[0].GainDb <= 10 ? 1 : (rng.Next(2) * 2 - 1);
+            int dir = r.Firmware.Channels.Inputs[0].GainDb >= 60 ? -1 : r.Firmware.Channels.Inputs[0].GainDb <= 10 ? 1 : (rng.Next(2) * 2 - 1);
             r.RunFor(0.15 + rng.NextDouble() * 0.05);                        // slow turns: 1 dB each
             r.Board.Encoder.Add(dir);
             r.RunFor(0.0001 + rng.NextDouble() * 0.002);
@@ -556,7 +558,7 @@ public static class Figures
     {
         var rng = new Random(7);
         var runner = new SimRunner();
-        var table = runner.Firmware.Commands;
+        var table = runner.Firmware.Hosts.Commands;
         var session = new ScpiSession(table, null);
         string[] seeds =
         {

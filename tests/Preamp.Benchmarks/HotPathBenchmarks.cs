@@ -27,7 +27,7 @@ public class HotPathBenchmarks
         var buf = new byte[1 << 20];
         int n = port.HostRead(buf, 0, buf.Length);
         _stream = buf.AsSpan(0, n).ToArray();
-        _session = new ScpiSession(_runner.Firmware.Commands, null);
+        _session = new ScpiSession(_runner.Firmware.Hosts.Commands, null);
         _deviceBlocks = Figures.DeviceStreamingPath(out _).Round;
     }
 

@@ -1,5 +1,6 @@
 // CRC-16-CCITT against published check values.
 using nanoFramework.TestFramework;
+using PreampFirmware.Storage;
 
 namespace PreampFirmware.Tests
 {

@@ -1,6 +1,7 @@
 // Front panel parts: LED chain frames, button debounce and hold, encoder detents, relays.
 using nanoFramework.TestFramework;
 using PreampFirmware.Drivers;
+using PreampFirmware.Scpi;
 
 namespace PreampFirmware.Tests
 {

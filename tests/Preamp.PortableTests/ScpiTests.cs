@@ -157,5 +157,37 @@ namespace PreampFirmware.Tests
             Assert.StartsWith("-350,\"Queue overflow\"", last);
             Assert.AreEqual("0,\"No error\"\n", Run(s, port, "SYST:ERR?\n"));
         }
+
+        [TestMethod]
+        public static void TheLineReaderEndsLinesAtLfAndMarksBadOnesWhole()
+        {
+            ScpiLineReader r = new ScpiLineReader();
+            string text = "A\r\nB\x01C\n";
+            int ended = 0;
+            for (int i = 0; i < text.Length; i++)
+            {
+                if (!r.Add((byte)text[i])) continue;
+                ended++;
+                if (ended == 1)
+                {
+                    Assert.AreEqual(ScpiLineReader.Complete, r.State);
+                    Assert.AreEqual("A", r.Take());
+                }
+                else
+                {
+                    Assert.AreEqual(ScpiLineReader.BadByte, r.State);
+                    r.Take();
+                }
+            }
+            Assert.AreEqual(2, ended);
+            for (int i = 0; i <= ScpiLineReader.MaxLineLength; i++) r.Add((byte)'x');
+            Assert.IsTrue(r.Add(0x0A));
+            Assert.AreEqual(ScpiLineReader.TooLong, r.State);
+            r.Take();
+            r.Add((byte)'Z');
+            r.Add(0x0A);
+            Assert.AreEqual(ScpiLineReader.Complete, r.State);
+            Assert.AreEqual("Z", r.Take(), "the next line is whole");
+        }
     }
 }

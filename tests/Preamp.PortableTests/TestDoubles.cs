@@ -215,8 +215,11 @@ namespace PreampFirmware.Tests
             for (int i = 0; i < count; i++) _out = _out + (char)buffer[offset + i];
         }
 
+        /// <summary>The link's speed, bytes per second (921 600 baud unless a test says otherwise).</summary>
+        public int Speed = 92160;
+
         /// <inheritdoc />
-        public int BytesPerSecond { get { return 92160; } }
+        public int BytesPerSecond { get { return Speed; } }
     }
 }
 

@@ -99,7 +99,7 @@ public class AutoGainTests
         h.Runner.Board.Sources[0].Dbu = -22;                      // +18 dB
         h.Run(0.05);
         Assert.True(h.Runner.Board.Pga.Latches > 0 && h.Runner.Board.Pga.LastLatchUs - jump <= 50_000, "first reduction within 50 ms");
-        Assert.True(h.Runner.Firmware.Inputs[0].GainDb < 45);
+        Assert.True(h.Runner.Firmware.Channels.Inputs[0].GainDb < 45);
         h.Run(0.55);
         Assert.True(PeakDbfs(h, 1) <= -0.5, "peak " + PeakDbfs(h, 1));
         string lowered = h.Ask("INP1:GAIN?");

@@ -1,4 +1,5 @@
 // The real firmware object booting on the simulated board: the good path, and every chip fault ending safe with a clear error.
+using PreampFirmware.Health;
 using PreampFirmware.Sim;
 using Xunit;
 
@@ -17,7 +18,7 @@ public class BootTests
         Assert.False(fw.IsReady);
         for (int ch = 0; ch < 2; ch++)
         {
-            Assert.True(fw.IsMuted(ch));
+            Assert.True(fw.Channels.IsMuted(ch));
             Assert.False(board.PhantomRelays[ch].Coil, "phantom coil off");
             Assert.False(board.PadRelays[ch].Coil, "pad coil off");
             Assert.False(board.PolarityRelays[ch].Coil, "polarity coil off");
@@ -44,7 +45,7 @@ public class BootTests
         Assert.Equal(0, board.Pga.GainDb(0));
         Assert.Equal(0, board.Pga.Gpo(1));
         Assert.True(board.ZeroCrossEnable.Level);
-        Assert.False(fw.IsMuted(0) || fw.IsMuted(1));
+        Assert.False(fw.Channels.IsMuted(0) || fw.Channels.IsMuted(1));
         Assert.Equal(0, board.Adc.MalformedFrames);
         long completed = board.Audio.BuffersCompleted;
         board.AdvanceBy(53_334);
@@ -69,7 +70,7 @@ public class BootTests
     {
         var (board, fw) = Build();
         board.AdcSpi.Miso = fault;
-        Assert.Equal(Preamp.SelfTestAdc, fw.Boot());
+        Assert.Equal(SelfTest.Adc, fw.Boot());
         AssertSafe(board, fw);
         string error = fw.Errors.Pop();
         Assert.StartsWith("-330,\"Self-test failed;PCM1863 does not answer: PCM_CFG (0Bh) " + read, error);
@@ -84,7 +85,7 @@ public class BootTests
         var (board, fw) = Build();
         board.AdcSpi.Miso = MisoFault.StuckLow;
         board.GainSpi.Miso = MisoFault.StuckLow;
-        Assert.Equal(Preamp.SelfTestAdc | Preamp.SelfTestGainChain, fw.Boot());
+        Assert.Equal(SelfTest.Adc | SelfTest.GainChain, fw.Boot());
         AssertSafe(board, fw);
         Assert.Contains("PGA2500 chain: no loop-back (MISO stuck low", fw.Errors.Pop());
         Assert.Contains("PCM1863", fw.Errors.Pop());
@@ -95,7 +96,7 @@ public class BootTests
     {
         var (board, fw) = Build();
         board.Adc.WireLayout = Pcm1863WireLayout.ReadWriteInBit15;   // a part that reads the datasheet's prose, not its NOTE
-        Assert.Equal(Preamp.SelfTestAdc, fw.Boot());
+        Assert.Equal(SelfTest.Adc, fw.Boot());
         AssertSafe(board, fw);
         string error = fw.Errors.Pop();
         Assert.Contains("PCM_CFG (0Bh)", error);
@@ -119,7 +120,7 @@ public class BootTests
         var (board, fw) = Build();
         board.AdcSpi.CorruptByteIndex = 1;
         board.AdcSpi.CorruptNextFrames = 1000;
-        Assert.Equal(Preamp.SelfTestAdc, fw.Boot());
+        Assert.Equal(SelfTest.Adc, fw.Boot());
         AssertSafe(board, fw);
         Assert.Contains("PCM1863", fw.Errors.Pop());
     }
@@ -129,7 +130,7 @@ public class BootTests
     {
         var (board, fw) = Build();
         board.Adc.Stopped = true;               // no supply, or its PLL never locks
-        Assert.Equal(Preamp.SelfTestAdc, fw.Boot());
+        Assert.Equal(SelfTest.Adc, fw.Boot());
         AssertSafe(board, fw);
         string error = fw.Errors.Pop();
         Assert.Contains("PCM1863 is not running as configured: DEVICE_STATUS 0x00", error);
@@ -142,7 +143,7 @@ public class BootTests
     {
         var (board, fw) = Build();
         board.GainSpi.Miso = MisoFault.StuckLow;
-        Assert.Equal(Preamp.SelfTestGainChain, fw.Boot());
+        Assert.Equal(SelfTest.GainChain, fw.Boot());
         AssertSafe(board, fw);
         Assert.Contains("PGA2500", fw.Errors.Pop());
         Assert.Equal("0,\"No error\"", fw.Errors.Pop());

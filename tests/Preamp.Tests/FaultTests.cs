@@ -20,7 +20,7 @@ public class FaultTests
         h.Ask("SIM:SOUR1 SINE,1000,-40;:INP1:GAIN 30;:STR:STAR", 0.3);
         h.Runner.Board.AdcSpi.Miso = fault;
         h.Run(1.2);
-        Assert.True(h.Runner.Firmware.AdcFault);
+        Assert.True(h.Runner.Firmware.Converter.Fault);
         string e = h.Ask("SYST:ERR?", 0.05);
         Assert.StartsWith("-240,\"Hardware error;PCM1863 is not running as configured", e);
         Assert.Contains(hint, e);
@@ -30,7 +30,7 @@ public class FaultTests
         Assert.Equal("0,\"No error\"", h.Ask("SYST:ERR?"));               // once per episode
         h.Runner.Board.AdcSpi.Miso = MisoFault.None;
         h.Run(1.2);
-        Assert.False(h.Runner.Firmware.AdcFault, "the fault clears once the converter reads right again");
+        Assert.False(h.Runner.Firmware.Converter.Fault, "the fault clears once the converter reads right again");
     }
 
     [Fact]
@@ -40,13 +40,13 @@ public class FaultTests
         h.Ask("SIM:SOUR1 SINE,1000,-40;:INP1:GAIN 30;:STR:STAR", 0.3);
         h.Runner.Board.Adc.Stopped = true;                                 // supply or PLL lost
         h.Run(1.2);
-        Assert.True(h.Runner.Firmware.AdcFault);
+        Assert.True(h.Runner.Firmware.Converter.Fault);
         Assert.StartsWith("-240,\"Hardware error;PCM1863 is not running as configured: DEVICE_STATUS 0x00", h.Ask("SYST:ERR?"));
         Assert.True(h.Ch1.Skip(h.Ch1.Count - 10_000).All(v => v == 0), "a stopped converter sends silence");
         Assert.Equal("0,0,0", h.Ask("SIM:REL? 1"));
         h.Runner.Board.Adc.Stopped = false;
         h.Run(1.2);
-        Assert.False(h.Runner.Firmware.AdcFault);
+        Assert.False(h.Runner.Firmware.Converter.Fault);
     }
 
     [Fact]
@@ -58,7 +58,7 @@ public class FaultTests
         int writes = h.Runner.Firmware.Gain.Writes;
         h.Runner.Board.GainSpi.Miso = MisoFault.StuckLow;   // SDO of the chain gone
         h.Run(1.2);
-        Assert.True(h.Runner.Firmware.GainChainFault);
+        Assert.True(h.Runner.Firmware.GainChainWatch.Fault);
         Assert.InRange(h.Runner.Firmware.Gain.Writes - writes, 1, 2);   // one heartbeat a second, the same words
         Assert.Equal(30, h.Runner.Board.Pga.GainDb(0));
         string err = h.Ask("SYST:ERR?");
@@ -68,7 +68,7 @@ public class FaultTests
         Assert.Equal("0,\"No error\"", h.Ask("SYST:ERR?"));   // reported once per episode
         h.Runner.Board.GainSpi.Miso = MisoFault.None;
         h.Run(2.2);
-        Assert.False(h.Runner.Firmware.GainChainFault);
+        Assert.False(h.Runner.Firmware.GainChainWatch.Fault);
         Assert.Equal("0,\"No error\"", h.Ask("SYST:ERR?"));
     }
 
@@ -87,7 +87,7 @@ public class FaultTests
     {
         var h = new Host();
         for (int i = 0; i < 20; i++) h.Ask("INP1:GAIN " + (20 + i), 0.1);
-        Assert.False(h.Runner.Firmware.GainChainFault);
+        Assert.False(h.Runner.Firmware.GainChainWatch.Fault);
         Assert.Equal(0, h.Runner.Firmware.Gain.LoopBackFailures);
         Assert.Equal("0,\"No error\"", h.Ask("SYST:ERR?"));
     }

@@ -180,8 +180,8 @@ public class CommandTreeTests
     public void EveryHeaderOfTheFirmwareAndSimulatorTreeIsUnambiguous()
     {
         var runner = new SimRunner();
-        Assert.True(runner.Firmware.Commands.Count > 25);
-        Assert.Null(runner.Firmware.Commands.FindAmbiguity());
+        Assert.True(runner.Firmware.Hosts.Commands.Count > 25);
+        Assert.Null(runner.Firmware.Hosts.Commands.FindAmbiguity());
     }
 
     [Fact]

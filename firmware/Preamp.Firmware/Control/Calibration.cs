@@ -42,6 +42,13 @@ namespace PreampFirmware.Control
         public const int AlignmentEbu = 0;
         /// <summary>Alignment: SMPTE RP155.</summary>
         public const int AlignmentSmpte = 1;
+        /// <summary>
+        /// Level at the PGA2500 output of a sine whose peak reaches converter full scale, dBu: the PCM1863's 4.2 Vrms
+        /// differential at PGA 0 dB, AC-coupled straight from the PGA2500 (hardware/analog-interface.md).
+        /// </summary>
+        public const double FullScaleSineDbu = 14.68;
+        /// <summary>RMS dBFS of a full-scale sine (the meter's reference is full-scale DC).</summary>
+        public const double FullScaleSineRmsDbfs = -3.0103;
 
         private readonly int[] _padCentiDb = new int[2];
         private readonly int[] _gainCentiDb = new int[2 * Steps];
@@ -61,6 +68,21 @@ namespace PreampFirmware.Control
 
         /// <summary>Reference frequency the calibration used, Hz.</summary>
         public int ReferenceHz { get { return _referenceHz; } set { _referenceHz = value; } }
+
+        /// <summary>
+        /// RMS level at a channel's input, dBu: <paramref name="rmsDbfs"/> referred to the converter's full scale, minus the
+        /// gain and its calibrated error, plus the pad's calibrated attenuation when the pad is in. Without a calibration
+        /// the corrections are zero and the pad is 20 dB. A reading at or below <paramref name="floorDbfs"/> stays there.
+        /// </summary>
+        public double InputDbu(int channel, double rmsDbfs, int gainDb, bool padIn, double floorDbfs)
+        {
+            if (rmsDbfs <= floorDbfs)
+            {
+                return floorDbfs;
+            }
+            double dbu = rmsDbfs - FullScaleSineRmsDbfs + FullScaleSineDbu - gainDb - GainCorrectionDb(channel, gainDb);
+            return padIn ? dbu + PadDb(channel) : dbu;
+        }
 
         /// <summary>Step index of a gain (0 → 0, 10..65 → 1..56).</summary>
         public static int StepIndex(int gainDb)

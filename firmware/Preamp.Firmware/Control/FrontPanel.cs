@@ -1,6 +1,7 @@
 // The front panel: knob, CHANNEL, 48V and the knob's push switch in; gain rings and status LEDs out.
 using PreampFirmware.Drivers;
 using PreampFirmware.Hal;
+using PreampFirmware.Streaming;
 
 namespace PreampFirmware.Control
 {
@@ -38,7 +39,10 @@ namespace PreampFirmware.Control
         /// <summary>Half-period of the ramp blink, ms.</summary>
         public const int RampBlinkMs = 250;
 
-        private readonly Preamp _preamp;
+        private readonly Channels _channels;
+        private readonly GainAutomation _automation;
+        private readonly LevelMeter _meter;
+        private readonly Hc595LedChain _leds;
         private readonly Button _knobButton;
         private readonly Button _channelButton;
         private readonly Button _phantomButton;
@@ -50,10 +54,13 @@ namespace PreampFirmware.Control
         private int _sinceDetentMs = 1000;
         private int _clockMs;
 
-        /// <summary>The panel of <paramref name="preamp"/>, reading the board's buttons and knob.</summary>
-        public FrontPanel(Preamp preamp, BoardIo io)
+        /// <summary>The panel working <paramref name="channels"/>, reading the board's buttons and knob and lighting <paramref name="leds"/>.</summary>
+        public FrontPanel(Channels channels, GainAutomation automation, LevelMeter meter, Hc595LedChain leds, BoardIo io)
         {
-            _preamp = preamp;
+            _channels = channels;
+            _automation = automation;
+            _meter = meter;
+            _leds = leds;
             _knobButton = new Button(io.EncoderSwitch, KnobLongPressMs);
             _channelButton = new Button(io.ChannelButton, LongPressMs);
             _phantomButton = new Button(io.PhantomButton, LongPressMs);
@@ -78,38 +85,49 @@ namespace PreampFirmware.Control
             {
                 int count = detents < 0 ? -detents : detents;
                 int step = StepForInterval(_sinceDetentMs / count);
-                _preamp.StepGain(_preamp.Selected, detents * step);
+                _channels.StepGain(_channels.Selected, detents * step);
                 _sinceDetentMs = 0;
             }
 
             int e = _knobButton.Tick(elapsedMs);
             if (e == ButtonEvent.ShortPress)
             {
-                _preamp.SetMute(_preamp.Selected, !_preamp.Inputs[_preamp.Selected].Mute);
+                _channels.SetMute(_channels.Selected, !_channels.Inputs[_channels.Selected].Mute);
             }
             else if (e == ButtonEvent.LongPress)
             {
-                _preamp.StartAutoGain(_preamp.Selected);
+                _automation.StartAutoGain(_channels.Selected);
             }
             e = _channelButton.Tick(elapsedMs);
             if (e == ButtonEvent.ShortPress)
             {
-                _preamp.Select((_preamp.Selected + 1) % Preamp.Channels);
+                _channels.Select((_channels.Selected + 1) % Channels.Count);
             }
             else if (e == ButtonEvent.LongPress)
             {
-                _preamp.SetLink(!_preamp.Linked);
+                _channels.SetLink(!_channels.Linked);
             }
             e = _phantomButton.Tick(elapsedMs);
             if (e == ButtonEvent.LongPress)
             {
-                int ch = _preamp.Selected;
-                if (!_preamp.RequestPhantom(ch, !_preamp.Inputs[ch].Phantom))
+                int ch = _channels.Selected;
+                if (!_channels.RequestPhantom(ch, !_channels.Inputs[ch].Phantom))
                 {
                     _refusalMs[ch] = RefusalBlinkMs;
                 }
             }
             UpdateLeds(elapsedMs);
+        }
+
+        /// <summary>Darkens every LED now (the safe state).</summary>
+        public void Dark()
+        {
+            for (int ch = 0; ch < Channels.Count; ch++)
+            {
+                _leds.SetRing(ch, 0);
+                _leds.SetStatus(ch, 0);
+            }
+            _leds.Flush(true);
         }
 
         /// <summary>Starts the fast 48V blink that tells a phantom request was refused.</summary>
@@ -124,7 +142,7 @@ namespace PreampFirmware.Control
         /// </summary>
         private int RingPattern(int ch, int gainDb, int elapsedMs)
         {
-            int status = _preamp.AutoGainOf(ch).Status;
+            int status = _automation.AutoGainOf(ch).Status;
             if (status != _lastAutoStatus[ch])
             {
                 _lastAutoStatus[ch] = status;
@@ -146,10 +164,10 @@ namespace PreampFirmware.Control
 
         private void UpdateLeds(int elapsedMs)
         {
-            for (int ch = 0; ch < Preamp.Channels; ch++)
+            for (int ch = 0; ch < Channels.Count; ch++)
             {
-                InputChannel input = _preamp.Inputs[ch];
-                ChannelRelays relays = _preamp.Relays[ch];
+                InputChannel input = _channels.Inputs[ch];
+                ChannelRelays relays = _channels.Relays[ch];
                 int status = 0;
                 bool phantomLed = relays.Phantom.IsClosed;
                 if (_refusalMs[ch] > 0)
@@ -165,9 +183,9 @@ namespace PreampFirmware.Control
                 if (relays.Pad.IsClosed) status |= StatusLed.Pad;
                 if (relays.Polarity.IsClosed) status |= StatusLed.Polarity;
 
-                double peak = Streaming.LevelMeter.ToDb(_preamp.Meter.RecentPeakFraction(ch));
-                if (peak > SignalDbfs && !_preamp.IsMuted(ch)) status |= StatusLed.Signal;
-                if (peak >= ClipDbfs || _preamp.Gain.IsOverloaded(ch))
+                double peak = LevelMeter.ToDb(_meter.RecentPeakFraction(ch));
+                if (peak > SignalDbfs && !_channels.IsMuted(ch)) status |= StatusLed.Signal;
+                if (peak >= ClipDbfs || _channels.Gain.IsOverloaded(ch))
                 {
                     _clipHoldMs[ch] = ClipHoldMs;
                 }
@@ -176,11 +194,11 @@ namespace PreampFirmware.Control
                     _clipHoldMs[ch] -= elapsedMs;
                 }
                 if (_clipHoldMs[ch] > 0) status |= StatusLed.Clip;
-                if (ch == _preamp.Selected || _preamp.Linked) status |= StatusLed.Selected;
-                _preamp.Leds.SetStatus(ch, status);
-                _preamp.Leds.SetRing(ch, RingPattern(ch, input.GainDb, elapsedMs));
+                if (ch == _channels.Selected || _channels.Linked) status |= StatusLed.Selected;
+                _leds.SetStatus(ch, status);
+                _leds.SetRing(ch, RingPattern(ch, input.GainDb, elapsedMs));
             }
-            _preamp.Leds.Flush(false);
+            _leds.Flush(false);
         }
     }
 }

@@ -15,7 +15,7 @@ namespace PreampFirmware.Scpi
     public sealed class ScpiSession
     {
         /// <summary>Longest accepted line, characters (without the LF).</summary>
-        public const int MaxLineLength = 256;
+        public const int MaxLineLength = ScpiLineReader.MaxLineLength;
         /// <summary>Most commands on one line.</summary>
         public const int MaxUnits = 16;
         /// <summary>Most header nodes in one command.</summary>
@@ -27,10 +27,7 @@ namespace PreampFirmware.Scpi
         private readonly ISerialPort _port;
         private readonly ErrorQueue _errors = new ErrorQueue();
         private readonly byte[] _readBuffer = new byte[128];
-        private readonly char[] _line = new char[MaxLineLength];
-        private int _length;
-        private bool _overrun;
-        private bool _invalidCharacter;
+        private readonly ScpiLineReader _reader = new ScpiLineReader();
         private byte[] _writeBuffer = new byte[256];
 
         private readonly string[] _mnemonics = new string[MaxNodes];
@@ -103,51 +100,32 @@ namespace PreampFirmware.Scpi
         {
             for (int i = offset; i < offset + count; i++)
             {
-                byte b = data[i];
-                if (b == 0x0A)
+                if (_reader.Add(data[i]))
                 {
                     EndOfLine();
-                    continue;
                 }
-                if (b == 0x0D)
-                {
-                    continue;
-                }
-                if ((b < 0x20 && b != 0x09) || b > 0x7E)
-                {
-                    _invalidCharacter = true;
-                    continue;
-                }
-                if (_length >= MaxLineLength)
-                {
-                    _overrun = true;
-                    continue;
-                }
-                _line[_length++] = (char)b;
             }
         }
 
         private void EndOfLine()
         {
-            if (_overrun)
+            int state = _reader.State;
+            string line = _reader.Take();
+            if (state == ScpiLineReader.TooLong)
             {
                 PushError(ScpiError.InputBufferOverrun, "line longer than " + MaxLineLength.ToString() + " characters");
+                return;
             }
-            else if (_invalidCharacter)
+            if (state == ScpiLineReader.BadByte)
             {
                 PushError(ScpiError.InvalidCharacter, "byte outside printable ASCII");
+                return;
             }
-            else
+            string answer = ExecuteLine(line);
+            if (answer != null)
             {
-                string answer = ExecuteLine(new string(_line, 0, _length));
-                if (answer != null)
-                {
-                    Send(answer);
-                }
+                Send(answer);
             }
-            _length = 0;
-            _overrun = false;
-            _invalidCharacter = false;
         }
 
         private void Send(string answer)

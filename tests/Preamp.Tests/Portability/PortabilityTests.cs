@@ -78,15 +78,15 @@ namespace PreampFirmware
     [InlineData("public static string[] Go() { return System.Enum.GetNames(typeof(System.DayOfWeek)); }", "not in nanoFramework")]
     public void EachUnsupportedConstructIsNamedWithItsFile(string member, string expected)
     {
-        var v = CheckWith("firmware/Preamp.Firmware/ErrorQueue.cs", "namespace PreampFirmware { public static class Injected { " + member + " } }");
-        Assert.True(v.Any(x => x.File == "firmware/Preamp.Firmware/ErrorQueue.cs" && x.Construct.Contains(expected)),
+        var v = CheckWith("firmware/Preamp.Firmware/Scpi/ErrorQueue.cs", "namespace PreampFirmware { public static class Injected { " + member + " } }");
+        Assert.True(v.Any(x => x.File == "firmware/Preamp.Firmware/Scpi/ErrorQueue.cs" && x.Construct.Contains(expected)),
             "expected \"" + expected + "\" in:\n" + string.Join("\n", v));
     }
 
     [Fact]
     public void CodeThatNanoFrameworkHasPasses()
     {
-        var v = CheckWith("firmware/Preamp.Firmware/ErrorQueue.cs", @"namespace PreampFirmware { public static class Injected {
+        var v = CheckWith("firmware/Preamp.Firmware/Scpi/ErrorQueue.cs", @"namespace PreampFirmware { public static class Injected {
             public static string Go(byte[] b, string s) {
                 System.Collections.ArrayList list = new System.Collections.ArrayList();
                 list.Add(s);

@@ -1,21 +1,19 @@
-// CRC-16-CCITT as the ADS131M02 computes it: polynomial x^16 + x^12 + x^5 + 1, seed 0xFFFF, MSB first, no final XOR.
-namespace PreampFirmware
+// CRC-16-CCITT: polynomial x^16 + x^12 + x^5 + 1, seed 0xFFFF, MSB first, no final XOR.
+namespace PreampFirmware.Storage
 {
     /// <summary>
-    /// CRC-16-CCITT (0x1021, seed 0xFFFF, unreflected, no output XOR) — the ADS131M02's default
-    /// (MODE.CRC_TYPE = 0). Check value of "123456789" is 0x29B1. Used on register traffic and once per
-    /// stream block (header, spot check); every sample frame is checked on the host.
+    /// CRC-16-CCITT (0x1021, seed 0xFFFF, unreflected, no output XOR; "CRC-16/CCITT-FALSE"). Check value of "123456789"
+    /// is 0x29B1. Guards every flash record (<see cref="RecordStore"/>): a torn or damaged record fails it.
     /// </summary>
     public static class Crc16Ccitt
     {
-        /// <summary>The seed the ADS131M02 starts every frame's CRC with.</summary>
+        /// <summary>The seed every computation starts with.</summary>
         public const ushort Seed = 0xFFFF;
 
         /// <summary>CRC of <paramref name="count"/> bytes from <paramref name="offset"/>, continuing from <paramref name="crc"/>.</summary>
         public static ushort Compute(byte[] data, int offset, int count, ushort crc)
         {
-            // Table-driven: one lookup per byte instead of eight shifts (the per-block header CRC is the only
-            // byte loop on the streaming path, so it matters on the interpreter).
+            // Table-driven: one lookup per byte instead of eight shifts (the interpreter runs each IL op).
             ushort[] table = s_table;
             int c = crc;
             int end = offset + count;

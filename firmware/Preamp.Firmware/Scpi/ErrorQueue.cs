@@ -1,5 +1,5 @@
 // The device's error queue (IEEE 488.2 / SCPI): boot faults and command errors wait here until the host reads them.
-namespace PreampFirmware
+namespace PreampFirmware.Scpi
 {
     /// <summary>
     /// A bounded FIFO of (code, message). When full, the newest entry is replaced by -350 "Queue overflow",
@@ -56,16 +56,6 @@ namespace PreampFirmware
             _head = (_head + 1) % Capacity;
             _count--;
             return code.ToString() + ",\"" + message + "\"";
-        }
-
-        /// <summary>Appends every entry of this queue to <paramref name="other"/>, leaving this one as it is.</summary>
-        public void CopyTo(ErrorQueue other)
-        {
-            for (int i = 0; i < _count; i++)
-            {
-                int at = (_head + i) % Capacity;
-                other.Push(_codes[at], _messages[at]);
-            }
         }
 
         /// <summary>Empties the queue (*CLS).</summary>

@@ -1,0 +1,78 @@
+// What is wrong with the board now, as a state a host can query at any time (device errors are events; this lasts).
+using PreampFirmware.Health;
+using PreampFirmware.Storage;
+using PreampFirmware.Streaming;
+
+namespace PreampFirmware.Host
+{
+    /// <summary>
+    /// The board's lasting conditions as bits (STATus:QUEStionable:CONDition?) and names (SYSTem:CONDition?). Each bit
+    /// is read from the part that owns the state; it is set while the condition lasts and clears when it ends.
+    /// </summary>
+    public sealed class BoardCondition
+    {
+        /// <summary>The last self-test failed: the board stays in its safe state.</summary>
+        public const int SelfTestFailed = 1;
+        /// <summary>The PGA2500 chain does not loop back.</summary>
+        public const int GainChain = 2;
+        /// <summary>The converter does not run as configured.</summary>
+        public const int Converter = 4;
+        /// <summary>The stored calibration did not load; nominal values are in use.</summary>
+        public const int Calibration = 8;
+        /// <summary>The saved settings did not load; the board started from defaults.</summary>
+        public const int Settings = 16;
+        /// <summary>The last write of the settings to flash failed.</summary>
+        public const int Flash = 32;
+        /// <summary>The sample loop fell behind during the running stream.</summary>
+        public const int SampleLoop = 64;
+
+        private static readonly string[] NamesByBit = { "SELFTEST", "GAINCHAIN", "CONVERTER", "CALIBRATION", "SETTINGS", "FLASH", "SAMPLELOOP" };
+
+        private readonly SelfTest _selfTest;
+        private readonly GainChainWatch _gainChain;
+        private readonly Converter _converter;
+        private readonly SettingsStore _settings;
+        private readonly StreamLink _stream;
+
+        /// <summary>The conditions read from these parts.</summary>
+        public BoardCondition(SelfTest selfTest, GainChainWatch gainChain, Converter converter, SettingsStore settings, StreamLink stream)
+        {
+            _selfTest = selfTest;
+            _gainChain = gainChain;
+            _converter = converter;
+            _settings = settings;
+            _stream = stream;
+        }
+
+        /// <summary>The conditions present now, as bits.</summary>
+        public int Bits
+        {
+            get
+            {
+                int bits = 0;
+                if (_selfTest.Result != 0) bits |= SelfTestFailed;
+                if (_gainChain.Fault) bits |= GainChain;
+                if (_converter.Fault) bits |= Converter;
+                if (_settings.CalibrationDamaged) bits |= Calibration;
+                if (_settings.StateDamaged) bits |= Settings;
+                if (_settings.SaveFailing) bits |= Flash;
+                if (_stream.LoopFellBehind) bits |= SampleLoop;
+                return bits;
+            }
+        }
+
+        /// <summary>The names of the conditions in <paramref name="bits"/>, comma-separated, or NONE.</summary>
+        public static string Names(int bits)
+        {
+            string names = "";
+            for (int i = 0; i < NamesByBit.Length; i++)
+            {
+                if ((bits & (1 << i)) != 0)
+                {
+                    names = names + (names.Length == 0 ? "" : ",") + NamesByBit[i];
+                }
+            }
+            return names.Length == 0 ? "NONE" : names;
+        }
+    }
+}

@@ -1,0 +1,60 @@
+// IEEE 488.2 common commands, SYSTem and STATus: identity, reset, self-test, error queue, conditions.
+using PreampFirmware.Control;
+using PreampFirmware.Health;
+using PreampFirmware.Scpi;
+using PreampFirmware.Streaming;
+
+namespace PreampFirmware.Host
+{
+    /// <summary>Registers the common commands and the SYSTem and STATus subtrees.</summary>
+    public static class SystemCommands
+    {
+        /// <summary>Adds the commands to <paramref name="t"/>.</summary>
+        public static void Register(ScpiCommandTable t, HostSessions hosts, Channels channels, GainAutomation automation, StreamLink stream,
+                                    SelfTest selfTest, BoardCondition condition)
+        {
+            t.Add("*IDN?", c => c.Reply(hosts.Identity));
+            t.Add("*OPC?", c => c.Reply("1"));
+            t.Add("*OPC", c => { });
+            t.Add("*WAI", c => { });
+            t.Add("*ESR?", c => c.Reply("0"));
+            t.Add("*CLS", c => c.Session.Errors.Clear());
+            t.Add("*RST", c => Reset(c, channels, automation, stream));
+            t.Add("*TST?", c => SelfTest(c, stream, selfTest));
+
+            t.Add("SYSTem:ERRor?", c => c.Reply(c.Session.Errors.Pop()));
+            t.Add("SYSTem:ERRor:NEXT?", c => c.Reply(c.Session.Errors.Pop()));
+            t.Add("SYSTem:ERRor:COUNt?", c => c.Reply(c.Session.Errors.Count.ToString()));
+            t.Add("SYSTem:VERSion?", c => c.Reply("1999.0"));
+            t.Add("SYSTem:CONDition?", c => c.Reply(BoardCondition.Names(condition.Bits)));
+            t.Add("STATus:QUEStionable:CONDition?", c => c.Reply(condition.Bits.ToString()));
+        }
+
+        /// <summary>
+        /// *RST: gain 0 dB, pad and polarity off, unmuted, phantom off (sequenced), unlinked, clip safe off, auto gain
+        /// stopped with its defaults, the stream stopped. Phantom and calibration locks stay. Refused whole while another
+        /// connection streams (it would stop their stream).
+        /// </summary>
+        private static void Reset(ScpiCall c, Channels channels, GainAutomation automation, StreamLink stream)
+        {
+            if (!stream.MayStop(c.Session))
+            {
+                c.Fail(ScpiError.SettingsConflict, "another connection is streaming: *RST would stop its stream");
+                return;
+            }
+            stream.Stop();
+            automation.Reset();
+            channels.ResetToDefaults();
+        }
+
+        private static void SelfTest(ScpiCall c, StreamLink stream, SelfTest selfTest)
+        {
+            if (stream.IsRunning)
+            {
+                c.Fail(ScpiError.SettingsConflict, "stop the stream before a self-test");
+                return;
+            }
+            c.Reply(selfTest.Run().ToString());
+        }
+    }
+}

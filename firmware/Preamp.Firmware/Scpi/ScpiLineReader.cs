@@ -1,0 +1,67 @@
+// Assembling command lines from the bytes a host link delivers.
+namespace PreampFirmware.Scpi
+{
+    /// <summary>
+    /// Collects bytes into a line: LF ends it (a CR before it is dropped). A line longer than
+    /// <see cref="MaxLineLength"/> characters, or with a byte outside printable ASCII and TAB, is marked bad whole; the
+    /// reader starts afresh at the next LF either way, so one bad line never eats the next.
+    /// </summary>
+    public sealed class ScpiLineReader
+    {
+        /// <summary>Longest accepted line, characters (without the LF).</summary>
+        public const int MaxLineLength = 256;
+
+        /// <summary>State of the line just ended: its text is in <see cref="Text"/>.</summary>
+        public const int Complete = 0;
+        /// <summary>State of the line just ended: it was longer than <see cref="MaxLineLength"/>.</summary>
+        public const int TooLong = 1;
+        /// <summary>State of the line just ended: it held a byte outside printable ASCII.</summary>
+        public const int BadByte = 2;
+
+        private readonly char[] _line = new char[MaxLineLength];
+        private int _length;
+        private bool _overrun;
+        private bool _invalid;
+        private int _state;
+
+        /// <summary>Adds one byte; true when it ended a line (see <see cref="State"/> and <see cref="Text"/>).</summary>
+        public bool Add(byte b)
+        {
+            if (b == 0x0A)
+            {
+                _state = _overrun ? TooLong : _invalid ? BadByte : Complete;
+                return true;
+            }
+            if (b == 0x0D)
+            {
+                return false;
+            }
+            if ((b < 0x20 && b != 0x09) || b > 0x7E)
+            {
+                _invalid = true;
+            }
+            else if (_length >= MaxLineLength)
+            {
+                _overrun = true;
+            }
+            else
+            {
+                _line[_length++] = (char)b;
+            }
+            return false;
+        }
+
+        /// <summary>How the line just ended was: <see cref="Complete"/>, <see cref="TooLong"/> or <see cref="BadByte"/>.</summary>
+        public int State { get { return _state; } }
+
+        /// <summary>Takes the text of the line just ended and starts a new one.</summary>
+        public string Take()
+        {
+            string text = new string(_line, 0, _length);
+            _length = 0;
+            _overrun = false;
+            _invalid = false;
+            return text;
+        }
+    }
+}

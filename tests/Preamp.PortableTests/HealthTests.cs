@@ -1,0 +1,110 @@
+// Health on its own: the gain chain's watch in operation and the self-test of both chips.
+using nanoFramework.TestFramework;
+using PreampFirmware.Drivers;
+using PreampFirmware.Health;
+using PreampFirmware.Streaming;
+
+namespace PreampFirmware.Tests
+{
+    [TestClass]
+    public class HealthTests
+    {
+        private sealed class Rig
+        {
+            public readonly ChannelRig Channels = new ChannelRig();
+            public readonly FakeClock Clock = new FakeClock();
+            public readonly RegisterSpi AdcSpi = new RegisterSpi();
+            public readonly DeviceErrors Errors = new DeviceErrors();
+            public readonly ErrorLog Log;
+            public readonly Converter Converter;
+            public readonly SelfTest SelfTest;
+            public readonly GainChainWatch Watch;
+            public int FailedResult = -1;
+
+            public Rig()
+            {
+                Log = new ErrorLog(Errors);
+                LevelMeter meter = new LevelMeter();
+                SampleLoop loop = new SampleLoop(new ClockedAudio(Clock, AdcSpi), new TableCrc32(), Clock, new SampleStream(256), meter);
+                Converter = new Converter(new Pcm1863(AdcSpi, Clock), loop, meter, Errors);
+                SelfTest = new SelfTest(Channels.Gain, Converter, Channels.Channels, Errors);
+                SelfTest.Failed += OnFailed;
+                Watch = new GainChainWatch(Channels.Gain, Errors);
+            }
+
+            private void OnFailed(int result) { FailedResult = result; }
+        }
+
+        [TestMethod]
+        public static void AnIdleChainGetsAHeartbeatWriteEverySecond()
+        {
+            Rig r = new Rig();
+            r.Watch.Tick(5);                              // takes in the safe state's write
+            int frames = r.Channels.Spi.Frames;
+            r.Watch.Tick(GainChainWatch.HeartbeatMs - 1);
+            Assert.AreEqual(frames, r.Channels.Spi.Frames);
+            r.Watch.Tick(1);
+            Assert.AreEqual(frames + 1, r.Channels.Spi.Frames);
+            r.Channels.Channels.SetGain(0, 20);           // a write of its own: no heartbeat needed
+            frames = r.Channels.Spi.Frames;
+            r.Watch.Tick(GainChainWatch.HeartbeatMs);
+            Assert.AreEqual(frames, r.Channels.Spi.Frames);
+            Assert.IsFalse(r.Watch.Fault);
+        }
+
+        [TestMethod]
+        public static void AChainThatStopsAnsweringIsReportedOnceAndClearsWhenItAnswers()
+        {
+            Rig r = new Rig();
+            r.Channels.Spi.Stuck = 1;
+            r.Channels.Channels.SetGain(0, 20);
+            r.Watch.Tick(5);
+            Assert.IsTrue(r.Watch.Fault);
+            r.Channels.Channels.SetGain(0, 21);
+            r.Watch.Tick(5);
+            Assert.AreEqual(1, r.Log.Count);
+            Assert.Contains("MISO stuck high?", r.Log.Text);
+            r.Channels.Spi.Stuck = ChainSpi.Working;
+            r.Channels.Channels.SetGain(0, 22);
+            r.Watch.Tick(5);
+            Assert.IsFalse(r.Watch.Fault, "every write since the last look came back right");
+            Assert.AreEqual(1, r.Log.Count);
+        }
+
+        [TestMethod]
+        public static void TheSelfTestPassesWithBothChipsAndBringsTheConverterUp()
+        {
+            Rig r = new Rig();
+            Assert.AreEqual(0, r.SelfTest.Run());
+            Assert.IsTrue(r.Converter.IsRunning);
+            Assert.AreEqual(-1, r.FailedResult);
+            Assert.AreEqual(0, r.Log.Count);
+        }
+
+        [TestMethod]
+        public static void ASelfTestOfARunningConverterOnlyReadsIt()
+        {
+            Rig r = new Rig();
+            r.SelfTest.Run();
+            int writes = r.AdcSpi.Writes;
+            Assert.AreEqual(0, r.SelfTest.Run());
+            Assert.AreEqual(writes, r.AdcSpi.Writes);
+        }
+
+        [TestMethod]
+        public static void EachChipsFaultHasItsBitAndItsReason()
+        {
+            Rig r = new Rig();
+            r.Channels.Spi.Stuck = 0;
+            Assert.AreEqual(SelfTest.GainChain, r.SelfTest.Run());
+            Assert.AreEqual(SelfTest.GainChain, r.FailedResult);
+            Assert.StartsWith("-330:PGA2500 chain: no loop-back (MISO stuck low", r.Log.Text);
+
+            Rig dead = new Rig();
+            dead.AdcSpi.Dead = true;
+            Assert.AreEqual(SelfTest.Adc, dead.SelfTest.Run());
+            Assert.IsFalse(dead.Converter.IsRunning, "a converter that failed is shut down");
+            Assert.StartsWith("-330:PCM1863 does not answer", dead.Log.Text);
+        }
+    }
+}
