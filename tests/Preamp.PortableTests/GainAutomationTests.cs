@@ -72,6 +72,24 @@ namespace PreampFirmware.Tests
         }
 
         [TestMethod]
+        public static void ASecondRunOnSilenceIsTooQuietNotTheFirstRunsResult()
+        {
+            Rig r = new Rig();
+            r.Channels.Channels.SetGain(0, 10);
+            AutoGain auto = r.Automation.AutoGainOf(0);
+            auto.WindowMs = 2000;
+            r.Automation.StartAutoGain(0);
+            r.Run(2100, 0.0316, 0);                   // −30 dBFS at 10 dB: −40 dB at the input, so 28 dB for −12 dBFS
+            Assert.AreEqual(AutoGainStatus.Success, auto.Status);
+            int first = r.Channels.Spi.GainOf(0);
+            Assert.AreEqual(28, first);
+            r.Automation.StartAutoGain(0);            // same gain: no gain change restarts the peak on its own
+            r.Run(2100, 0.0000001, 0);                // the source is gone: −140 dBFS
+            Assert.AreEqual(AutoGainStatus.TooQuiet, auto.Status);
+            Assert.AreEqual(65, r.Channels.Spi.GainOf(0));
+        }
+
+        [TestMethod]
         public static void AManualGainCancelsAutoGainOnBothLinkedChannels()
         {
             Rig r = new Rig();

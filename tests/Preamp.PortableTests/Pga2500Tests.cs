@@ -8,7 +8,7 @@ namespace PreampFirmware.Tests
     [TestClass]
     public class Pga2500Tests
     {
-        private static Pga2500Chain NewChain(ScriptedSpi spi, FakeOutput zcen)
+        private static Pga2500Chain NewChain(PreampFirmware.Hal.ISpiChannel spi, FakeOutput zcen)
         {
             return new Pga2500Chain(spi, zcen, new FakeInput(false), new FakeInput(true));
         }
@@ -132,6 +132,54 @@ namespace PreampFirmware.Tests
             spi.Expect("00 00 00 00", "10 00 00 00");
             string fault = NewChain(spi, new FakeOutput(false)).SelfTest();
             Assert.Contains("chip missing", fault);
+        }
+
+        [TestMethod]
+        public static void SelfTestChecksEachChipsWordOnItsOwn()
+        {
+            // Channel 1's chip answers its word, channel 2's answers garbage: one right half is not a pass.
+            ScriptedSpi spi = new ScriptedSpi("PGA");
+            spi.Expect("50 00 10 00", "00 00 00 00");
+            spi.Expect("00 00 00 00", "12 34 10 00");
+            string fault = NewChain(spi, new FakeOutput(false)).SelfTest();
+            Assert.IsNotNull(fault);
+            Assert.Contains("the chip of input 2", fault);
+            ScriptedSpi other = new ScriptedSpi("PGA");
+            other.Expect("50 00 10 00", "00 00 00 00");
+            other.Expect("00 00 00 00", "50 00 00 00");
+            Assert.Contains("the chip of input 1", NewChain(other, new FakeOutput(false)).SelfTest());
+        }
+
+        [TestMethod]
+        public static void TheCheckInOperationKeepsGainPadAndPolarityInEveryFrame()
+        {
+            ScriptedSpi spi = new ScriptedSpi("PGA");
+            // Input 1 at 30 dB with the pad (GPO1), input 2 at 50 dB inverted (GPO2); GPO4 (0x0800) marks one word at a time.
+            spi.Expect("02 29 09 15", "00 00 00 00");
+            spi.Expect("0A 29 01 15", "02 29 09 15");
+            spi.Expect("02 29 01 15", "0A 29 01 15");
+            Pga2500Chain chain = NewChain(spi, new FakeOutput(false));
+            chain.Channel(0).GainDb = 30;
+            chain.Channel(0).Gpo = 1;
+            chain.Channel(1).GainDb = 50;
+            chain.Channel(1).Gpo = 2;
+            int writes = chain.Writes;
+            Assert.IsNull(chain.CheckInPlace());
+            spi.AssertDone();
+            Assert.AreEqual(writes + 1, chain.Writes);
+        }
+
+        [TestMethod]
+        public static void TheCheckInOperationFindsAChipThatDoesNotPassItsWordOn()
+        {
+            ChainSpi spi = new ChainSpi();
+            Pga2500Chain chain = NewChain(spi, new FakeOutput(false));
+            chain.Channel(0).GainDb = 20;
+            chain.Channel(1).GainDb = 20;
+            chain.Write();
+            Assert.IsNull(chain.CheckInPlace());
+            spi.Stuck = 1;
+            Assert.Contains("MISO stuck high", chain.CheckInPlace());
         }
 
         [TestMethod]

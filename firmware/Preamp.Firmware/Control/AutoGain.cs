@@ -47,7 +47,10 @@ namespace PreampFirmware.Control
         public const double OverloadDbfs = -1.0;
         /// <summary>Gain drop on overload while listening, dB.</summary>
         public const int OverloadStepDb = 10;
-        /// <summary>Readings ignored after a gain change, ms (zero-crossing timeout plus the meter's sub-window).</summary>
+        /// <summary>
+        /// Readings ignored after a start or a gain change, ms: the zero-crossing timeout (16 ms) plus the audio already
+        /// on its way when the command came (two DMA blocks: 11 ms at 48 kHz, 32 ms at 16 kHz).
+        /// </summary>
         public const int HoldoffMs = 50;
         /// <summary>Quietest input-referred peak taken as a signal, dBFS at 0 dB gain (below is silence).</summary>
         public const double SilenceDbfs = -150.0;
@@ -62,6 +65,9 @@ namespace PreampFirmware.Control
 
         /// <summary>Current status (<see cref="AutoGainStatus"/>).</summary>
         public int Status { get { return _status; } }
+
+        /// <summary>True while a running window ignores the level (just started, or just after a gain change).</summary>
+        public bool HoldingOff { get { return _status == AutoGainStatus.Running && _holdoffMs > 0; } }
 
         /// <summary>Listening window, ms.</summary>
         public int WindowMs { get { return _windowMs; } set { _windowMs = value; } }

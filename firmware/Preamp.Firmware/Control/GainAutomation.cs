@@ -43,7 +43,11 @@ namespace PreampFirmware.Control
         /// <summary>Clip safe of a channel (0-based).</summary>
         public ClipSafe ClipSafeOf(int channel) { return _clipSafe[channel]; }
 
-        /// <summary>Starts auto gain on a channel (both when linked).</summary>
+        /// <summary>
+        /// Starts auto gain on a channel (both when linked). The run listens to audio from after its hold-off only: the
+        /// fresh peak restarts when the hold-off ends, so a peak from before (an earlier run, a source since switched
+        /// off, audio still in the DMA ring) cannot decide it.
+        /// </summary>
         public void StartAutoGain(int channel)
         {
             for (int ch = 0; ch < Channels.Count; ch++)
@@ -125,7 +129,12 @@ namespace PreampFirmware.Control
             bool ovr = _gain.IsOverloaded(ch);
             int gain = _channels.Inputs[ch].GainDb;
             int wanted = _clipSafe[ch].Tick(elapsedMs, peak, ovr, gain);
+            bool holding = _autoGain[ch].HoldingOff;
             int auto = _autoGain[ch].Tick(elapsedMs, peak, ovr, gain);
+            if (holding && !_autoGain[ch].HoldingOff)
+            {
+                _meter.ResetFreshPeak(ch);   // the hold-off is over: listen to what comes from now on
+            }
             if (auto >= 0 && (wanted < 0 || auto < wanted))
             {
                 wanted = auto;

@@ -246,9 +246,9 @@ namespace PreampFirmware.Drivers
         }
 
         /// <summary>
-        /// Loop-back self-test through the chain's SDO: clocks a harmless pattern, then the current settings,
-        /// and checks that the pattern comes back 32 bits later. Leaves the chips at the current settings.
-        /// Returns null when the chain answers correctly, else what was wrong.
+        /// Loop-back self-test for a board in its safe state (boot, or after a failure): clocks a harmless pattern, then
+        /// the current settings, and checks that the pattern comes back 32 bits later, each chip's word on its own.
+        /// The chips latch the pattern for a frame: use only while muted. Returns null, or what was wrong.
         /// </summary>
         public string SelfTest()
         {
@@ -256,22 +256,58 @@ namespace PreampFirmware.Drivers
             _spi.Transfer(_tx, 0, _rx, 0, FrameBytes);
             _sentKnown = false;   // the self-test judges this exchange itself
             Write();
+            return Judge(TestWordCh1, TestWordCh2, "chip missing or chain broken");
+        }
+
+        /// <summary>
+        /// Loop-back test in operation that changes nothing the audio path sees: the current words go out three times,
+        /// first with the unused GPO4 set in channel 1's word only, then in channel 2's only, then clean; each read-back
+        /// must carry the marker in exactly that chip's word. Gains, pad and polarity stay as they are in every frame.
+        /// Returns null, or what was wrong.
+        /// </summary>
+        public string CheckInPlace()
+        {
+            ushort w1 = EncodeWord(_settings[0]);
+            ushort w2 = EncodeWord(_settings[1]);
+            Exchange((ushort)(w1 | Gpo4), w2);
+            Exchange(w1, (ushort)(w2 | Gpo4));
+            string fault = Judge((ushort)(w1 | Gpo4), w2, "a chip does not pass its word on");
+            Exchange(w1, w2);
+            string second = Judge(w1, (ushort)(w2 | Gpo4), "a chip does not pass its word on");
+            Remember();
+            _writes++;
+            return fault != null ? fault : second;
+        }
+
+        /// <summary>GPO4: not connected on the board (hardware/pinmap.md), so it can mark a word without effect.</summary>
+        private const ushort Gpo4 = (ushort)(8 << Pga2500Word.GpoShift);
+
+        private void Exchange(ushort wordCh1, ushort wordCh2)
+        {
+            EncodeFrame(wordCh1, wordCh2, _tx, 0);
+            _spi.Transfer(_tx, 0, _rx, 0, FrameBytes);
+        }
+
+        /// <summary>Compares the last read-back with the words expected from each chip; names the chip that is wrong.</summary>
+        private string Judge(ushort expectedCh1, ushort expectedCh2, string why)
+        {
             int ch2 = (_rx[0] << 8) | _rx[1];
             int ch1 = (_rx[2] << 8) | _rx[3];
-            if (ch2 == TestWordCh2 && ch1 == TestWordCh1)
+            if (ch2 == expectedCh2 && ch1 == expectedCh1)
             {
                 return null;
             }
-            string seen = "0x" + ch2.ToString("X4") + " 0x" + ch1.ToString("X4");
+            string seen = "read 0x" + ch2.ToString("X4") + " 0x" + ch1.ToString("X4") + ", expected 0x" + expectedCh2.ToString("X4") + " 0x" + expectedCh1.ToString("X4");
             if (ch2 == 0xFFFF && ch1 == 0xFFFF)
             {
-                return "PGA2500 chain: no loop-back (MISO stuck high, read " + seen + ")";
+                return "PGA2500 chain: no loop-back (MISO stuck high, " + seen + ")";
             }
             if (ch2 == 0 && ch1 == 0)
             {
-                return "PGA2500 chain: no loop-back (MISO stuck low, read " + seen + ")";
+                return "PGA2500 chain: no loop-back (MISO stuck low, " + seen + ")";
             }
-            return "PGA2500 chain: loop-back read " + seen + ", expected 0x5000 0x1000 (chip missing or chain broken)";
+            string chips = ch1 != expectedCh1 && ch2 != expectedCh2 ? "both chips" : ch1 != expectedCh1 ? "the chip of input 1" : "the chip of input 2";
+            return "PGA2500 chain: " + chips + " wrong (" + seen + "; " + why + ")";
         }
     }
 }

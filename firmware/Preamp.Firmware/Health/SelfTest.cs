@@ -9,7 +9,7 @@ namespace PreampFirmware.Health
     public delegate void SelfTestFailedHandler(int result);
 
     /// <summary>
-    /// Tests the PGA2500 chain's loop-back, then the converter. A converter that is not running yet (boot, or after a
+    /// Tests the PGA2500 chain's loop-back (each chip's word on its own), then the converter. A converter that is not running yet (boot, or after a
     /// failure) is brought up; a running one is only read — its status and configuration — so a self-test while
     /// recording changes nothing in the converter's audio path. A running converter that fails the check gets one
     /// fresh bring-up. Each fault is reported as -330; a failure raises <see cref="Failed"/>.
@@ -51,7 +51,9 @@ namespace PreampFirmware.Health
         {
             _run = true;
             _result = 0;
-            string gainFault = _gain.SelfTest();
+            // In operation the chain is checked with the words in force (nothing in the audio path moves); in the safe
+            // state with the test pattern.
+            string gainFault = _channels.Ready ? _gain.CheckInPlace() : _gain.SelfTest();
             if (gainFault != null)
             {
                 _result |= GainChain;
