@@ -61,6 +61,41 @@ namespace PreampFirmware.Tests
         }
 
         [TestMethod]
+        public static void LinkedChannelsKeepTheirOffsetInDbAcrossTheChipsGap()
+        {
+            ChannelRig r = new ChannelRig();
+            r.Channels.SetGain(0, 20);
+            r.Channels.SetGain(1, 60);
+            r.Channels.SetLink(true);
+            r.Channels.SetGain(0, 0);                 // −20 dB for both
+            Assert.AreEqual(0, r.Spi.GainOf(0));
+            Assert.AreEqual(40, r.Spi.GainOf(1));
+            Assert.IsFalse(r.Channels.LastMoveClamped);
+            r.Channels.StepGain(0, 1);                // 0 → 10: +10 dB for both
+            Assert.AreEqual(50, r.Spi.GainOf(1));
+            r.Channels.SetGain(1, 65);                // +15 asked, input 1 can follow
+            Assert.AreEqual(25, r.Spi.GainOf(0));
+            r.Channels.SetGain(0, 40);                // +15 asked, input 2 is at the top
+            Assert.IsTrue(r.Channels.LastMoveClamped);
+            Assert.AreEqual(25, r.Spi.GainOf(0));
+            Assert.AreEqual(65, r.Spi.GainOf(1));
+        }
+
+        [TestMethod]
+        public static void ALinkedMoveIntoTheGapStopsWhereBothHaveAGain()
+        {
+            ChannelRig r = new ChannelRig();
+            r.Channels.SetGain(0, 15);
+            r.Channels.SetGain(1, 12);
+            r.Channels.SetLink(true);
+            r.Channels.SetGain(0, 0);                 // input 2 would need −3 dB: the nearest both can do is −2
+            Assert.IsTrue(r.Channels.LastMoveClamped);
+            Assert.AreEqual(13, r.Spi.GainOf(0));
+            Assert.AreEqual(10, r.Spi.GainOf(1));
+            Assert.AreEqual(3, r.Spi.GainOf(0) - r.Spi.GainOf(1), "the offset is kept");
+        }
+
+        [TestMethod]
         public static void APadChangeIsMutedUntilTheRelayHasSettled()
         {
             ChannelRig r = new ChannelRig();

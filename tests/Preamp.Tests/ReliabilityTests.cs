@@ -118,4 +118,18 @@ public class ReliabilityTests
         Assert.All(h.Ch1.Skip(from), s => Assert.Equal(0, s));
         Assert.Equal(-200.0, double.Parse(h.Ask("MEAS:LEV? 1").Split(',')[0]));
     }
+
+    [Fact]
+    public void LinkedGainsKeepTheirOffsetInDbAndAClampedMoveSaysSo()
+    {
+        var h = new Host();
+        h.Ask("INP1:GAIN 20;:INP2:GAIN 60;:INP:LINK ON;:INP1:GAIN 0", 0.1);
+        Assert.Equal("0", h.Ask("INP1:GAIN?"));
+        Assert.Equal("40", h.Ask("INP2:GAIN?"));
+        Assert.Equal("0,\"No error\"", Err(h));
+        h.Ask("INP1:GAIN 45", 0.1);                            // input 2 would need 85 dB
+        Assert.Equal("25", h.Ask("INP1:GAIN?"));
+        Assert.Equal("65", h.Ask("INP2:GAIN?"));
+        Assert.Equal("-221,\"Settings conflict;linked inputs keep their 40 dB offset: input 1 went to 25 dB, not 45 (the other input cannot follow)\"", Err(h));
+    }
 }

@@ -16,7 +16,7 @@ namespace PreampFirmware.Control
     /// <summary>
     /// Owns the channels' wanted state and the PGA2500 words that carry it. Gains are written at once (the chips apply
     /// them at a zero crossing); relay changes go through each channel's sequencer (mute, switch, settle, unmute);
-    /// linked channels move together and keep their gain offset. Ticked with elapsed milliseconds; reads no clock.
+    /// linked channels move together and keep their gain offset in dB. Ticked with elapsed milliseconds; reads no clock.
     /// </summary>
     public sealed class Channels
     {
@@ -29,6 +29,7 @@ namespace PreampFirmware.Control
         private bool _linked;
         private int _selected;
         private bool _ready;
+        private bool _clamped;
 
         /// <summary>Raised when a gain command goes to the chain (the stream marks the frame; automation restarts its peak).</summary>
         public event GainCommandHandler GainCommanded;
@@ -126,17 +127,19 @@ namespace PreampFirmware.Control
         }
 
         /// <summary>
-        /// Moves a channel's gain by <paramref name="steps"/> gain steps by hand (the knob, UP, DOWN); linked channels move
-        /// by the same number of steps, stopping where either would leave the range so their offset is kept.
+        /// Moves a channel's gain by <paramref name="steps"/> steps of the chip's gain table by hand (the knob, UP, DOWN).
+        /// Linked, the other channel moves by the same number of dB, so their offset in dB is kept (see <see cref="SetGain"/>).
         /// </summary>
         public void StepGain(int channel, int steps)
         {
-            Shift(channel, steps, true);
+            Move(channel, GainAtIndex(GainIndex(_inputs[channel].GainDb) + steps), true);
         }
 
         /// <summary>
         /// Sets a channel's gain by hand (0 or 10..65 dB, already validated). Linked, the other channel moves by the same
-        /// number of steps, so the offset is kept; a target that would push it out of range is clamped for both.
+        /// number of dB, so their offset is kept; where the other channel cannot follow (out of range, or into the
+        /// chip's gap between 0 and 10 dB) both stop at the nearest move they can both make, and
+        /// <see cref="LastMoveClamped"/> says so.
         /// </summary>
         public void SetGain(int channel, int gainDb)
         {
@@ -149,40 +152,48 @@ namespace PreampFirmware.Control
             Move(channel, gainDb, false);
         }
 
-        /// <summary>Moves both channels by the same number of steps, for gain automation on linked channels.</summary>
-        public void ShiftBoth(int steps)
+        /// <summary>Moves both channels by <paramref name="deltaDb"/> for gain automation on linked channels (clamped as <see cref="SetGain"/>).</summary>
+        public void MoveBoth(int deltaDb)
         {
-            Shift(0, steps, false);
+            MoveLinked(deltaDb, false);
         }
+
+        /// <summary>True when the last linked move could not go as far as asked (the offset was kept instead).</summary>
+        public bool LastMoveClamped { get { return _clamped; } }
 
         private void Move(int channel, int gainDb, bool manual)
         {
+            _clamped = false;
             if (_linked)
             {
-                Shift(channel, GainIndex(gainDb) - GainIndex(_inputs[channel].GainDb), manual);
+                MoveLinked(gainDb - _inputs[channel].GainDb, manual);
                 return;
             }
             Apply(channel, gainDb, manual);
         }
 
-        private void Shift(int channel, int steps, bool manual)
+        private void MoveLinked(int deltaDb, bool manual)
         {
-            if (!_linked)
+            int d = LinkedDelta(deltaDb);
+            _clamped = d != deltaDb;
+            int g0 = _inputs[0].GainDb;
+            int g1 = _inputs[1].GainDb;
+            Apply(0, g0 + d, manual);
+            Apply(1, g1 + d, manual);
+        }
+
+        /// <summary>The move closest to <paramref name="wantedDb"/> (not beyond it) that gives both channels a gain the chip has.</summary>
+        private int LinkedDelta(int wantedDb)
+        {
+            int step = wantedDb > 0 ? -1 : 1;
+            for (int d = wantedDb; d != 0; d += step)
             {
-                Apply(channel, GainAtIndex(GainIndex(_inputs[channel].GainDb) + steps), manual);
-                return;
+                if (Pga2500Chain.IsValidGain(_inputs[0].GainDb + d) && Pga2500Chain.IsValidGain(_inputs[1].GainDb + d))
+                {
+                    return d;
+                }
             }
-            int maxIndex = GainIndex(Pga2500Word.MaxGainDb);
-            for (int ch = 0; ch < Count; ch++)
-            {
-                int i = GainIndex(_inputs[ch].GainDb);
-                if (i + steps > maxIndex) steps = maxIndex - i;
-                if (i + steps < 0) steps = -i;
-            }
-            for (int ch = 0; ch < Count; ch++)
-            {
-                Apply(ch, GainAtIndex(GainIndex(_inputs[ch].GainDb) + steps), manual);
-            }
+            return 0;
         }
 
         private void Apply(int channel, int gainDb, bool manual)

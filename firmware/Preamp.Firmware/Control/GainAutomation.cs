@@ -104,10 +104,10 @@ namespace PreampFirmware.Control
             InputChannel[] inputs = _channels.Inputs;
             if (_channels.Linked && wanted0 >= 0 && wanted1 >= 0)
             {
-                // Both want a change: move both by the smaller step so the offset is kept and neither overloads.
-                int d0 = Channels.GainIndex(wanted0) - Channels.GainIndex(inputs[0].GainDb);
-                int d1 = Channels.GainIndex(wanted1) - Channels.GainIndex(inputs[1].GainDb);
-                _channels.ShiftBoth(d0 < d1 ? d0 : d1);
+                // Both want a change: move both by the smaller one so the offset is kept and neither overloads.
+                int d0 = wanted0 - inputs[0].GainDb;
+                int d1 = wanted1 - inputs[1].GainDb;
+                _channels.MoveBoth(d0 < d1 ? d0 : d1);
                 return;
             }
             if (wanted0 >= 0 && wanted0 != inputs[0].GainDb) _channels.MoveGain(0, wanted0);

@@ -60,8 +60,8 @@ namespace PreampFirmware.Host
             int target;
             if (c.IsKeyword(0, "MINimum")) target = 0;
             else if (c.IsKeyword(0, "MAXimum")) target = Pga2500Word.MaxGainDb;
-            else if (c.IsKeyword(0, "UP")) { channels.StepGain(channel, 1); return; }
-            else if (c.IsKeyword(0, "DOWN")) { channels.StepGain(channel, -1); return; }
+            else if (c.IsKeyword(0, "UP")) target = Channels.GainAtIndex(Channels.GainIndex(channels.Inputs[channel].GainDb) + 1);
+            else if (c.IsKeyword(0, "DOWN")) target = Channels.GainAtIndex(Channels.GainIndex(channels.Inputs[channel].GainDb) - 1);
             else if (!c.TryInteger(0, out target)) return;
 
             if (!Pga2500Chain.IsValidGain(target))
@@ -69,7 +69,13 @@ namespace PreampFirmware.Host
                 c.Fail(ScpiError.DataOutOfRange, "gain must be 0 or 10..65 dB, got " + target.ToString());
                 return;
             }
+            int offset = channels.Inputs[1].GainDb - channels.Inputs[0].GainDb;
             channels.SetGain(channel, target);
+            if (channels.LastMoveClamped)
+            {
+                c.Fail(ScpiError.SettingsConflict, "linked inputs keep their " + offset.ToString() + " dB offset: input " + c.Suffix.ToString() + " went to " +
+                                                   channels.Inputs[channel].GainDb.ToString() + " dB, not " + target.ToString() + " (the other input cannot follow)");
+            }
         }
 
         private static void SetPolarity(ScpiCall c, Channels channels)
