@@ -14,6 +14,7 @@ namespace PreampFirmware.Hal.Esp32
 
         private readonly SerialPort _port;
         private readonly int _bytesPerSecond;
+        private long _overruns;
 
         /// <summary>Opens <paramref name="portName"/> at <paramref name="baud"/>, 8N1, no handshake.</summary>
         public Esp32SerialPort(string portName, int baud)
@@ -37,6 +38,12 @@ namespace PreampFirmware.Hal.Esp32
             {
                 return 0;
             }
+            if (available >= ReceiveBufferBytes)
+            {
+                // nanoFramework drops what does not fit without telling anyone: a full ring means bytes were
+                // probably lost after the ones it holds.
+                _overruns++;
+            }
             return _port.Read(buffer, offset, count < available ? count : available);
         }
 
@@ -51,5 +58,8 @@ namespace PreampFirmware.Hal.Esp32
 
         /// <inheritdoc />
         public int BytesPerSecond { get { return _bytesPerSecond; } }
+
+        /// <inheritdoc />
+        public long ReceiveOverruns { get { return _overruns; } }
     }
 }

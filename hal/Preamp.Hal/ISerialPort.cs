@@ -18,5 +18,11 @@ namespace PreampFirmware.Hal
 
         /// <summary>Bytes per second the link can carry (baud / 10 for 8N1).</summary>
         int BytesPerSecond { get; }
+
+        /// <summary>
+        /// Received bytes lost because the receive buffer was full, since the port opened. A driver that cannot count
+        /// them adds at least one each time it finds the buffer full (bytes were then probably lost).
+        /// </summary>
+        long ReceiveOverruns { get; }
     }
 }

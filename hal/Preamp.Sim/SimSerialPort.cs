@@ -7,8 +7,10 @@ namespace PreampFirmware.Sim;
 
 /// <summary>
 /// Device side of the host link on the simulated board. The host end is <see cref="HostWrite"/> and
-/// <see cref="HostRead"/>. Transmission is paced: a byte written by the firmware reaches the host one character
-/// time (10 bits at the baud rate) after the previous one, so a rate the link cannot carry backs up here too.
+/// <see cref="HostRead"/>. Both directions are paced: a byte reaches the other end one character time (10 bits at the
+/// baud rate) after the previous one, so a rate the link cannot carry backs up here too. Bytes from the host that
+/// arrive while the device's receive buffer is full are lost and counted (<see cref="ReceiveOverruns"/>), as the
+/// ESP32's UART driver loses them; a host that honours <see cref="HostRoom"/> (flow control) loses none.
 /// </summary>
 public sealed class SimSerialPort : ISerialPort
 {
@@ -19,6 +21,9 @@ public sealed class SimSerialPort : ISerialPort
 
     private readonly SimBoard _board;
     private readonly Queue<byte> _rx = new();
+    /// <summary>Bytes on the wire from the host, each with the board time it reaches the device's UART.</summary>
+    private readonly Queue<(byte Value, double ArriveUs)> _wire = new();
+    private double _inLineFreeUs;
     /// <summary>One write: its bytes, and the time the first of them left the line (the rest follow at the byte time).</summary>
     private sealed class Chunk
     {
@@ -118,8 +123,28 @@ public sealed class SimSerialPort : ISerialPort
     /// <summary>Baud rate (8N1: 10 bits per byte).</summary>
     public int Baud { get; set; }
 
-    /// <summary>Bytes the host sent that overflowed the receive buffer.</summary>
-    public long ReceiveOverruns { get; private set; }
+    /// <summary>Bytes the host sent that arrived while the receive buffer was full, and were lost.</summary>
+    public long ReceiveOverruns { get { lock (_rx) { Deliver(); return _receiveOverruns; } } }
+
+    private long _receiveOverruns;
+
+    /// <summary>Bytes the host may send now without any being lost: room in the receive buffer not yet spoken for (RTS/CTS flow control).</summary>
+    public int HostRoom { get { lock (_rx) { Deliver(); return Math.Max(0, ReceiveBufferBytes - _rx.Count - _wire.Count); } } }
+
+    /// <summary>Bytes from the host not yet taken by the firmware: on the wire or in the receive buffer.</summary>
+    public int InputPending { get { lock (_rx) { Deliver(); return _rx.Count + _wire.Count; } } }
+
+    /// <summary>Moves the bytes that have reached the UART by now into the receive buffer, losing those that do not fit.</summary>
+    private void Deliver()
+    {
+        long now = _board.NowMicroseconds;
+        while (_wire.Count > 0 && _wire.Peek().ArriveUs <= now)
+        {
+            byte b = _wire.Dequeue().Value;
+            if (_rx.Count >= ReceiveBufferBytes) { _receiveOverruns++; continue; }
+            _rx.Enqueue(b);
+        }
+    }
 
     /// <summary>Bytes the firmware wrote that did not fit in the transmit backlog.</summary>
     public long TransmitOverruns { get; private set; }
@@ -137,6 +162,12 @@ public sealed class SimSerialPort : ISerialPort
         }
     }
 
+    /// <summary>Board time at which the last byte written so far has left the UART, µs.</summary>
+    public double TransmitDoneUs { get { lock (_tx) return _lineFreeUs; } }
+
+    /// <summary>Time the UART's hardware FIFO (128 bytes) takes to empty, µs: a write returns when what is left fits in it.</summary>
+    public double TransmitFifoUs => 128 * 10e6 / Baud;
+
     /// <summary>Board time at which fewer than <paramref name="bytes"/> bytes will wait to leave the UART, µs.</summary>
     public long RoomForUs(int bytes)
     {
@@ -150,13 +181,14 @@ public sealed class SimSerialPort : ISerialPort
     public int BytesPerSecond => Baud / 10;
 
     /// <inheritdoc />
-    public int BytesToRead { get { lock (_rx) return _rx.Count; } }
+    public int BytesToRead { get { lock (_rx) { Deliver(); return _rx.Count; } } }
 
     /// <inheritdoc />
     public int Read(byte[] buffer, int offset, int count)
     {
         lock (_rx)
         {
+            Deliver();
             int n = Math.Min(count, _rx.Count);
             for (int i = 0; i < n; i++) buffer[offset + i] = _rx.Dequeue();
             return n;
@@ -187,14 +219,17 @@ public sealed class SimSerialPort : ISerialPort
         }
     }
 
-    /// <summary>The host sends bytes to the device.</summary>
+    /// <summary>The host sends bytes to the device: they go out on the wire one character time apart.</summary>
     public void HostWrite(byte[] data, int offset, int count)
     {
         lock (_rx)
         {
+            Deliver();
+            double byteUs = 10e6 / Baud;
+            long now = _board.NowMicroseconds;
+            if (_inLineFreeUs < now) _inLineFreeUs = now;
             for (int i = 0; i < count; i++)
             {
-                if (_rx.Count >= ReceiveBufferBytes) { ReceiveOverruns++; continue; }
                 byte b = data[offset + i];
                 if (_inboundErrors != null)
                 {
@@ -203,7 +238,8 @@ public sealed class SimSerialPort : ISerialPort
                         if (_inboundErrors.NextDouble() < _inboundRate) { b ^= (byte)(1 << bit); InboundBitErrors++; }
                     }
                 }
-                _rx.Enqueue(b);
+                _inLineFreeUs += byteUs;
+                _wire.Enqueue((b, _inLineFreeUs));
             }
         }
     }

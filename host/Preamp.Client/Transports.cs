@@ -130,8 +130,19 @@ public sealed class InProcessSimTransport : IByteTransport
         return 0;
     }
 
-    /// <inheritdoc />
-    public void Write(byte[] buffer, int offset, int count) => _port.HostWrite(buffer, offset, count);
+    /// <summary>Sends with flow control: no faster than the board's receive buffer takes the bytes.</summary>
+    public void Write(byte[] buffer, int offset, int count)
+    {
+        while (count > 0)
+        {
+            int room = _port.HostRoom;
+            if (room == 0) { Thread.Sleep(1); continue; }
+            int n = Math.Min(room, count);
+            _port.HostWrite(buffer, offset, n);
+            offset += n;
+            count -= n;
+        }
+    }
 
     /// <inheritdoc />
     public void Dispose()

@@ -1,5 +1,6 @@
 // The firmware running on the simulated board: the loop the ESP32 app runs, in virtual time.
 using System;
+using System.Linq;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Threading;
@@ -72,13 +73,33 @@ public sealed class SimRunner
         }
     }
 
-    /// <summary>Closes a session opened with <see cref="OpenPort"/>.</summary>
+    /// <summary>
+    /// Closes a session opened with <see cref="OpenPort"/> once the firmware has taken every byte its client sent (a
+    /// real instrument carries out every complete line it received, even from a client that hung up at once).
+    /// </summary>
     public void ClosePort(ScpiSession session)
     {
         lock (_gate)
         {
+            if (!_closing.Contains(session)) _closing.Add(session);
+            CloseDrained();
+        }
+    }
+
+    /// <summary>Sessions whose client has gone, kept until their input is processed.</summary>
+    public int SessionsClosing { get { lock (_gate) return _closing.Count; } }
+
+    private readonly List<ScpiSession> _closing = new();
+
+    private void CloseDrained()
+    {
+        for (int i = _closing.Count - 1; i >= 0; i--)
+        {
+            var session = _closing[i];
+            if (session.Port is SimSerialPort port && port.InputPending > 0) continue;
             Firmware.DetachHost(session);
             _sessions.Remove(session);
+            _closing.RemoveAt(i);
         }
     }
 
@@ -109,12 +130,15 @@ public sealed class SimRunner
                 FeedLink();
                 if (Board.NowMicroseconds >= _nextTickUs)
                 {
+                    var sentBefore = _sessions.Select(s => (s.Port as SimSerialPort)?.TransmitDoneUs ?? 0).ToArray();
                     Firmware.Tick(Board.NowMicroseconds);
                     _nextTickUs += TickMicroseconds;
                     if (TickServiceMicroseconds > 0)
                     {
                         Board.AdvanceBy(TickServiceMicroseconds);
                     }
+                    WaitForAnswers(sentBefore);
+                    if (_closing.Count > 0) CloseDrained();
                     if (_nextTickUs < Board.NowMicroseconds)
                     {
                         _nextTickUs = Board.NowMicroseconds;   // a tick that ran long is not made up for with a burst
@@ -122,6 +146,24 @@ public sealed class SimRunner
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// The board's UART write returns only when its bytes are out (nanoFramework waits for the transmit to finish), so
+    /// a tick that answered waits for its answers to leave the line: the board's time moves on meanwhile, as it does
+    /// for a real control loop blocked in SerialPort.Write. Answers are therefore never dropped; a host that sends
+    /// faster than they can leave fills the receive buffer instead, and that overrun is reported (-363).
+    /// </summary>
+    private void WaitForAnswers(double[] sentBefore)
+    {
+        double until = 0;
+        for (int i = 0; i < sentBefore.Length && i < _sessions.Count; i++)
+        {
+            if (_sessions[i].Port is not SimSerialPort port) continue;
+            double done = port.TransmitDoneUs;
+            if (done > sentBefore[i]) until = Math.Max(until, done - port.TransmitFifoUs);
+        }
+        if (until > Board.NowMicroseconds) Board.AdvanceTo((long)Math.Ceiling(until));
     }
 
     /// <summary>Runs for <paramref name="seconds"/> of board time.</summary>

@@ -14,6 +14,25 @@ namespace PreampFirmware.SimHost;
 /// <summary>Moves bytes between one client and one paced host port of the simulated board.</summary>
 internal static class Pump
 {
+    /// <summary>
+    /// Hands <paramref name="count"/> bytes to the port no faster than its receive buffer takes them (flow control):
+    /// the client's further bytes wait in the socket, and TCP holds the client back. Returns false when stopped.
+    /// </summary>
+    public static bool ClientToPort(SimSerialPort port, byte[] buffer, int count, CancellationToken stop)
+    {
+        int at = 0;
+        while (at < count)
+        {
+            if (stop.IsCancellationRequested) return false;
+            int room = port.HostRoom;
+            if (room == 0) { Thread.Sleep(1); continue; }
+            int n = Math.Min(room, count - at);
+            port.HostWrite(buffer, at, n);
+            at += n;
+        }
+        return true;
+    }
+
     /// <summary>Copies port → client until <paramref name="stop"/>; returns when the client write fails.</summary>
     public static void PortToClient(SimSerialPort port, Action<byte[], int> write, CancellationToken stop)
     {
@@ -29,7 +48,8 @@ internal static class Pump
 
 /// <summary>
 /// The SCPI raw-socket server (the instrument convention is port 5025): every client gets its own session,
-/// error queue and paced link on the same board.
+/// error queue and paced link on the same board, with flow control (a client that sends faster than the board reads
+/// is held back by TCP, and loses nothing). A client that hangs up has every complete line it sent carried out.
 /// </summary>
 public sealed class SimTcpServer : IDisposable
 {
@@ -88,7 +108,7 @@ public sealed class SimTcpServer : IDisposable
             {
                 int n = stream.Read(buffer, 0, buffer.Length);
                 if (n <= 0) break;
-                port.HostWrite(buffer, 0, n);
+                if (!Pump.ClientToPort(port, buffer, n, done.Token)) break;
             }
         }
         catch (Exception)
@@ -110,7 +130,9 @@ public sealed class SimTcpServer : IDisposable
 
 /// <summary>
 /// A pseudo-terminal whose slave side (/dev/pts/N) behaves like the board's serial port: raw mode, bytes paced
-/// at the board's baud rate. The slave stays open here too, so clients may come and go.
+/// at the board's baud rate, no flow control (the board wires only TX and RX), so a host that sends faster than the
+/// board reads overruns its receive buffer, which the board reports (-363). The slave stays open here too, so
+/// clients may come and go.
 /// </summary>
 public sealed class SimPtyServer : IDisposable
 {

@@ -134,6 +134,7 @@ public static class Figures
         public int Read(byte[] buffer, int offset, int count) => 0;
         public void Write(byte[] buffer, int offset, int count) => Written += count;
         public int BytesPerSecond => BoardRevB.HostBaud / 10;
+        public long ReceiveOverruns => 0;
     }
 
     /// <summary>The firmware with an instant converter and a null link, streaming: the device's work per block and nothing else.</summary>

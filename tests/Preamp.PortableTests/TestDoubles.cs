@@ -220,6 +220,12 @@ namespace PreampFirmware.Tests
 
         /// <inheritdoc />
         public int BytesPerSecond { get { return Speed; } }
+
+        /// <summary>Received bytes the test says were lost.</summary>
+        public long Overruns;
+
+        /// <inheritdoc />
+        public long ReceiveOverruns { get { return Overruns; } }
     }
 }
 

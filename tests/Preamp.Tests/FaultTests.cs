@@ -163,16 +163,20 @@ public class FaultTests
         var h = new Host();
         var rng = new Random(9);
         var junk = new byte[4096];
+        var queries = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("*IDN?\n", 700)));
         for (int i = 0; i < 64; i++)
         {
             rng.NextBytes(junk);
             h.Port.HostWrite(junk, 0, junk.Length);
+            h.Port.HostWrite(queries, 0, queries.Length);       // answers hold the board's loop; the input piles up
             h.Run(0.005);
         }
+        h.Run(2.0);
         Assert.True(h.Port.ReceiveOverruns > 0, "the flood overran the receive buffer");
         h.Run(0.2);
         h.Ask("*CLS", 0.05);
-        Assert.StartsWith("PreampFirmware,", h.Ask("\n*IDN?"));
+        Assert.StartsWith("PreampFirmware,", h.Ask("\n*IDN?"));    // the LF ends the junk's last partial line
+        Assert.Equal(h.Port.ReceiveOverruns.ToString(), h.Ask("SYST:COMM:OVER?"));
         h.Ask("SIM:SOUR1 SINE,1000,-40;:STR:STAR", 0.3);
         Assert.True(h.Blocks.Count > 20);
     }

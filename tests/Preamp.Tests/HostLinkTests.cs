@@ -157,20 +157,23 @@ public class HostLinkTests
     }
 
     [Fact]
-    public void BootFaultsReachEverySessionOpenedLater()
+    public void ASessionOpenedAfterABootFaultSeesTheConditionAndTheSelfTestSaysWhy()
     {
         var runner = new SimRunner(new SimBoardOptions());
         runner.Board.AdcSpi.Miso = MisoFault.StuckHigh;
         runner.Firmware.Boot();
         var port = runner.OpenPort(out _);
-        var q = Encoding.ASCII.GetBytes("*TST?\nSYST:ERR?\nSTR:STAR\nSYST:ERR?\n");
+        var q = Encoding.ASCII.GetBytes("SYST:ERR?\nSYST:COND?\n*TST?\nSYST:ERR?\nSTR:STAR\nSYST:ERR?\n");
         port.HostWrite(q, 0, q.Length);
         runner.RunFor(0.1);
         var buf = new byte[1024];
         var lines = Encoding.ASCII.GetString(buf, 0, port.HostRead(buf, 0, buf.Length)).Split('\n');
-        Assert.Equal("2", lines[0]);
-        Assert.StartsWith("-330,\"Self-test failed;PCM1863", lines[1]);
-        Assert.Contains("MISO stuck high", lines[1]);
+        Assert.Equal("0,\"No error\"", lines[0]);              // the boot's error went to the sessions open then
+        Assert.Equal("SELFTEST", lines[1]);
+        Assert.Equal("2", lines[2]);
+        Assert.StartsWith("-330,\"Self-test failed;PCM1863", lines[3]);
+        Assert.Contains("MISO stuck high", lines[3]);
+        Assert.StartsWith("-240,", lines[4]);
     }
 }
 

@@ -132,4 +132,102 @@ public class ReliabilityTests
         Assert.Equal("65", h.Ask("INP2:GAIN?"));
         Assert.Equal("-221,\"Settings conflict;linked inputs keep their 40 dB offset: input 1 went to 25 dB, not 45 (the other input cannot follow)\"", Err(h));
     }
+
+    private static List<string> Lines(SimSerialPort port)
+    {
+        var buf = new byte[1 << 20];
+        int n = port.HostRead(buf, 0, buf.Length);
+        return System.Text.Encoding.ASCII.GetString(buf, 0, n).Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
+    }
+
+    [Fact]
+    public void ALongLineIsRefusedWholeAndTheNextCommandStillRuns()
+    {
+        var runner = new SimRunner();
+        var port = runner.OpenPort(out _);
+        var line = System.Text.Encoding.ASCII.GetBytes(new string('A', 10000) + "\nINP1:GAIN 33\nINP1:GAIN?\nSYST:ERR?\nSYST:ERR?\n");
+        port.HostWrite(line, 0, line.Length);
+        runner.RunFor(0.2);
+        var answers = Lines(port);
+        Assert.Equal(new[] { "33", "-363,\"Input buffer overrun;line longer than 256 characters\"", "0,\"No error\"" }, answers);
+        Assert.Equal(0, port.ReceiveOverruns);                 // paced at the line rate, the board kept up
+    }
+
+    [Fact]
+    public void AFlowControlledClientGetsAnAnswerToEveryOneOf100000Queries()
+    {
+        var runner = new SimRunner();
+        var port = runner.OpenPort(out _);
+        var all = System.Text.Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("*OPC?\n", 100000)));
+        int sent = 0, answers = 0;
+        var buf = new byte[1 << 16];
+        for (int round = 0; round < 20000 && answers < 100000; round++)
+        {
+            int room = Math.Min(port.HostRoom, all.Length - sent);
+            if (room > 0) { port.HostWrite(all, sent, room); sent += room; }
+            runner.RunFor(0.005);
+            int n = port.HostRead(buf, 0, buf.Length);
+            for (int i = 0; i < n; i++) if (buf[i] == '\n') answers++;
+        }
+        Assert.Equal(100000, answers);
+        Assert.Equal(0, port.ReceiveOverruns);
+        Assert.Equal(0, port.TransmitOverruns);
+    }
+
+    [Fact]
+    public void WithoutFlowControlAFloodOverrunsAndEveryLostByteIsCountedAndReported()
+    {
+        var runner = new SimRunner();
+        var port = runner.OpenPort(out var session);
+        var all = System.Text.Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("*IDN?\n", 100000)));
+        port.HostWrite(all, 0, all.Length);                    // at once, as pyserial writes to a terminal
+        var text = new System.Text.StringBuilder();
+        var buf = new byte[1 << 16];
+        for (int i = 0; i < 600 && port.InputPending > 0; i++)
+        {
+            runner.RunFor(0.01);
+            for (int n; (n = port.HostRead(buf, 0, buf.Length)) > 0;) text.Append(System.Text.Encoding.ASCII.GetString(buf, 0, n));
+        }
+        runner.RunFor(0.5);
+        for (int n; (n = port.HostRead(buf, 0, buf.Length)) > 0;) text.Append(System.Text.Encoding.ASCII.GetString(buf, 0, n));
+        var answered = text.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
+        Assert.True(port.ReceiveOverruns > 0);
+        Assert.Equal(0, port.TransmitOverruns);                // answers are never dropped
+        Assert.All(answered, a => Assert.StartsWith("PreampFirmware,", a));   // long answers hold the loop
+        // Every query is answered or lies in the bytes lost (a line the gap fell in is dropped whole).
+        long lostLines = port.ReceiveOverruns / 6;
+        Assert.InRange(100000 - answered.Count, lostLines, lostLines + 2 * session.Errors.Count + 64);
+        Assert.Equal(port.ReceiveOverruns, session.InputBytesLost);
+        Assert.StartsWith("-363,\"Input buffer overrun;input overrun: ", session.Errors.Pop());
+    }
+
+    [Fact]
+    public void EveryCompleteLineSentJustBeforeHangingUpIsCarriedOut()
+    {
+        var runner = new SimRunner();
+        for (int gain = 20; gain < 30; gain++)
+        {
+            var port = runner.OpenPort(out var session);
+            var line = System.Text.Encoding.ASCII.GetBytes("INP1:GAIN " + gain + "\n");
+            port.HostWrite(line, 0, line.Length);
+            runner.ClosePort(session);                          // `echo … | nc`: the socket closes at once
+            runner.RunFor(0.02);
+            Assert.Equal(0, runner.SessionsClosing);
+            Assert.Equal(gain, runner.Firmware.Channels.Inputs[0].GainDb);
+        }
+    }
+
+    [Fact]
+    public void ATerminalThatSendsCrOnEnterIsAnswered()
+    {
+        var runner = new SimRunner();
+        var port = runner.OpenPort(out _);
+        var keys = System.Text.Encoding.ASCII.GetBytes("*IDN?\rINP1:GAIN 12\r\nINP1:GAIN?\r");
+        port.HostWrite(keys, 0, keys.Length);
+        runner.RunFor(0.05);
+        var answers = Lines(port);
+        Assert.Equal(2, answers.Count);
+        Assert.StartsWith("PreampFirmware,", answers[0]);
+        Assert.Equal("12", answers[1]);
+    }
 }

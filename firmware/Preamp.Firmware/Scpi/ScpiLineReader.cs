@@ -2,9 +2,10 @@
 namespace PreampFirmware.Scpi
 {
     /// <summary>
-    /// Collects bytes into a line: LF ends it (a CR before it is dropped). A line longer than
-    /// <see cref="MaxLineLength"/> characters, or with a byte outside printable ASCII and TAB, is marked bad whole; the
-    /// reader starts afresh at the next LF either way, so one bad line never eats the next.
+    /// Collects bytes into a line: LF, CR or CR LF ends it (terminals send CR on Enter; CR LF is one ending, not an empty
+    /// line). A line longer than <see cref="MaxLineLength"/> characters, or with a byte outside printable ASCII and TAB,
+    /// is marked bad whole; the reader starts afresh at the next line end either way, so one bad line never eats the
+    /// next. A line that bytes were lost from (<see cref="Discard"/>) ends as <see cref="Lost"/>.
     /// </summary>
     public sealed class ScpiLineReader
     {
@@ -17,24 +18,30 @@ namespace PreampFirmware.Scpi
         public const int TooLong = 1;
         /// <summary>State of the line just ended: it held a byte outside printable ASCII.</summary>
         public const int BadByte = 2;
+        /// <summary>State of the line just ended: bytes were lost from it (an input overrun, already reported).</summary>
+        public const int Lost = 3;
 
         private readonly char[] _line = new char[MaxLineLength];
         private int _length;
         private bool _overrun;
         private bool _invalid;
+        private bool _lost;
+        private bool _afterCr;
         private int _state;
 
         /// <summary>Adds one byte; true when it ended a line (see <see cref="State"/> and <see cref="Text"/>).</summary>
         public bool Add(byte b)
         {
-            if (b == 0x0A)
+            bool afterCr = _afterCr;
+            _afterCr = b == 0x0D;
+            if (b == 0x0A && afterCr)
             {
-                _state = _overrun ? TooLong : _invalid ? BadByte : Complete;
-                return true;
+                return false;   // the LF of a CR LF: the CR ended the line
             }
-            if (b == 0x0D)
+            if (b == 0x0A || b == 0x0D)
             {
-                return false;
+                _state = _lost ? Lost : _overrun ? TooLong : _invalid ? BadByte : Complete;
+                return true;
             }
             if ((b < 0x20 && b != 0x09) || b > 0x7E)
             {
@@ -51,6 +58,12 @@ namespace PreampFirmware.Scpi
             return false;
         }
 
+        /// <summary>Marks the line in progress as one that bytes were lost from: it will be dropped when it ends.</summary>
+        public void Discard()
+        {
+            _lost = true;
+        }
+
         /// <summary>How the line just ended was: <see cref="Complete"/>, <see cref="TooLong"/> or <see cref="BadByte"/>.</summary>
         public int State { get { return _state; } }
 
@@ -61,6 +74,7 @@ namespace PreampFirmware.Scpi
             _length = 0;
             _overrun = false;
             _invalid = false;
+            _lost = false;
             return text;
         }
     }

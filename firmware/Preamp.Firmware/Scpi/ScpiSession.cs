@@ -5,8 +5,8 @@ using PreampFirmware.Hal;
 namespace PreampFirmware.Scpi
 {
     /// <summary>
-    /// A SCPI session on one byte link (IEEE 488.2 message exchange, simplified for a serial line): LF ends a
-    /// line (CR LF accepted), ';' separates commands, a header without a leading ':' after ';' continues the
+    /// A SCPI session on one byte link (IEEE 488.2 message exchange, simplified for a serial line): LF, CR or CR LF
+    /// ends a line, ';' separates commands, a header without a leading ':' after ';' continues the
     /// previous command's path, queries' answers on one line are joined by ';' and sent with one LF, set commands
     /// answer nothing, and every error is queued for SYSTem:ERRor?. After an error the rest of that line is
     /// skipped. A line over <see cref="MaxLineLength"/> characters or with bytes outside printable ASCII is
@@ -41,6 +41,7 @@ namespace PreampFirmware.Scpi
         private string _responses;
         private bool _lineFailed;
         private long _linesExecuted;
+        private long _overrunsSeen;
 
         /// <summary>A session on <paramref name="port"/> (null for a session driven only through <see cref="ExecuteLine"/>).</summary>
         public ScpiSession(ScpiCommandTable table, ISerialPort port)
@@ -55,6 +56,9 @@ namespace PreampFirmware.Scpi
 
         /// <summary>The link this session talks on.</summary>
         public ISerialPort Port { get { return _port; } }
+
+        /// <summary>Received bytes this session's link lost to input overruns (each loss is also queued as -363).</summary>
+        public long InputBytesLost { get { return _overrunsSeen; } }
 
         /// <summary>Lines executed so far.</summary>
         public long LinesExecuted { get { return _linesExecuted; } }
@@ -75,23 +79,41 @@ namespace PreampFirmware.Scpi
             _lineFailed = failed;
         }
 
-        /// <summary>Reads what the link has (never more than BytesToRead) and runs every complete line.</summary>
+        /// <summary>
+        /// Reads what the link has (never more than BytesToRead) and runs every complete line. Bytes the link lost because
+        /// its receive buffer was full came after the ones it held: once those are run, -363 is queued with the count and
+        /// the line the gap fell in is dropped at its end, so the next line runs whole.
+        /// </summary>
         public void Poll()
         {
             if (_port == null)
             {
                 return;
             }
-            int available = _port.BytesToRead;
-            while (available > 0)
+            while (true)
             {
-                int n = _port.Read(_readBuffer, 0, available < _readBuffer.Length ? available : _readBuffer.Length);
-                if (n <= 0)
+                int available = _port.BytesToRead;
+                long lost = _port.ReceiveOverruns - _overrunsSeen;
+                while (available > 0)
+                {
+                    int n = _port.Read(_readBuffer, 0, available < _readBuffer.Length ? available : _readBuffer.Length);
+                    if (n <= 0)
+                    {
+                        break;
+                    }
+                    Feed(_readBuffer, 0, n);
+                    available -= n;
+                }
+                if (lost > 0)
+                {
+                    _overrunsSeen += lost;
+                    _reader.Discard();
+                    Report(ScpiError.InputBufferOverrun, "input overrun: " + lost.ToString() + " received bytes lost (the receive buffer was full); the line they were in is dropped");
+                }
+                if (_port.BytesToRead == 0)
                 {
                     return;
                 }
-                Feed(_readBuffer, 0, n);
-                available = _port.BytesToRead;
             }
         }
 
@@ -115,6 +137,10 @@ namespace PreampFirmware.Scpi
             {
                 PushError(ScpiError.InputBufferOverrun, "line longer than " + MaxLineLength.ToString() + " characters");
                 return;
+            }
+            if (state == ScpiLineReader.Lost)
+            {
+                return;   // reported when the loss was found
             }
             if (state == ScpiLineReader.BadByte)
             {
@@ -191,7 +217,7 @@ namespace PreampFirmware.Scpi
             {
                 return;
             }
-            int space = IndexOfWhitespace(unit);
+            int space = ScpiHeader.IndexOfWhitespace(unit);
             string header = space < 0 ? unit : unit.Substring(0, space);
             string rest = space < 0 ? "" : unit.Substring(space + 1).Trim();
 
@@ -225,11 +251,15 @@ namespace PreampFirmware.Scpi
             }
             for (int i = 0; i < tokens.Length; i++)
             {
-                if (count >= MaxNodes || !SplitMnemonic(tokens[i], count, common && i == 0))
+                string mnemonic;
+                int suffix;
+                if (count >= MaxNodes || !ScpiHeader.SplitMnemonic(tokens[i], common && i == 0, out mnemonic, out suffix))
                 {
                     PushError(ScpiError.SyntaxError, "bad header '" + header + "'");
                     return;
                 }
+                _mnemonics[count] = mnemonic;
+                _suffixes[count] = suffix;
                 count++;
             }
 
@@ -302,44 +332,6 @@ namespace PreampFirmware.Scpi
             }
         }
 
-        private bool SplitMnemonic(string token, int index, bool commonHeader)
-        {
-            int end = token.Length;
-            while (end > 0 && token[end - 1] >= '0' && token[end - 1] <= '9')
-            {
-                end--;
-            }
-            if (end == 0)
-            {
-                return false;
-            }
-            for (int i = 0; i < end; i++)
-            {
-                char c = token[i];
-                bool letter = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-                if (!letter && !(commonHeader && i == 0 && c == '*'))
-                {
-                    return false;
-                }
-            }
-            int suffix = -1;
-            if (end < token.Length)
-            {
-                if (token.Length - end > 4)
-                {
-                    return false;
-                }
-                suffix = 0;
-                for (int i = end; i < token.Length; i++)
-                {
-                    suffix = suffix * 10 + (token[i] - '0');
-                }
-            }
-            _mnemonics[index] = token.Substring(0, end).ToUpper();
-            _suffixes[index] = suffix;
-            return true;
-        }
-
         private int SplitParameters(string rest)
         {
             if (rest.Length == 0)
@@ -375,18 +367,6 @@ namespace PreampFirmware.Scpi
                 }
             }
             return count;
-        }
-
-        private static int IndexOfWhitespace(string s)
-        {
-            for (int i = 0; i < s.Length; i++)
-            {
-                if (s[i] == ' ' || s[i] == '\t')
-                {
-                    return i;
-                }
-            }
-            return -1;
         }
     }
 }
