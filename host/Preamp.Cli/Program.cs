@@ -125,7 +125,9 @@ public static class Program
                     table.AddRow(ch.ToString(CultureInfo.InvariantCulture), gain, level.ElementAtOrDefault(0) ?? "?", level.ElementAtOrDefault(1) ?? "?", level.ElementAtOrDefault(2) ?? "?");
                 }
                 AnsiConsole.Write(table);
-                Console.WriteLine("stream: " + (link.Query("STReam:ACTive?") == "1" ? "running" : "stopped") + " at " + link.Query("STReam:RATE?") + " S/s");
+                Console.WriteLine("stream: " + StreamState(link));
+                string condition = link.Query("SYSTem:CONDition?");
+                Console.WriteLine("board: " + (condition == "NONE" ? "no faults" : Markup.Escape(condition).ToLowerInvariant().Replace(",", ", ") + " (see `preamp scpi \"*TST?\"`)"));
                 bool calibrated = link.Query("CALibration:STATe?") == "1";
                 string alignment = link.Query("CALibration:ALIGnment?") == "SMPTE" ? "SMPTE RP155 (+4 dBu = −20 dBFS)" : "EBU R68 (0 dBu = −18 dBFS)";
                 Console.WriteLine("calibration: " + (calibrated ? "loaded (" + link.Query("CALibration:REFerence?") + " dBu,Hz reference)" : "none, nominal values") + "; alignment " + alignment);
@@ -134,6 +136,20 @@ public static class Program
             });
         });
         return c;
+    }
+
+    /// <summary>The lowest baud rate whose link budget carries a stream at <paramref name="rate"/>.</summary>
+    private static long MinimumBaud(SimRunner runner, int rate) =>
+        (long)Math.Ceiling(runner.Firmware.StreamLink.BytesPerSecond(rate) * 100.0 / PreampFirmware.Streaming.StreamLink.LinkBudgetPercent) * 10;
+
+    /// <summary>"running at 48000 S/s", "stopped; 48000 S/s (this link carries up to 48000)", or why this link cannot stream.</summary>
+    private static string StreamState(PreampLink link)
+    {
+        string rate = link.Query("STReam:RATE?");
+        string max = link.Query("STReam:RATE:MAXimum?");
+        if (link.Query("STReam:ACTive?") == "1") return "running at " + rate + " S/s";
+        if (max == "0") return "stopped; this link's baud rate cannot stream at any rate (the board's 4000000 baud carries 48000 S/s)";
+        return "stopped; " + rate + " S/s (this link carries up to " + max + ")";
     }
 
     private static Command Meter()
@@ -207,6 +223,10 @@ public static class Program
                     if (low != high)
                         Console.WriteLine("input " + result.Channels[i] + ": analog gain moved between " + low + " and " + high + " dB" + (result.Compensated ? "; compensated, file level referred to " + low + " dB" : " (add --compensate to undo it in the file)"));
                 }
+                if (result.EndedEarly != null)
+                    return Fail("the recording ended early: " + result.EndedEarly + "; the file holds the " + result.Frames + " of " + result.FramesRequested + " sample frames that came");
+                if (result.TailSilence > 0)
+                    return Fail("the recording is incomplete: its last " + result.TailSilence + " sample frames never came and are silence");
                 return 0;
             });
         });
@@ -228,6 +248,10 @@ public static class Program
             {
                 Console.WriteLine("» " + instruction + " [--yes]");
                 return true;
+            }
+            if (Console.IsInputRedirected)
+            {
+                throw new CalibrationException("stdin is not a terminal; use --yes (the wizard asks before each step: \"" + instruction + "\")");
             }
             return AnsiConsole.Confirm(Markup.Escape(instruction) + " Continue?");
         }
@@ -414,6 +438,9 @@ public static class Program
                 Console.WriteLine("PreampFirmware simulator: " + runner.Firmware.Hosts.Identity + ", link " + baud + " baud" + (ber > 0 ? ", bit error rate " + ber.ToString("G3", CultureInfo.InvariantCulture) : "") +
                                   (cost > 0 ? ", " + cost + " µs per converter block" : ""));
                 Console.WriteLine("self-test: " + (runner.Firmware.SelfTest.Result == 0 ? "passed" : "FAILED (" + runner.Firmware.SelfTest.Result + ")"));
+                int maxRate = runner.Firmware.StreamLink.MaxRate(runner.Board.Host);
+                Console.WriteLine(maxRate == 0 ? "streaming: " + baud + " baud cannot stream at any rate (16000 S/s needs at least " + MinimumBaud(runner, 16000) + " baud; the board's 4000000 carries 48000 S/s)"
+                                               : "streaming: up to " + maxRate + " S/s at " + baud + " baud");
                 int? requestedTcp = r.GetValue(tcp);
                 if (requestedTcp == null && !r.GetValue(pty) && !r.GetValue(panel))
                 {

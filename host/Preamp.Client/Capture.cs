@@ -26,11 +26,20 @@ public sealed class CaptureResult
     /// <summary>Lowest and highest analog gain seen per written channel, dB.</summary>
     public (int Low, int High)[] GainRange { get; init; }
 
+    /// <summary>Why the recording ended before its length (the stream stopped on the device, or no audio came), or null.</summary>
+    public string EndedEarly { get; init; }
+
+    /// <summary>Frames asked for.</summary>
+    public long FramesRequested { get; init; }
+
     /// <summary>True when any sample frame of the file is silence standing in for something lost.</summary>
     public bool AnyLoss => Timeline.AnyLoss || TailSilence > 0;
 
     /// <summary>The loss report printed by the tool.</summary>
     public string LossReport => AnyLoss ? "lost audio: " + Timeline.Report(TailSilence) : "nothing lost: every sample frame arrived and checked out";
+
+    /// <summary>True when the file is not the whole recording asked for: it ended early, or its end is silence the device never sent.</summary>
+    public bool Incomplete => EndedEarly != null || TailSilence > 0;
 }
 
 /// <summary>Runs a capture over a <see cref="PreampLink"/>.</summary>
@@ -86,13 +95,14 @@ public static class Capture
             progress?.Invoke((double)written / target);
             if (written >= target) done.Set();
         };
-        Action<SampleBlock> onBlock = b => { lock (timeline) timeline.Accept(b); };
+        long blocksSeen = 0;
+        Action<SampleBlock> onBlock = b => { lock (timeline) { timeline.Accept(b); blocksSeen++; } };
         link.BlockReceived += onBlock;
+        string endedEarly = null;
         try
         {
             link.Command("STReam:STARt");
-            var deadline = TimeSpan.FromSeconds(seconds * 2 + 5);
-            WaitHandle.WaitAny(new[] { done.WaitHandle, cancel.WaitHandle }, deadline);
+            endedEarly = WaitForTheEnd(link, done, cancel, seconds, () => Interlocked.Read(ref blocksSeen));
         }
         finally
         {
@@ -102,11 +112,13 @@ public static class Capture
             link.DiscardAnswers();
         }
         long tail;
+        long requested = target;
         var ranges = new (int, int)[channels.Length];
         lock (timeline)
         {
-            tail = cancel.IsCancellationRequested ? 0 : target - written;
-            if (cancel.IsCancellationRequested) target = written;
+            bool truncate = cancel.IsCancellationRequested || endedEarly != null;
+            tail = truncate ? 0 : target - written;
+            if (truncate) target = written;
             for (int i = 0; i < channels.Length; i++)
             {
                 var m = marks[channels[i] - 1];
@@ -132,6 +144,36 @@ public static class Capture
             }
             written = target;
         }
-        return new CaptureResult { Path = path, Rate = actualRate, Frames = target, Channels = channels, Timeline = timeline, TailSilence = tail, Compensated = compensate, GainRange = ranges };
+        return new CaptureResult { Path = path, Rate = actualRate, Frames = target, FramesRequested = requested, Channels = channels, Timeline = timeline, TailSilence = tail,
+                                   Compensated = compensate, GainRange = ranges, EndedEarly = endedEarly };
+    }
+
+    /// <summary>Seconds without a single block after which a recording is given up.</summary>
+    public const double SilentLinkSeconds = 3;
+
+    /// <summary>
+    /// Waits until the recording is complete or cancelled. Once a second it asks whether the stream still runs on the
+    /// device (only its owner can stop it, but the board stops it on a fault or a reset); it gives up when the stream
+    /// stopped or no block came for <see cref="SilentLinkSeconds"/>. Returns why it ended early, or null.
+    /// </summary>
+    private static string WaitForTheEnd(PreampLink link, ManualResetEventSlim done, CancellationToken cancel, double seconds, Func<long> blocks)
+    {
+        var overall = System.Diagnostics.Stopwatch.StartNew();
+        var quiet = System.Diagnostics.Stopwatch.StartNew();
+        long last = blocks();
+        while (overall.Elapsed.TotalSeconds < seconds * 2 + 5)
+        {
+            if (WaitHandle.WaitAny(new[] { done.WaitHandle, cancel.WaitHandle }, TimeSpan.FromSeconds(1)) != WaitHandle.WaitTimeout) return null;
+            long now = blocks();
+            if (now != last) { last = now; quiet.Restart(); }
+            if (link.Query("STReam:ACTive?") != "1")
+            {
+                if (done.IsSet) return null;
+                var why = link.DrainErrors();
+                return "the stream stopped on the device" + (why.Count > 0 ? " (" + string.Join("; ", why) + ")" : "");
+            }
+            if (quiet.Elapsed.TotalSeconds >= SilentLinkSeconds) return "no audio came for " + SilentLinkSeconds.ToString(CultureInfo.InvariantCulture) + " s";
+        }
+        return done.IsSet ? null : "the recording took more than twice its length";
     }
 }

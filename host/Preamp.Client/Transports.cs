@@ -29,8 +29,19 @@ public sealed class SerialTransport : IByteTransport
     /// <summary>Opens <paramref name="name"/> at <paramref name="baud"/>, 8N1.</summary>
     public SerialTransport(string name, int baud)
     {
+        if (!OperatingSystem.IsWindows() && !File.Exists(name))
+        {
+            throw new IOException(name + ": no such device (is the board plugged in? `preamp ports` lists the serial ports)");
+        }
         _port = new SerialPort(name, baud, Parity.None, 8, StopBits.One) { ReadTimeout = 50, WriteTimeout = 2000, Handshake = Handshake.None };
-        _port.Open();
+        try
+        {
+            _port.Open();
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw new IOException(name + ": permission denied (on Linux, add yourself to the dialout group), or another program has it open");
+        }
         Description = name + " at " + baud + " baud";
     }
 

@@ -47,4 +47,17 @@ public static class Tools
         Xunit.Assert.True(p.ExitCode == 0, output);
         return output;
     }
+
+    /// <summary>Runs <paramref name="program"/> with stdin redirected (empty, not a terminal); returns its exit code and everything it printed.</summary>
+    public static (int ExitCode, string Output) RunWithoutTerminal(string program, int timeoutMs, params string[] arguments)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        foreach (string a in arguments) psi.ArgumentList.Add(a);
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        p.StandardInput.Close();
+        var stderr = p.StandardError.ReadToEndAsync();
+        string output = p.StandardOutput.ReadToEnd();
+        Xunit.Assert.True(p.WaitForExit(timeoutMs), "timed out:\n" + output);
+        return (p.ExitCode, output + stderr.Result);
+    }
 }
