@@ -1,5 +1,6 @@
 // The simulated rev B board: parts wired as on the schematic, an analog model, virtual time, and a backend for tests and users.
 using System;
+using System.Linq;
 using System.Collections.Generic;
 using PreampFirmware.Hal;
 
@@ -204,6 +205,28 @@ public sealed class SimBoard
     /// <summary>The firmware's view of the board.</summary>
     public BoardIo Io { get; }
 
+    /// <summary>Power cycles since the board was built.</summary>
+    public int PowerCycles { get; private set; }
+
+    /// <summary>
+    /// Power goes and comes back (a cut during a flash write, a brown-out): the ESP32's pins drop (phantom relays open
+    /// at once), the PGA2500s come back at 0 dB with their GPOs low (pad and polarity relays open), the PCM1863 at its
+    /// reset values, the I2S clocks stop, the LEDs go dark; the flash keeps what the cut left. Sources, knob and buttons
+    /// are outside the board and stay. The firmware must boot again.
+    /// </summary>
+    public void PowerCycle()
+    {
+        CatchUpAudio();
+        Audio.Stop();
+        foreach (var pin in PhantomPins) pin.Write(false);
+        ZeroCrossEnable.Write(false);
+        Pga.PowerCycle();
+        Adc.PowerCycle();
+        Leds.PowerCycle();
+        Flash.Restore();
+        PowerCycles++;
+    }
+
     /// <summary>Board time, µs since power-on.</summary>
     public long NowMicroseconds => _now;
 
@@ -268,7 +291,20 @@ public sealed class SimBoard
     /// Another host link into the firmware (the simulator serves one per TCP client and one on its
     /// pseudo-terminal); each is paced at <paramref name="baud"/> like the board's UART.
     /// </summary>
-    public SimSerialPort OpenHostPort(int baud) => new(this, baud);
+    public SimSerialPort OpenHostPort(int baud)
+    {
+        var port = new SimSerialPort(this, baud);
+        lock (_hostPorts) _hostPorts.Add(port);
+        return port;
+    }
+
+    private readonly List<SimSerialPort> _hostPorts = new();
+
+    /// <summary>Every host link: the board's UART, then those opened with <see cref="OpenHostPort"/>.</summary>
+    public IReadOnlyList<SimSerialPort> HostPorts
+    {
+        get { lock (_hostPorts) return _hostPorts.Prepend(Host).ToList(); }
+    }
 
     /// <summary>
     /// Runs the board until <paramref name="timeUs"/>: it stops at every scheduled backend event, relay contact change

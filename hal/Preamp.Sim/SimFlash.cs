@@ -15,8 +15,9 @@ public sealed class PowerCutException : Exception
 
 /// <summary>
 /// A small-file store that models a medium that tears: <see cref="WriteAll"/> is one erase step (the file becomes
-/// blank, 0xFF, at its new length) followed by one program step per 64-byte page. A power cut after any step
-/// leaves the file exactly as far as it got. Optionally persisted to a host file (the simulator's --flash FILE).
+/// blank, 0xFF, at its new length) followed by one program step per 64-byte page. A power cut ends the step it
+/// falls in: an erase completes, a page program is left half done (its first bytes new, the rest erased), so a record
+/// can tear inside its payload with its header intact. Optionally persisted to a host file (the simulator's --flash FILE).
 /// </summary>
 public sealed class SimFlash : IFileStore
 {
@@ -36,7 +37,7 @@ public sealed class SimFlash : IFileStore
     /// <summary>Steps (erase or page program) performed so far.</summary>
     public int Steps { get; private set; }
 
-    /// <summary>When ≥ 0, power is cut after this many more steps; -1 never.</summary>
+    /// <summary>When ≥ 0, power is cut in the step after this many more steps (0: the next step); -1 never.</summary>
     public int CutPowerAfterSteps { get; set; } = -1;
 
     /// <summary>True once the power was cut: every later operation throws until <see cref="Restore"/>.</summary>
@@ -62,17 +63,27 @@ public sealed class SimFlash : IFileStore
         return _files.TryGetValue(name, out var data) ? (byte[])data.Clone() : null;
     }
 
+    /// <summary>Writes that will fail before touching the flash (a worn or full part): each throws and leaves the file as it was.</summary>
+    public int FailNextWrites { get; set; }
+
     /// <inheritdoc />
     public void WriteAll(string name, byte[] data, int count)
     {
         Alive();
+        if (FailNextWrites > 0)
+        {
+            FailNextWrites--;
+            throw new IOException("flash write failed (the part did not program)");
+        }
         var file = new byte[count];
         Array.Fill(file, (byte)0xFF);
         _files[name] = file;
         Step();
         for (int at = 0; at < count; at += PageBytes)
         {
-            Array.Copy(data, at, file, at, Math.Min(PageBytes, count - at));
+            int page = Math.Min(PageBytes, count - at);
+            // Power that goes during a page program leaves it half programmed: the first bytes new, the rest erased.
+            Array.Copy(data, at, file, at, CutPowerAfterSteps == 0 ? page / 2 : page);
             Step();
         }
         Save();

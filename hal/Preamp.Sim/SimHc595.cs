@@ -12,6 +12,13 @@ public sealed class SimHc595Chain : ISimSpiDevice
     private readonly byte[] _shift = new byte[6];
     private readonly byte[] _out = new byte[6];
 
+    /// <summary>Power comes back after a cut: every output low.</summary>
+    internal void PowerCycle()
+    {
+        System.Array.Clear(_shift);
+        System.Array.Clear(_out);
+    }
+
     /// <summary>Frames latched.</summary>
     public int Latches { get; private set; }
 

@@ -98,6 +98,9 @@ public sealed class SimPcm1863 : ISimSpiDevice
     /// <summary>The sample rate the part was last clocked at, S/s (0 before).</summary>
     public int ClockRate => _rate;
 
+    /// <summary>Power comes back after a cut: every register at its reset value.</summary>
+    internal void PowerCycle() => PowerOn();
+
     private void PowerOn()
     {
         foreach (var page in _pages) if (page != null) Array.Clear(page);

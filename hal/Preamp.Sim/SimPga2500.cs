@@ -29,6 +29,20 @@ public sealed class SimPga2500Chain : ISimSpiDevice
         Overload = new[] { overload1, overload2 };
     }
 
+    /// <summary>Power comes back after a cut: words and shift registers clear (0 dB, GPOs low).</summary>
+    internal void PowerCycle()
+    {
+        for (int ch = 0; ch < 2; ch++)
+        {
+            int oldGpo = Gpo(ch);
+            _shift[ch] = 0;
+            _word[ch] = 0;
+            _appliedGainDb[ch] = 0;
+            _pendingGainDb[ch] = -1;
+            if (oldGpo != 0) GpoChanged?.Invoke(ch, 0);
+        }
+    }
+
     /// <summary>ZCEN input (both chips).</summary>
     public SimPin ZeroCrossEnable { get; }
 

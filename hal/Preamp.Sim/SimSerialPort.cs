@@ -77,6 +77,9 @@ public sealed class SimSerialPort : ISerialPort
         }
     }
 
+    /// <summary>The bit error rate device-to-host bytes see now.</summary>
+    public double BitErrorRate { get { lock (_tx) return _linkErrors == null ? 0 : _bitErrorRate; } }
+
     /// <summary>Bits flipped on the way to the host so far.</summary>
     public long BitErrors { get; private set; }
 

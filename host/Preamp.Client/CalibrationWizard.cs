@@ -195,7 +195,7 @@ public sealed class CalibrationWizard
         try
         {
             _link.Send("STReam:STOP");
-            Thread.Sleep(100);
+            _link.Pause(100);
             _link.DiscardAnswers();
             _link.DrainErrors();
             foreach (int ch in _o.Channels)
@@ -229,11 +229,10 @@ public sealed class CalibrationWizard
 
     private void WaitSettled()
     {
-        var deadline = DateTime.UtcNow.AddSeconds(5);
-        while (_o.Channels.Any(ch => _link.Query("INPut" + ch + ":PHANtom:SETTled?") != "1"))
+        for (int waited = 0; _o.Channels.Any(ch => _link.Query("INPut" + ch + ":PHANtom:SETTled?") != "1"); waited += 50)
         {
-            if (DateTime.UtcNow > deadline) throw new CalibrationException("the relays did not settle");
-            Thread.Sleep(50);
+            if (waited >= 5000) throw new CalibrationException("the relays did not settle within 5 s");
+            _link.Pause(50);
         }
     }
 
@@ -250,7 +249,7 @@ public sealed class CalibrationWizard
         finally
         {
             _link.Send("STReam:STOP");
-            Thread.Sleep(30);
+            _link.Pause(30);
             _link.DiscardAnswers();
         }
     }
@@ -350,7 +349,7 @@ public sealed class CalibrationWizard
             foreach (int ch in _o.Channels) _link.Command("INPut" + ch + ":GAIN " + g + (pad != usePad ? ";PAD " + (usePad ? "ON" : "OFF") : ""));
             if (pad != usePad) WaitSettled();
             pad = usePad;
-            Thread.Sleep(_o.MeterSettleMs);
+            _link.Pause(_o.MeterSettleMs);
             foreach (int ch in _o.Channels)
             {
                 var level = _link.Query("MEASure:LEVel? " + ch).Split(',');

@@ -108,7 +108,7 @@ public static class Capture
         {
             link.BlockReceived -= onBlock;
             link.Send("STReam:STOP");
-            Thread.Sleep(100);
+            link.Pause(100);
             link.DiscardAnswers();
         }
         long tail;
@@ -166,7 +166,10 @@ public static class Capture
             if (WaitHandle.WaitAny(new[] { done.WaitHandle, cancel.WaitHandle }, TimeSpan.FromSeconds(1)) != WaitHandle.WaitTimeout) return null;
             long now = blocks();
             if (now != last) { last = now; quiet.Restart(); }
-            if (link.Query("STReam:ACTive?") != "1")
+            string active;
+            try { active = link.Query("STReam:ACTive?"); }
+            catch (PreampException) { active = null; }   // a damaged or late answer proves nothing
+            if (active == "0")
             {
                 if (done.IsSet) return null;
                 var why = link.DrainErrors();

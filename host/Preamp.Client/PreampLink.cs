@@ -53,6 +53,9 @@ public sealed class PreampLink : IDisposable
         return new PreampLink(new SerialTransport(port, baud));
     }
 
+    /// <summary>Waits <paramref name="milliseconds"/> of the board's time (wall time on a real board, board time on a virtual one).</summary>
+    public void Pause(int milliseconds) => _transport.Pause(milliseconds);
+
     /// <summary>The transport underneath.</summary>
     public IByteTransport Transport => _transport;
 

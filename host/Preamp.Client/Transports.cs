@@ -19,6 +19,8 @@ public interface IByteTransport : IDisposable
     void Write(byte[] buffer, int offset, int count);
     /// <summary>What this link is, for messages.</summary>
     string Description { get; }
+    /// <summary>Waits <paramref name="milliseconds"/> of the board's time (the wall clock's for a real board).</summary>
+    void Pause(int milliseconds) => Thread.Sleep(milliseconds);
 }
 
 /// <summary>A serial port (the board's USB-UART bridge, or a pseudo-terminal).</summary>
@@ -162,4 +164,70 @@ public sealed class InProcessSimTransport : IByteTransport
         _thread.Join();
         Runner.ClosePort(_session);
     }
+}
+
+/// <summary>
+/// A simulated board in this process in virtual time: the link's reader moves the board on 5 ms per read, as fast as the
+/// computer runs, and <see cref="Pause"/> waits board time, not wall time. What the host sees depends on board time
+/// only, so tests through the host library do not depend on how busy the machine is.
+/// </summary>
+public sealed class VirtualTimeSimTransport : IByteTransport
+{
+    private readonly SimSerialPort _port;
+    private readonly ScpiSession _session;
+
+    /// <summary>A host link into <paramref name="runner"/> (a new simulated board when null).</summary>
+    public VirtualTimeSimTransport(SimRunner runner = null, SimBoardOptions options = null)
+    {
+        Runner = runner ?? new SimRunner(options);
+        _port = Runner.OpenPort(out _session);
+    }
+
+    /// <summary>The board and firmware.</summary>
+    public SimRunner Runner { get; }
+
+    /// <summary>Called under the board's lock after each 5 ms step (a test's hand on the board).</summary>
+    public Action<SimRunner> Step { get; set; }
+
+    /// <inheritdoc />
+    public string Description => "simulated board (virtual time)";
+
+    /// <inheritdoc />
+    public int Read(byte[] buffer, int offset, int count)
+    {
+        Advance();
+        return _port.HostRead(buffer, offset, count);
+    }
+
+    private void Advance()
+    {
+        lock (Runner.Gate)
+        {
+            Runner.RunFor(0.005);
+            Step?.Invoke(Runner);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Pause(int milliseconds)
+    {
+        long until = Runner.Board.NowMicroseconds + milliseconds * 1000L;
+        while (Runner.Board.NowMicroseconds < until) Advance();
+    }
+
+    /// <inheritdoc />
+    public void Write(byte[] buffer, int offset, int count)
+    {
+        while (count > 0)
+        {
+            int n = Math.Min(count, _port.HostRoom);
+            if (n == 0) { Advance(); continue; }
+            _port.HostWrite(buffer, offset, n);
+            offset += n;
+            count -= n;
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => Runner.ClosePort(_session);
 }

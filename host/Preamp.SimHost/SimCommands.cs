@@ -49,6 +49,19 @@ public static class SimCommands
             int i = n - 1;
             c.Reply(B(board.PhantomRelays[i].Contact) + "," + B(board.PadRelays[i].Contact) + "," + B(board.PolarityRelays[i].Contact));
         });
+        // Faults any client can inject: SIMulation:FAULt <part>,<how> (OFF ends one), SIMulation:FAULt CLEar ends all.
+        t.Add("SIMulation:FAULt", 1, 2, 1, c =>
+        {
+            if (c.ParameterCount == 1)
+            {
+                if (c.IsKeyword(0, "CLEar")) runner.Faults.Clear();
+                else c.Fail(ScpiError.MissingParameter, "SIMulation:FAULt <part>,<how> or SIMulation:FAULt CLEar");
+                return;
+            }
+            string problem = runner.Faults.Set(c.Text(0), c.Text(1));
+            if (problem != null) c.Fail(ScpiError.IllegalParameterValue, problem);
+        });
+        t.Add("SIMulation:FAULt?", c => c.Reply(runner.Faults.List()));
         t.Add("SIMulation:TIME?", c => c.Reply((board.NowMicroseconds / 1e6).ToString("F6", CultureInfo.InvariantCulture)));
         // What the simulated DMA really dropped (the ground truth no real board can tell): frames of the latest stream
         // dropped by the DMA whose stream frame number is below <frames> (default: all so far), then frames dropped

@@ -29,19 +29,55 @@ public sealed class SimRunner
     public SimRunner(SimBoardOptions options = null, string serial = "SIM00001")
     {
         Board = new SimBoard(options);
+        _serial = serial;
+        Faults = new SimFaults(this);
+        StartFirmware(new[] { Board.Host });
+    }
+
+    private readonly string _serial;
+
+    /// <summary>Builds the firmware, attaches a session to each host link (they are there from power-on, so they hear the boot), boots.</summary>
+    private void StartFirmware(IEnumerable<SimSerialPort> ports)
+    {
         Firmware = new Preamp(Board.Io);
-        Firmware.Hosts.Identity = "PreampFirmware,PA2-REVB (simulated)," + serial + ",0.2.0";
+        Firmware.Hosts.Identity = "PreampFirmware,PA2-REVB (simulated)," + _serial + ",0.2.0";
         SimCommands.Register(this, Firmware.Hosts.Commands);
-        MainSession = Attach(Board.Host);   // the board's own UART is there from power-on: it hears the boot
+        _sessions.Clear();
+        foreach (var port in ports) Attach(port);
+        MainSession = _sessions[0];
         Firmware.Boot();
         _nextTickUs = Board.NowMicroseconds;
+    }
+
+    /// <summary>
+    /// Power cut and back (what a cut during a flash write does): the board's volatile parts reset and the firmware boots
+    /// again from what the flash holds. Host links stay connected (the USB-UART bridge is powered from USB); each gets a
+    /// fresh session, as after a real reset.
+    /// </summary>
+    public void PowerCycle()
+    {
+        lock (_gate)
+        {
+            var ports = _sessions.Select(s => (SimSerialPort)s.Port).ToList();
+            var closing = _closing.Select(s => s.Port).ToHashSet();
+            _closing.Clear();
+            Board.PowerCycle();
+            StartFirmware(ports);
+            _closing.AddRange(_sessions.Where(s => closing.Contains(s.Port)));
+        }
     }
 
     /// <summary>The simulated board.</summary>
     public SimBoard Board { get; }
 
-    /// <summary>The firmware.</summary>
-    public Preamp Firmware { get; }
+    /// <summary>The firmware (a new one after each <see cref="PowerCycle"/>).</summary>
+    public Preamp Firmware { get; private set; }
+
+    /// <summary>Faults injected from SIMulation:FAULt.</summary>
+    public SimFaults Faults { get; }
+
+    /// <summary>Session on the board's UART.</summary>
+    public ScpiSession MainSession { get; private set; }
 
     /// <summary>
     /// Processor time each block's service takes, µs (0: instant, a PC's speed). Above the block period (5.3 ms at
@@ -56,8 +92,6 @@ public sealed class SimRunner
     /// </summary>
     public long TickServiceMicroseconds { get; set; }
 
-    /// <summary>Session on the board's UART.</summary>
-    public ScpiSession MainSession { get; }
 
     /// <summary>Lock held while the board runs; take it to touch the board or firmware from another thread.</summary>
     public object Gate => _gate;
@@ -81,7 +115,8 @@ public sealed class SimRunner
     {
         lock (_gate)
         {
-            if (!_closing.Contains(session)) _closing.Add(session);
+            var current = _sessions.FirstOrDefault(s => s.Port == session.Port);   // the same link's session after a power cycle
+            if (current != null && !_closing.Contains(current)) _closing.Add(current);
             CloseDrained();
         }
     }
@@ -139,6 +174,7 @@ public sealed class SimRunner
                     }
                     WaitForAnswers(sentBefore);
                     if (_closing.Count > 0) CloseDrained();
+                    if (Board.Flash.PowerCut) PowerCycle();
                     if (_nextTickUs < Board.NowMicroseconds)
                     {
                         _nextTickUs = Board.NowMicroseconds;   // a tick that ran long is not made up for with a burst

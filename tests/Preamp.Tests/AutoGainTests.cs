@@ -129,7 +129,7 @@ public class AutoGainTests
     [Fact]
     public void ACompensatedCaptureHidesAClipSafeGainChange()
     {
-        using var link = new PreampLink(new InProcessSimTransport(null, speed: 2));
+        using var link = new PreampLink(new VirtualTimeSimTransport());
         link.Command("SIM:SOUR1 SINE,1000,-39.52;:INP1:GAIN 54");   // peak −0.2 dBFS: not clipped, above clip safe's −1 dBFS
         string plain = Path.GetTempFileName(), compensated = Path.GetTempFileName();
         try

@@ -5,6 +5,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using PreampFirmware.Client;
+using PreampFirmware.Control;
 using PreampFirmware.Sim;
 using PreampFirmware.SimHost;
 using Xunit;
@@ -58,7 +59,7 @@ public class CalibrationTests
     public void TheWizardBringsEveryStepWithin005DbAndTheResultSurvivesARestart()
     {
         var options = new SimBoardOptions { Errors = BoardErrors.FromSeed(7) };
-        var transport = new InProcessSimTransport(options, speed: 6);
+        var transport = new VirtualTimeSimTransport(options: options);
         var flash = transport.Runner.Board.Flash;
         string report = Directory.CreateTempSubdirectory("preamp-cal").FullName;
         try
@@ -67,7 +68,7 @@ public class CalibrationTests
             {
                 link.Command("SIM:SOUR1 SINE,1000,-40;:SIM:SOUR2 SINE,1000,-40;:INP1:GAIN 33");
                 var ui = new SilentUi();
-                var result = new CalibrationWizard(link, ui, new CalibrationOptions { ReferenceDbu = -40, ReportDirectory = report, MeterSettleMs = 80 }).Run();
+                var result = new CalibrationWizard(link, ui, new CalibrationOptions { ReferenceDbu = -40, ReportDirectory = report }).Run();
                 foreach (var input in result.Inputs.Values)
                 {
                     Assert.Equal(57, input.Steps.Count);
@@ -103,8 +104,8 @@ public class CalibrationTests
     [Fact]
     public void WithoutAToneTheWizardStopsAndStoresNothing()
     {
-        using var link = new PreampLink(new InProcessSimTransport(null, speed: 6));
-        var e = Assert.Throws<CalibrationException>(() => new CalibrationWizard(link, new SilentUi(), new CalibrationOptions { ReferenceDbu = -40, MeterSettleMs = 80 }).Run());
+        using var link = new PreampLink(new VirtualTimeSimTransport());
+        var e = Assert.Throws<CalibrationException>(() => new CalibrationWizard(link, new SilentUi(), new CalibrationOptions { ReferenceDbu = -40 }).Run());
         Assert.Contains("too quiet", e.Message);
         Assert.Equal("0", link.Query("CAL:STAT?"));
     }
@@ -165,21 +166,26 @@ public class CalibrationTests
     [Fact]
     public void APowerCutAtAnyStepOfACalibrationWriteKeepsTheOldOrTheNew()
     {
+        const string oldCal = "CAL:GAIN 1,30,0.25;:CAL:PAD 2,19.6;:CAL:REF -40,1000;:CAL:VAL ON;:CAL:STOR";
+        const string newCal = "CAL:GAIN 1,30,-0.5;:CAL:GAIN 2,65,1.1;:CAL:ALIG SMPTE;:CAL:STOR";
         var probe = new Host();
-        int steps = probe.FlashStepsOf("CAL:VAL ON;:CAL:STOR", 0.05);
+        probe.Ask(oldCal, 0.05);
+        byte[] before = Persist.Calibration(probe.Runner);
+        int steps = probe.FlashStepsOf(newCal, 0.05);
+        byte[] after = Persist.Calibration(probe.Runner);
         Assert.True(steps >= 3, "a calibration write takes " + steps + " flash steps");
+        Assert.NotEqual(before, after);
         for (int cut = 0; cut < steps; cut++)
         {
             var h = new Host();
-            h.Ask("CAL:GAIN 1,30,0.25;:CAL:VAL ON;:CAL:STOR", 0.05);           // old calibration
+            h.Ask(oldCal, 0.05);
             h.Runner.Board.Flash.CutPowerAfterSteps = cut;
-            h.Ask("CAL:GAIN 1,30,-0.5;:CAL:STOR", 0.05);                       // new one, cut at step `cut`
-            var flash = h.Runner.Board.Flash;
-            Assert.True(flash.PowerCut, "cut at " + cut);
-            flash.Restore();
-            var after = new Host(new SimBoardOptions { Flash = flash });
-            string got = after.Ask("CAL:STAT?;GAIN? 1,30");
-            Assert.True(got is "1;0.25" or "1;-0.50", "cut at step " + cut + ": " + got);
+            h.Ask(newCal, 0.05);                                            // cut at step `cut`: the board reboots
+            Assert.Equal(1, h.Runner.Board.PowerCycles);
+            byte[] restored = Persist.Calibration(h.Runner);
+            Assert.True(restored.SequenceEqual(before) || restored.SequenceEqual(after), "cut at step " + cut + ": " + Convert.ToHexString(restored));
+            Assert.Equal(restored, Persist.Stored(h.Runner.Board.Flash, Calibration.File, Calibration.Tag, Calibration.Version));
+            Assert.Equal("1", h.Ask("CAL:STAT?"));
         }
     }
 }

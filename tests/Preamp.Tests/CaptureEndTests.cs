@@ -10,7 +10,7 @@ public class CaptureEndTests
     [Fact]
     public void AStreamTheBoardStopsEndsTheCaptureEarlyAndTheFileHoldsWhatCame()
     {
-        var transport = new VirtualSimTransport();
+        var transport = new VirtualTimeSimTransport();
         bool stopped = false;
         transport.Step = r =>
         {
@@ -34,7 +34,7 @@ public class CaptureEndTests
     [Fact]
     public void ACompleteCaptureIsNotIncomplete()
     {
-        using var link = new PreampLink(new VirtualSimTransport());
+        using var link = new PreampLink(new VirtualTimeSimTransport());
         string path = Path.Combine(Directory.CreateTempSubdirectory("preamp-cap").FullName, "whole.wav");
         var result = Capture.Run(link, 0.5, path, 48000, new[] { 1 });
         Assert.Null(result.EndedEarly);

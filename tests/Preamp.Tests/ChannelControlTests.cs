@@ -4,6 +4,7 @@ using System;
 using System.Linq;
 using PreampFirmware.Sim;
 using PreampFirmware.SimHost;
+using PreampFirmware.Control;
 using PreampFirmware.Storage;
 using Xunit;
 
@@ -228,26 +229,30 @@ public class ChannelControlTests
     [Fact]
     public void APowerCutAtAnyStepOfASettingsWriteKeepsTheOldOrTheNewState()
     {
-        // Reference: how many flash steps one state write takes.
+        const string before = "INP1:GAIN 30;:INP2:PAD ON;:INP1:POL INV;:INP2:PHAN:LOCK ON";
+        const string change = "INP1:GAIN 50;:INP2:MUTE ON;:INP:LINK ON";
+        // Reference: the state bytes before and after, and how many flash steps the write takes.
         var probe = new Host();
-        probe.Ask("INP1:GAIN 30", 0.5);
-        int stepsPerWrite = probe.FlashStepsOf("INP1:GAIN 31", 0.5);
+        probe.Ask(before, 0.5);
+        byte[] oldState = Persist.State(probe.Runner);
+        int stepsPerWrite = probe.FlashStepsOf(change, 0.5);
+        byte[] newState = Persist.State(probe.Runner);
         Assert.True(stepsPerWrite >= 2);
+        Assert.NotEqual(oldState, newState);
 
         for (int cut = 0; cut < stepsPerWrite; cut++)
         {
             var h = new Host();
-            h.Ask("INP1:GAIN 30", 0.5);                      // old state, saved
+            h.Ask(before, 0.5);                              // old state, saved
             h.Runner.Board.Flash.CutPowerAfterSteps = cut;
-            h.Ask("INP1:GAIN 50", 0.5);                      // the write of the new state dies at step `cut`
-            var flash = h.Runner.Board.Flash;
-            Assert.True(flash.PowerCut);
-            flash.Restore();
-            var after = new Host(new SimBoardOptions { Flash = flash });
-            after.Run(0.1);
-            string gain = after.Ask("INP1:GAIN?");
-            Assert.True(gain is "30" or "50", "cut at step " + cut + ": gain " + gain);
-            Assert.Equal("0,\"No error\"", Err(after));
+            h.Ask(change, 0.5);                              // the write of the new state dies at step `cut`: the board reboots
+            Assert.Equal(1, h.Runner.Board.PowerCycles);
+            h.Run(0.1);
+            byte[] restored = Persist.State(h.Runner);
+            Assert.True(restored.SequenceEqual(oldState) || restored.SequenceEqual(newState),
+                        "cut at step " + cut + ": restored " + Convert.ToHexString(restored) + ", old " + Convert.ToHexString(oldState) + ", new " + Convert.ToHexString(newState));
+            Assert.Equal(restored, Persist.Stored(h.Runner.Board.Flash, ChannelSettings.StateFile, ChannelSettings.StateTag, ChannelSettings.Version));
+            Assert.Equal("0,\"No error\"", Err(h));
         }
     }
 

@@ -3,6 +3,7 @@
 using System;
 using System.Linq;
 using System.Text;
+using PreampFirmware.Control;
 using PreampFirmware.Sim;
 using PreampFirmware.SimHost;
 using Xunit;
@@ -237,24 +238,28 @@ public class LinkFaultTests
     [Fact]
     public void APowerCutAtAnyStepOfAPresetWriteKeepsTheOldOrTheNewPreset()
     {
+        static byte[] Preset(Host h) => Persist.Stored(h.Runner.Board.Flash, ChannelSettings.PresetFile(2), ChannelSettings.PresetTag(2), ChannelSettings.Version);
         var probe = new Host();
+        probe.Ask("INP1:GAIN 20;:INP2:POL INV;*SAV 2", 0.6);
+        byte[] before = Preset(probe);
+        probe.Ask("INP1:GAIN 40;:INP2:POL NORM;:INP1:PAD ON", 0.6);
         int steps = probe.FlashStepsOf("*SAV 2", 0.05);
+        byte[] after = Preset(probe);
         Assert.True(steps >= 2);
+        Assert.NotEqual(before, after);
         for (int cut = 0; cut < steps; cut++)
         {
             var h = new Host();
-            h.Ask("INP1:GAIN 20;*SAV 2", 0.6);                       // old preset; the state write settles too
-            h.Ask("INP1:GAIN 40", 0.6);
+            h.Ask("INP1:GAIN 20;:INP2:POL INV;*SAV 2", 0.6);            // old preset; the state write settles too
+            h.Ask("INP1:GAIN 40;:INP2:POL NORM;:INP1:PAD ON", 0.6);
             h.Runner.Board.Flash.CutPowerAfterSteps = cut;
-            h.Ask("*SAV 2", 0.05);
-            var flash = h.Runner.Board.Flash;
-            Assert.True(flash.PowerCut, "cut at " + cut);
-            flash.Restore();
-            var after = new Host(new SimBoardOptions { Flash = flash });
-            after.Ask("*RCL 2", 0.1);
-            string gain = after.Ask("INP1:GAIN?");
-            Assert.True(gain is "20" or "40", "cut at step " + cut + ": preset gain " + gain);
-            Assert.Equal("0,\"No error\"", after.Ask("SYST:ERR?"));
+            h.Ask("*SAV 2", 0.05);                                      // cut at step `cut`: the board reboots
+            Assert.Equal(1, h.Runner.Board.PowerCycles);
+            byte[] stored = Preset(h);
+            Assert.True(stored.SequenceEqual(before) || stored.SequenceEqual(after), "cut at step " + cut + ": " + Convert.ToHexString(stored));
+            h.Ask("*RCL 2", 0.1);
+            Assert.Equal(stored[2].ToString(), h.Ask("INP1:GAIN?"));
+            Assert.Equal("0,\"No error\"", h.Ask("SYST:ERR?"));
         }
     }
 }

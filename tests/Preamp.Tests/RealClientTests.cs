@@ -95,7 +95,7 @@ public class RealClientTests
     [Fact]
     public void InProcessCaptureWritesTheRequestedLength()
     {
-        using var link = new PreampLink(new InProcessSimTransport());
+        using var link = new PreampLink(new VirtualTimeSimTransport());
         link.Command("SIM:SOUR1 SINE,1000,-40;:INP1:GAIN 30");
         string path = Path.Combine(Path.GetTempPath(), "preamp-capture-" + Guid.NewGuid().ToString("N") + ".wav");
         try

@@ -59,3 +59,30 @@ public sealed class Host
         return Runner.Board.Flash.Steps - before;
     }
 }
+
+/// <summary>What the board keeps, as bytes: the firmware's state encoded, and the payload a record holds on the flash.</summary>
+public static class Persist
+{
+    /// <summary>The settings the firmware holds now, in the saved layout.</summary>
+    public static byte[] State(SimRunner runner)
+    {
+        var p = new byte[PreampFirmware.Control.ChannelSettings.PayloadBytes];
+        runner.Firmware.Channels.Encode(runner.Firmware.Settings.CalibrationLocked, p);
+        return p;
+    }
+
+    /// <summary>The calibration the firmware holds now, in its record layout.</summary>
+    public static byte[] Calibration(SimRunner runner)
+    {
+        var p = new byte[PreampFirmware.Control.Calibration.PayloadBytes];
+        runner.Firmware.Settings.Calibration.Encode(p);
+        return p;
+    }
+
+    /// <summary>The payload of the newest valid record of <paramref name="file"/> (what a boot would load), or null.</summary>
+    public static byte[] Stored(SimFlash flash, string file, string tag, int version)
+    {
+        var result = new PreampFirmware.Storage.RecordStore(flash).Load(file, tag, version, out byte[] payload);
+        return result == PreampFirmware.Storage.RecordStore.Loaded ? payload : null;
+    }
+}
