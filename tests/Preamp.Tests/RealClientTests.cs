@@ -132,6 +132,10 @@ public class RealClientTests
     [PythonClientsFact]
     public void RevBRecordsFlat24Bit48kAndAccountsForEveryDroppedFrame() => RunCheck("rev_b_check.py", "all rev B checks passed");
 
+    /// <summary>SIMulation:FAULt from PyVISA: each fault injected, reported as a board shows it, cleared; later sessions start clean.</summary>
+    [PythonClientsFact]
+    public void EveryFaultCanBeInjectedAndClearedFromAVisaClient() => RunCheck("fault_check.py", "all fault checks passed");
+
     /// <summary>Runs one of tests/e2e/*.py against the built preamp tool and fails with its output.</summary>
     private static void RunCheck(string script, string success)
     {
