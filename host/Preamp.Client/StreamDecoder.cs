@@ -71,6 +71,11 @@ public sealed class StreamDecoder
     /// <summary>Bytes thrown away while looking for a valid block header (damaged blocks).</summary>
     public long DiscardedBytes { get; private set; }
 
+    /// <summary>Text lines dropped because damaged bytes came before them on the same line (they may be garbled answers).</summary>
+    public long DroppedLines { get; private set; }
+
+    private bool _tainted;
+
     /// <summary>Headers that failed their CRC.</summary>
     public long BadHeaders { get; private set; }
 
@@ -96,6 +101,7 @@ public sealed class StreamDecoder
                 {
                     if (MayBeHeader(pos)) break;   // wait for the rest of a header
                     DiscardedBytes++;
+                    _tainted = true;
                     pos++;
                     continue;
                 }
@@ -104,6 +110,7 @@ public sealed class StreamDecoder
                 {
                     BadHeaders++;
                     DiscardedBytes++;
+                    _tainted = true;
                     pos++;
                     continue;
                 }
@@ -141,8 +148,12 @@ public sealed class StreamDecoder
             }
             if (b == 0x0A)
             {
-                Line?.Invoke(_text.ToString());
+                // A line that damaged bytes ran into may be an answer with junk before it: dropping it makes the query
+                // wait or fail instead of reading a wrong answer.
+                if (_tainted) DroppedLines++;
+                else Line?.Invoke(_text.ToString());
                 _text.Clear();
+                _tainted = false;
             }
             else if (b == 0x0D)
             {
@@ -154,6 +165,7 @@ public sealed class StreamDecoder
             else
             {
                 DiscardedBytes++;   // damaged byte outside any block
+                _tainted = true;
             }
             pos++;
         }

@@ -93,6 +93,12 @@ public sealed class SimRunner
     public long TickServiceMicroseconds { get; set; }
 
 
+    /// <summary>The session open now on <paramref name="port"/> (a new one after each power cycle), or null.</summary>
+    public ScpiSession SessionOf(SimSerialPort port)
+    {
+        lock (_gate) return _sessions.FirstOrDefault(s => s.Port == port);
+    }
+
     /// <summary>Lock held while the board runs; take it to touch the board or firmware from another thread.</summary>
     public object Gate => _gate;
 

@@ -100,6 +100,33 @@ public static class Figures
             Print("fuzz.parser_inputs", inputs, "inputs");
             Print("fuzz.parser_failures", failures, "failures");
         }
+        if (Environment.GetEnvironmentVariable("PREAMP_MODEL_REPLAY") is string replay)
+        {
+            // Replays one printed sequence, step by step: "Gain(s1,ch0,854), Phantom(s1,ch1,339), ...".
+            var steps = System.Text.RegularExpressions.Regex.Matches(replay, @"(\w+)\(s(\d+),ch(\d+),(\d+)\)")
+                .Select(m => new ModelCheck.Step(Array.IndexOf(ModelCheck.Step.KindNames, m.Groups[1].Value), int.Parse(m.Groups[2].Value), int.Parse(m.Groups[3].Value), int.Parse(m.Groups[4].Value)))
+                .ToArray();
+            new ModelCheck.BoardModelCheck { Trace = true }.Run(steps);
+            Console.WriteLine("replayed " + steps.Length + " steps: the board agreed with the model");
+            return 0;
+        }
+        if (Want("model."))
+        {
+            long steps = 0;
+            int sequences = 0;
+            // The test suite's model-based check, far longer: every failure is shrunk and thrown with its seed.
+            CsCheck.Check.Sample(ModelCheck.BoardModelCheck.Sequences, sequence =>
+            {
+                var check = new ModelCheck.BoardModelCheck();
+                check.Run(sequence);
+                System.Threading.Interlocked.Add(ref steps, check.StepsRun);
+                System.Threading.Interlocked.Increment(ref sequences);
+            }, iter: 1000, threads: Environment.ProcessorCount, seed: Environment.GetEnvironmentVariable("PREAMP_MODEL_SEED"),
+               print: sequence => string.Join(", ", sequence));
+            Print("model.sequences", sequences, "sequences");
+            Print("model.steps", steps, "steps");
+            Print("model.violations", 0, "violations");
+        }
         return 0;
     }
 

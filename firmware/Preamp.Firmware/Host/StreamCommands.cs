@@ -80,10 +80,13 @@ namespace PreampFirmware.Host
                 c.Fail(ScpiError.HardwareError, "self-test failed: see *TST? and SYSTem:CONDition?");
                 return;
             }
-            if (stream.IsRunning && stream.Owner != c.Session)
+            if (stream.IsRunning)
             {
-                c.Fail(ScpiError.SettingsConflict, "another connection is streaming");
-                return;
+                if (stream.Owner != c.Session)
+                {
+                    c.Fail(ScpiError.SettingsConflict, "another connection is streaming");
+                }
+                return;   // already streaming to this connection: it goes on, its frame numbers unbroken
             }
             int max = stream.MaxRate(c.Session.Port);
             if (converter.SampleRate > max)
