@@ -30,6 +30,7 @@ public static class Program
         root.Add(Status());
         root.Add(Meter());
         root.Add(CaptureCommand());
+        root.Add(SourceCommand());
         root.Add(SimCommand());
         root.Add(Tour());
         root.Add(CalibrateCommand());
@@ -196,7 +197,65 @@ public static class Program
         var rate = new Option<int?>("--rate") { Description = "Stream rate, S/s (default: the device's current rate)" };
         var channels = new Option<string>("--channels") { Description = "Channels to record, e.g. 1,2 or 2", DefaultValueFactory = _ => "1,2" };
         var compensate = new Option<bool>("--compensate") { Description = "Undo analog gain changes (clip safe, auto gain) in the file, referred to the lowest gain used" };
-        var c = new Command("capture", "Record the stream to a 24-bit WAV file; lost or damaged frames become silence and are counted") { seconds, output, rate, channels, compensate };
+        var format = new Option<string>("--format") { Description = "wav (24-bit), or raw PCM for pipes: s24le, s32le (24 bits left-justified)", DefaultValueFactory = _ => SampleFormat.Wav };
+        var c = new Command("capture", "Record the stream to a 24-bit WAV file, or to standard output with --out - ; lost or damaged frames become silence and are counted. " +
+                                       "Exit code 0: every frame arrived; 2: the whole length, but some frames are silence standing in for lost ones; 1: an error, or it ended early")
+            { seconds, output, rate, channels, compensate, format };
+        c.SetAction(r =>
+        {
+            return Guard(() =>
+            {
+                int[] list = ParseChannels(r.GetValue(channels));
+                string fmt = r.GetValue(format);
+                if (!SampleFormat.IsKnown(fmt)) return Fail("--format is wav, s24le or s32le, not " + fmt);
+                string path = r.GetValue(output);
+                bool toStdout = path == "-";
+                // With the audio on standard output, everything said to a person goes to standard error.
+                var say = toStdout ? Console.Error : Console.Out;
+                var ui = toStdout ? AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }) : AnsiConsole.Console;
+                using var link = Connect(r);
+                using var stop = new CancellationTokenSource();
+                Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+                using var stdout = toStdout ? Console.OpenStandardOutput() : null;
+                Func<int, int, long, ISampleSink> open = (rateHz, n, frames) =>
+                    toStdout ? SampleFormat.Open(fmt, stdout, rateHz, n, frames)
+                             : fmt == SampleFormat.Wav ? new WavWriter(path, rateHz, n) : SampleFormat.Open(fmt, File.Create(path), rateHz, n, frames);
+                CaptureResult result = null;
+                ui.Progress()
+                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                    .Start(ctx =>
+                    {
+                        var task = ctx.AddTask("capturing " + (toStdout ? "to standard output" : path), maxValue: 1.0);
+                        result = Capture.Run(link, r.GetValue(seconds), open, toStdout ? "standard output" : path, r.GetValue(rate), list, f => task.Value = f, stop.Token, r.GetValue(compensate));
+                        task.Value = 1.0;
+                    });
+                say.WriteLine("wrote " + result.Path + ": " + result.Frames + " frames, " + (result.Frames / (double)result.Rate).ToString("0.000", CultureInfo.InvariantCulture)
+                    + " s at " + result.Rate + " S/s, 24-bit" + (fmt == SampleFormat.Wav ? "" : " as " + fmt) + ", channels " + string.Join(",", result.Channels));
+                say.WriteLine(result.LossReport);
+                for (int i = 0; i < result.Channels.Length; i++)
+                {
+                    var (low, high) = result.GainRange[i];
+                    if (low != high)
+                        say.WriteLine("input " + result.Channels[i] + ": analog gain moved between " + low + " and " + high + " dB" + (result.Compensated ? "; compensated, file level referred to " + low + " dB" : " (add --compensate to undo it in the file)"));
+                }
+                if (result.EndedEarly != null)
+                    return Fail("the recording ended early: " + result.EndedEarly + "; the file holds the " + result.Frames + " of " + result.FramesRequested + " sample frames that came");
+                if (result.TailSilence > 0)
+                    return Fail("the recording is incomplete: its last " + result.TailSilence + " sample frames never came and are silence");
+                return result.AnyLoss ? 2 : 0;
+            });
+        });
+        return c;
+    }
+
+    private static Command SourceCommand()
+    {
+        var name = new Option<string>("--name") { Description = "Name of the input the sound server shows", DefaultValueFactory = _ => "preamp" };
+        var rate = new Option<int?>("--rate") { Description = "Stream rate, S/s (default: the device's current rate)" };
+        var channels = new Option<string>("--channels") { Description = "Channels of the input, e.g. 1,2 or 1", DefaultValueFactory = _ => "1,2" };
+        var seconds = new Option<double?>("--seconds") { Description = "Stop after this long (default: until Ctrl-C)" };
+        var c = new Command("source", "Make the board an audio input of the desktop (PulseAudio, or PipeWire's PulseAudio interface) while this runs; " +
+                                      "every application can record from it. Ctrl-C ends it") { name, rate, channels, seconds };
         c.SetAction(r =>
         {
             return Guard(() =>
@@ -205,29 +264,22 @@ public static class Program
                 using var link = Connect(r);
                 using var stop = new CancellationTokenSource();
                 Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
-                CaptureResult result = null;
-                AnsiConsole.Progress()
-                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-                    .Start(ctx =>
-                    {
-                        var task = ctx.AddTask("capturing " + r.GetValue(output), maxValue: 1.0);
-                        result = Capture.Run(link, r.GetValue(seconds), r.GetValue(output), r.GetValue(rate), list, f => task.Value = f, stop.Token, r.GetValue(compensate));
-                        task.Value = 1.0;
-                    });
-                Console.WriteLine("wrote " + result.Path + ": " + result.Frames + " frames, " + (result.Frames / (double)result.Rate).ToString("0.000", CultureInfo.InvariantCulture)
-                    + " s at " + result.Rate + " S/s, 24-bit, channels " + string.Join(",", result.Channels));
-                Console.WriteLine(result.LossReport);
-                for (int i = 0; i < result.Channels.Length; i++)
+                // SIGTERM and SIGHUP end it the way Ctrl-C does, so the sound server's module is always unloaded.
+                using var term = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.Cancel(); });
+                using var hup = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGHUP, ctx => { ctx.Cancel = true; stop.Cancel(); });
+                if (r.GetValue(seconds) is double limit && limit > 0) stop.CancelAfter(TimeSpan.FromSeconds(limit));
+                string inputName = r.GetValue(name);
+                var result = DesktopSource.Run(link, inputName, r.GetValue(rate), list, stop.Token, module =>
                 {
-                    var (low, high) = result.GainRange[i];
-                    if (low != high)
-                        Console.WriteLine("input " + result.Channels[i] + ": analog gain moved between " + low + " and " + high + " dB" + (result.Compensated ? "; compensated, file level referred to " + low + " dB" : " (add --compensate to undo it in the file)"));
-                }
-                if (result.EndedEarly != null)
-                    return Fail("the recording ended early: " + result.EndedEarly + "; the file holds the " + result.Frames + " of " + result.FramesRequested + " sample frames that came");
-                if (result.TailSilence > 0)
-                    return Fail("the recording is incomplete: its last " + result.TailSilence + " sample frames never came and are silence");
-                return 0;
+                    Console.WriteLine("the board is the input '" + inputName + "' of the sound server (module " + module + "), channels " + string.Join(",", list) + "; Ctrl-C ends it");
+                    Console.WriteLine("raw input: gain changes made by clip safe or auto gain are in the signal (capture --compensate undoes them in files)");
+                });
+                Console.WriteLine("sent " + result.Frames + " sample frames; the input '" + inputName + "' is gone");
+                Console.WriteLine(result.Timeline.AnyLoss ? "lost audio: " + result.Timeline.Report(0) : "nothing lost on the link: every sample frame arrived and checked out");
+                if (result.DroppedForServer > 0)
+                    Console.WriteLine(result.DroppedForServer + " sample frames were not taken by the sound server in time (no application was recording, or it fell behind) and were dropped here");
+                if (result.Lost != null) return Fail("the input ended: " + result.Lost);
+                return result.Timeline.AnyLoss ? 2 : 0;
             });
         });
         return c;

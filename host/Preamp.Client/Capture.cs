@@ -49,7 +49,15 @@ public static class Capture
     /// Sets the rate (when given), starts the stream, writes <paramref name="seconds"/> of the chosen channels to
     /// <paramref name="path"/>, stops the stream. <paramref name="progress"/> gets the fraction done.
     /// </summary>
-    public static CaptureResult Run(PreampLink link, double seconds, string path, int? rate, int[] channels, Action<double> progress = null, CancellationToken cancel = default, bool compensate = false)
+    public static CaptureResult Run(PreampLink link, double seconds, string path, int? rate, int[] channels, Action<double> progress = null, CancellationToken cancel = default, bool compensate = false) =>
+        Run(link, seconds, (r, n, frames) => new WavWriter(path, r, n), path, rate, channels, progress, cancel, compensate);
+
+    /// <summary>
+    /// As the file capture, into the sink <paramref name="open"/> makes once the rate is known (rate, channels, frames
+    /// expected) — a WAV or raw PCM stream on standard output, for a pipe. <paramref name="name"/> names it in the result.
+    /// </summary>
+    public static CaptureResult Run(PreampLink link, double seconds, Func<int, int, long, ISampleSink> open, string name, int? rate, int[] channels,
+                                    Action<double> progress = null, CancellationToken cancel = default, bool compensate = false)
     {
         foreach (int c in channels)
         {
@@ -68,7 +76,7 @@ public static class Capture
         // A plain capture streams to the file; a compensated one keeps the recording to place each gain change at
         // its zero crossing, which may be in a later frame than the one announcing it.
         var recorded = compensate ? new[] { new int[target], new int[target] } : null;
-        using var wav = new WavWriter(path, actualRate, channels.Length);
+        using var wav = open(actualRate, channels.Length, target);
         var selected = new int[channels.Length][];
         var marks = new[] { new System.Collections.Generic.List<GainMark>(), new System.Collections.Generic.List<GainMark>() };
         timeline.BlockPlaced += (b, start) =>
@@ -144,7 +152,7 @@ public static class Capture
             }
             written = target;
         }
-        return new CaptureResult { Path = path, Rate = actualRate, Frames = target, FramesRequested = requested, Channels = channels, Timeline = timeline, TailSilence = tail,
+        return new CaptureResult { Path = name, Rate = actualRate, Frames = target, FramesRequested = requested, Channels = channels, Timeline = timeline, TailSilence = tail,
                                    Compensated = compensate, GainRange = ranges, EndedEarly = endedEarly };
     }
 

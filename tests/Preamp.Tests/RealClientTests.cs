@@ -19,12 +19,12 @@ public sealed class PythonClientsFactAttribute : FactAttribute
     public PythonClientsFactAttribute()
     {
         if (Available() || Environment.GetEnvironmentVariable("CI") == "true") return;
-        Skip = "needs " + Python + " with pyvisa, pyvisa-py, pyserial and numpy, and sox (apt-get install python3-pyvisa-py python3-serial python3-numpy sox)";
+        Skip = "needs " + Python + " with pyvisa, pyvisa-py, pyserial and numpy, sox and PulseAudio (apt-get install python3-pyvisa-py python3-serial python3-numpy sox pulseaudio pulseaudio-utils)";
     }
 
     public static bool Available()
     {
-        if (!File.Exists(Python) || !File.Exists("/usr/bin/sox")) return false;
+        if (!File.Exists(Python) || !File.Exists("/usr/bin/sox") || !File.Exists("/usr/bin/pulseaudio") || !File.Exists("/usr/bin/parec")) return false;
         try
         {
             using var p = Process.Start(new ProcessStartInfo(Python, "-c \"import pyvisa, pyvisa_py, serial, numpy\"") { RedirectStandardError = true, RedirectStandardOutput = true });
@@ -135,6 +135,13 @@ public class RealClientTests
     /// <summary>SIMulation:FAULt from PyVISA: each fault injected, reported as a board shows it, cleared; later sessions start clean.</summary>
     [PythonClientsFact]
     public void EveryFaultCanBeInjectedAndClearedFromAVisaClient() => RunCheck("fault_check.py", "all fault checks passed");
+
+    /// <summary>
+    /// The board as a desktop input: a real PulseAudio daemon sees the source `preamp` while `preamp source` runs, parec
+    /// records the tone at the level the alignment predicts; capture to standard output pipes into sox as FLAC.
+    /// </summary>
+    [PythonClientsFact]
+    public void TheBoardIsADesktopInputAndCapturesPipe() => RunCheck("desktop_audio_check.py", "all desktop audio checks passed");
 
     /// <summary>Runs one of tests/e2e/*.py against the built preamp tool and fails with its output.</summary>
     private static void RunCheck(string script, string success)

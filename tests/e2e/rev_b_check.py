@@ -99,6 +99,7 @@ def main():
         code, out = capture(preamp, "tcp://127.0.0.1:%d" % tcp, path, 3)
         report = [l for l in out.splitlines() if l.startswith("lost audio: ")]
         check(len(report) == 1, "the slow board's capture reports its loss: " + (report[0] if report else out))
+        check(code == 2, "and exits 2: the whole length, with frames standing in for lost ones (exit code %d)" % code)
         filled = int(report[0].split()[2])
         by_dma = int(re.search(r"(\d+) frames dropped by the converter's DMA", report[0]).group(1))
         inst = open_visa(tcp)
