@@ -31,6 +31,7 @@ public static class Program
         root.Add(Meter());
         root.Add(CaptureCommand());
         root.Add(SourceCommand());
+        root.Add(UiCommand());
         root.Add(SimCommand());
         root.Add(Tour());
         root.Add(CalibrateCommand());
@@ -243,6 +244,55 @@ public static class Program
                 if (result.TailSilence > 0)
                     return Fail("the recording is incomplete: its last " + result.TailSilence + " sample frames never came and are silence");
                 return result.AnyLoss ? 2 : 0;
+            });
+        });
+        return c;
+    }
+
+    private static Command UiCommand()
+    {
+        var listen = new Option<string>("--listen") { Description = "Address and port the page is served on (port 0 picks a free one)", DefaultValueFactory = _ => "127.0.0.1:8080" };
+        var remote = new Option<bool>("--allow-remote") { Description = "Allow an address other than loopback: anyone who reaches it can switch phantom power" };
+        var tcp = new Option<int?>("--tcp") { Description = "With --sim: also serve the simulated board's SCPI on this TCP port (0 picks one)" };
+        var seconds = new Option<double?>("--seconds") { Description = "Stop after this long (default: until Ctrl-C)" };
+        var c = new Command("ui", "Serve a control panel for the board in the browser: both inputs, meters, presets, errors") { listen, remote, tcp, seconds };
+        c.SetAction(r =>
+        {
+            return Guard(() =>
+            {
+                if (!System.Net.IPEndPoint.TryParse(r.GetValue(listen), out var endpoint)) return Fail("--listen takes address:port, e.g. 127.0.0.1:8080");
+                if (!System.Net.IPAddress.IsLoopback(endpoint.Address))
+                {
+                    if (!r.GetValue(remote)) return Fail("--listen " + endpoint + " is not loopback: add --allow-remote to serve the panel beyond this computer");
+                    Console.Error.WriteLine("warning: the panel is served on " + endpoint + " without a password: anyone who reaches it can switch +48 V phantom power, which can damage a microphone that does not take it");
+                }
+                using var stop = new CancellationTokenSource();
+                Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+                using var term = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.Cancel(); });
+                if (r.GetValue(seconds) is double limit && limit > 0) stop.CancelAfter(TimeSpan.FromSeconds(limit));
+                // With --sim one simulated board serves the panel (and, with --tcp, SCPI clients); otherwise each (re)connection opens --port.
+                SimRunner sim = r.GetValue(s_sim) ? new SimRunner() : null;
+                SimTcpServer scpi = null;
+                if (sim != null)
+                {
+                    new Thread(() => sim.RunRealTime(stop.Token)) { IsBackground = true, Name = "simulated board" }.Start();
+                    if (r.GetValue(tcp) is int tcpPort)
+                    {
+                        scpi = new SimTcpServer(sim, tcpPort);
+                        Console.WriteLine("tcp 127.0.0.1:" + scpi.Port);
+                    }
+                }
+                else if (r.GetValue(tcp) != null) return Fail("--tcp serves the simulated board: use it with --sim");
+                Func<PreampLink> connect = () => sim == null ? Connect(r) : new PreampLink(new SimPortTransport(sim));
+                using var board = new PreampFirmware.Ui.BoardGateway(connect);
+                var server = new PreampFirmware.Ui.UiServer(board, endpoint);
+                string url = server.StartAsync().GetAwaiter().GetResult();
+                Console.WriteLine("panel " + url);
+                Console.WriteLine("ready (Ctrl+C stops)");
+                stop.Token.WaitHandle.WaitOne();
+                server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                scpi?.Dispose();
+                return 0;
             });
         });
         return c;

@@ -105,6 +105,53 @@ public sealed class TcpTransport : IByteTransport
     public void Dispose() => _client.Dispose();
 }
 
+/// <summary>A host link into a simulated board some other code runs (a panel's reconnections, a test): closing it closes only the link.</summary>
+public sealed class SimPortTransport : IByteTransport
+{
+    private readonly SimRunner _runner;
+    private readonly SimSerialPort _port;
+    private readonly ScpiSession _session;
+
+    /// <summary>Opens a host port on <paramref name="runner"/>.</summary>
+    public SimPortTransport(SimRunner runner)
+    {
+        _runner = runner;
+        _port = runner.OpenPort(out _session);
+    }
+
+    /// <inheritdoc />
+    public string Description => "simulated board (in process)";
+
+    /// <inheritdoc />
+    public int Read(byte[] buffer, int offset, int count)
+    {
+        for (int i = 0; i < 50; i++)
+        {
+            int n = _port.HostRead(buffer, offset, count);
+            if (n > 0) return n;
+            Thread.Sleep(1);
+        }
+        return 0;
+    }
+
+    /// <summary>Sends with flow control: no faster than the board's receive buffer takes the bytes.</summary>
+    public void Write(byte[] buffer, int offset, int count)
+    {
+        while (count > 0)
+        {
+            int room = _port.HostRoom;
+            if (room == 0) { Thread.Sleep(1); continue; }
+            int n = Math.Min(room, count);
+            _port.HostWrite(buffer, offset, n);
+            offset += n;
+            count -= n;
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _runner.ClosePort(_session);
+}
+
 /// <summary>A simulated board in this process, running in real time on its own thread.</summary>
 public sealed class InProcessSimTransport : IByteTransport
 {

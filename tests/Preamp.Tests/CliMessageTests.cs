@@ -35,4 +35,15 @@ public class CliMessageTests
         var (_, normal) = Tools.RunWithoutTerminal("dotnet", 60_000, Preamp, "sim", "--tcp", "0", "--seconds", "0.3");
         Assert.Contains("streaming: up to 48000 S/s at 4000000 baud", normal);
     }
+
+    [Fact]
+    public void ThePanelListensBeyondThisComputerOnlyWhenTold()
+    {
+        var (code, output) = Tools.RunWithoutTerminal("dotnet", 60_000, Preamp, "--sim", "ui", "--listen", "0.0.0.0:0", "--seconds", "0.5");
+        Assert.Equal(1, code);
+        Assert.Contains("is not loopback: add --allow-remote", output);
+        var (ok, warned) = Tools.RunWithoutTerminal("dotnet", 60_000, Preamp, "--sim", "ui", "--listen", "0.0.0.0:0", "--allow-remote", "--seconds", "0.5");
+        Assert.Equal(0, ok);
+        Assert.Contains("warning: the panel is served on 0.0.0.0", warned);
+    }
 }

@@ -1,0 +1,256 @@
+// The one path from the page to the board: polls its state, meters its stream, carries commands, reconnects.
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using PreampFirmware.Client;
+
+namespace PreampFirmware.Ui;
+
+/// <summary>One input as the board reports it.</summary>
+public sealed record InputState(int Gain, bool Pad, bool Polarity, bool Mute, bool Phantom, bool Lock, bool Settled, string Auto, bool ClipSafe);
+
+/// <summary>The board as the page shows it; every value is what the board answered, never what was asked.</summary>
+public sealed record BoardState(bool Connected, string Message, string Identity, InputState[] Inputs, bool Linked, string Conditions,
+                                bool Calibrated, int Rate, bool Metering, long FramesLost, long BlocksDamaged, long Version);
+
+/// <summary>Peak and RMS of each input over the last moment, dBFS (RMS re full-scale DC, as MEASure:LEVel? gives it).</summary>
+public sealed record MeterReading(double[] PeakDbfs, double[] RmsDbfs, bool[] Over);
+
+/// <summary>
+/// Owns the link to the board and serialises everything on it: a poll of the whole state every
+/// <see cref="PollMs"/> (one SCPI line, one answer), the stream that feeds the meters (when no other connection streams;
+/// otherwise the poll reads MEASure:LEVel?), the device errors that reach this connection, and the page's commands,
+/// each checked before it is sent and answered with the board's own error when the board refuses it. A board that stops
+/// answering is reported and reconnected.
+/// </summary>
+public sealed class BoardGateway : IDisposable
+{
+    /// <summary>How often the state is read, ms (changes made elsewhere show within two polls).</summary>
+    public const int PollMs = 40;
+    /// <summary>How often the meters are published, ms.</summary>
+    public const int MeterMs = 40;
+    /// <summary>Peak at or above which a meter shows CLIP, dBFS.</summary>
+    public const double OverDbfs = -0.5;
+
+    private readonly Func<PreampLink> _connect;
+    private readonly object _gate = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Thread _poller;
+    private PreampLink _link;
+    private BoardState _state = new(false, "connecting…", "", new InputState[0], false, "", false, 0, false, 0, 0, 0);
+    private long _version;
+    private bool _streaming;
+    private SampleTimeline _timeline = new();
+    private readonly object _meterGate = new();
+    private readonly double[] _peak = new double[2];
+    private readonly double[] _sumSquares = new double[2];
+    private int _meterFrames;
+    private MeterReading _meter = new(new[] { -200.0, -200.0 }, new[] { -200.0, -200.0 }, new[] { false, false });
+    private double[] _polledLevel;
+
+    /// <summary>A gateway that opens its link with <paramref name="connect"/> (again after a loss).</summary>
+    public BoardGateway(Func<PreampLink> connect)
+    {
+        _connect = connect;
+        _poller = new Thread(PollLoop) { IsBackground = true, Name = "ui board poll" };
+        _poller.Start();
+    }
+
+    /// <summary>The state last read.</summary>
+    public BoardState State => Volatile.Read(ref _state);
+
+    /// <summary>The meters last computed.</summary>
+    public MeterReading Meter => Volatile.Read(ref _meter);
+
+    /// <summary>Raised with each device error that reaches this connection ("code,text").</summary>
+    public event Action<string> DeviceError;
+
+    /// <summary>Raised after each poll whose state differs from the one before.</summary>
+    public event Action<BoardState> StateChanged;
+
+    private void PollLoop()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                lock (_gate)
+                {
+                    if (_link == null) Open();
+                    Poll();
+                }
+            }
+            catch (Exception e) when (e is PreampException or System.IO.IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException or FormatException)
+            {
+                Lose(e.Message);
+                Console.Error.WriteLine("panel: " + e.Message);
+                _stop.Token.WaitHandle.WaitOne(1000);   // then try again
+                continue;
+            }
+            _stop.Token.WaitHandle.WaitOne(PollMs);
+        }
+    }
+
+    private void Open()
+    {
+        _link = _connect();
+        _link.Timeout = TimeSpan.FromSeconds(1);
+        _link.BlockReceived += OnBlock;
+        _link.Send("*CLS");
+        _timeline = new SampleTimeline();
+        _timeline.Samples += OnSamples;
+        // Meters from the stream when this connection can own it; another connection's stream leaves it to MEASure:LEVel?.
+        _link.Send("STReam:STARt");
+        var errors = _link.DrainErrors();
+        _streaming = errors.Count == 0;
+    }
+
+    private void Lose(string why)
+    {
+        lock (_gate)
+        {
+            if (_link != null)
+            {
+                _link.BlockReceived -= OnBlock;
+                try { _link.Dispose(); } catch (Exception) { }
+                _link = null;
+            }
+            _streaming = false;
+            Publish(_state with { Connected = false, Message = "the board does not answer (" + why + "); reconnecting…" });
+        }
+    }
+
+    // A line holds at most 16 commands and 256 characters: one line per input, one for the board.
+    private static readonly string[] InputNodes = { "GAIN?", "PAD?", "POL?", "MUTE?", "PHAN?", "PHAN:LOCK?", "PHAN:SETT?", "GAIN:AUTO:STAT?", "CLIP?" };
+
+    private static string InputQuery(int n) => string.Join(";", InputNodes.Select(node => ":INP" + n + ":" + node));
+    private const string BoardQuery = "INP:LINK?;:SYST:COND?;:CAL:STAT?;:STR:RATE?;:STR:ACT?;:SYST:ERR?";
+
+    private void Poll()
+    {
+        string identity = _state.Identity.Length > 0 && _state.Connected ? _state.Identity : _link.Query("*IDN?");
+        // Two lines (at most 16 commands and 256 characters each): input 1 with the board's fields, then input 2 (and the levels).
+        var first = _link.Query(InputQuery(1) + ";:" + BoardQuery).Split(';');
+        var second = _link.Query(InputQuery(2) + (_streaming ? "" : ";:MEAS:LEV? 1;:MEAS:LEV? 2")).Split(';');
+        if (first.Length != 15 || second.Length < 9) throw new FormatException("a short answer to the state query (" + first.Length + " and " + second.Length + " fields)");
+        var inputs = new InputState[2];
+        for (int ch = 0; ch < 2; ch++)
+        {
+            var f = ch == 0 ? first : second;
+            inputs[ch] = new InputState(int.Parse(f[0], CultureInfo.InvariantCulture), f[1] == "1", f[2] == "INV", f[3] == "1", f[4] == "1",
+                                        f[5] == "1", f[6] == "1", f[7], f[8] == "1");
+        }
+        var b = first.Skip(9).Concat(second.Skip(9)).ToArray();
+        var a = new string[18].Concat(b).ToArray();   // the board's fields from index 18, as below
+        if (a[23].Length > 0 && !a[23].StartsWith("0,", StringComparison.Ordinal)) DeviceError?.Invoke(a[23]);
+        if (_streaming && a[22] != "1") _streaming = false;   // the board stopped it: meter from MEASure:LEVel? from now on
+        if (!_streaming && a.Length >= 26)
+        {
+            var l1 = a[24].Split(',');
+            var l2 = a[25].Split(',');
+            _polledLevel = new[] { Number(l1[0]), Number(l2[0]), Number(l1[1]), Number(l2[1]) };
+        }
+        long lost, damaged;
+        lock (_meterGate)
+        {
+            lost = _timeline.SilencedFrames;
+            damaged = _timeline.DamagedBlocks;
+        }
+        Publish(new BoardState(true, "", identity, inputs, a[18] == "1", a[19], a[20] == "1", int.Parse(a[21], CultureInfo.InvariantCulture),
+                               _streaming, lost, damaged, 0));
+        if (!_streaming && _polledLevel != null)
+        {
+            var p = _polledLevel;
+            Volatile.Write(ref _meter, new MeterReading(new[] { p[0], p[1] }, new[] { p[2], p[3] }, new[] { p[0] >= OverDbfs, p[1] >= OverDbfs }));
+        }
+    }
+
+    private static double Number(string s) => double.Parse(s, CultureInfo.InvariantCulture);
+
+    private void Publish(BoardState next)
+    {
+        var before = _state;
+        bool same = before.Connected == next.Connected && before.Message == next.Message && before.Linked == next.Linked && before.Conditions == next.Conditions &&
+                    before.Calibrated == next.Calibrated && before.Rate == next.Rate && before.Metering == next.Metering && before.FramesLost == next.FramesLost &&
+                    before.BlocksDamaged == next.BlocksDamaged && before.Identity == next.Identity && before.Inputs.SequenceEqual(next.Inputs);
+        if (same) return;
+        next = next with { Version = ++_version };
+        Volatile.Write(ref _state, next);
+        StateChanged?.Invoke(next);
+    }
+
+    private void OnBlock(SampleBlock block)
+    {
+        lock (_meterGate) _timeline.Accept(block);
+    }
+
+    private void OnSamples(int[] ch1, int[] ch2, int n)
+    {
+        // Called under _meterGate by the timeline.
+        for (int i = 0; i < n; i++)
+        {
+            double a = Math.Abs((double)ch1[i]), b = Math.Abs((double)ch2[i]);
+            if (a > _peak[0]) _peak[0] = a;
+            if (b > _peak[1]) _peak[1] = b;
+            _sumSquares[0] += a * a;
+            _sumSquares[1] += b * b;
+        }
+        _meterFrames += n;
+        int rate = _state.Rate > 0 ? _state.Rate : 48000;
+        if (_meterFrames < rate * MeterMs / 1000) return;
+        const double fullScale = 8388608.0;
+        var peak = new double[2];
+        var rms = new double[2];
+        for (int ch = 0; ch < 2; ch++)
+        {
+            peak[ch] = Db(_peak[ch] / fullScale);
+            rms[ch] = Db(Math.Sqrt(_sumSquares[ch] / _meterFrames) / fullScale);
+            _peak[ch] = 0;
+            _sumSquares[ch] = 0;
+        }
+        _meterFrames = 0;
+        Volatile.Write(ref _meter, new MeterReading(peak, rms, new[] { peak[0] >= OverDbfs, peak[1] >= OverDbfs }));
+    }
+
+    private static double Db(double fraction) => fraction <= 0 ? -200 : Math.Round(20 * Math.Log10(fraction), 2);
+
+    /// <summary>
+    /// Sends a command the page asked for, already checked, and returns null or the board's refusal ("-221,…"). The next
+    /// poll shows what the board did.
+    /// </summary>
+    public string Apply(string scpi)
+    {
+        lock (_gate)
+        {
+            if (_link == null) return "the board is not connected";
+            try
+            {
+                _link.Send(scpi);
+                var errors = _link.DrainErrors();
+                Poll();
+                return errors.Count == 0 ? null : string.Join("; ", errors);
+            }
+            catch (Exception e) when (e is PreampException or System.IO.IOException)
+            {
+                Lose(e.Message);
+                return "the board does not answer: " + e.Message;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _poller.Join(3000);
+        lock (_gate)
+        {
+            if (_link == null) return;
+            try { _link.Send("STReam:STOP"); } catch (Exception) { }
+            _link.Dispose();
+            _link = null;
+        }
+    }
+}

@@ -1,0 +1,143 @@
+// The browser control panel, driven in a real headless Chromium against `preamp ui --sim`.
+using System;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using OpenQA.Selenium;
+using OpenQA.Selenium.Chrome;
+using OpenQA.Selenium.Interactions;
+using PreampFirmware.Client;
+using Xunit;
+
+namespace PreampFirmware.DesktopTests;
+
+/// <summary>Runs where Debian's chromium and chromium-driver are installed (test.sh installs them); fails under CI without them.</summary>
+public sealed class BrowserFactAttribute : FactAttribute
+{
+    public const string Chromium = "/usr/bin/chromium";
+    public const string Driver = "/usr/bin/chromedriver";
+
+    public BrowserFactAttribute()
+    {
+        if ((File.Exists(Chromium) && File.Exists(Driver)) || Environment.GetEnvironmentVariable("CI") == "true") return;
+        Skip = "needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)";
+    }
+}
+
+public sealed class BrowserPanelTests : IDisposable
+{
+    private readonly Process _ui;
+    private readonly string _url;
+    private readonly PreampLink _scpi;
+    private readonly ChromeDriver _browser;
+
+    public BrowserPanelTests()
+    {
+        string dll = Tools.BuiltDll(Path.Combine("host", "Preamp.Cli"), "preamp.dll");
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { dll, "--sim", "ui", "--tcp", "0", "--listen", "127.0.0.1:0", "--seconds", "300" }) psi.ArgumentList.Add(a);
+        _ui = Process.Start(psi)!;
+        int tcp = 0;
+        for (string line; (line = _ui.StandardOutput.ReadLine()) != null;)
+        {
+            if (line.StartsWith("tcp ")) tcp = int.Parse(line.Split(':')[^1], CultureInfo.InvariantCulture);
+            if (line.StartsWith("panel ")) _url = line.Substring(6).Trim();
+            if (line.StartsWith("ready")) break;
+        }
+        Assert.True(tcp > 0 && _url != null, "preamp ui --sim started");
+        _scpi = new PreampLink(new TcpTransport("127.0.0.1", tcp));
+        var options = new ChromeOptions { BinaryLocation = BrowserFactAttribute.Chromium };
+        options.AddArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,900");
+        var service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(BrowserFactAttribute.Driver), Path.GetFileName(BrowserFactAttribute.Driver));
+        service.SuppressInitialDiagnosticInformation = true;
+        _browser = new ChromeDriver(service, options, TimeSpan.FromSeconds(60));
+        _browser.Navigate().GoToUrl(_url);
+        WaitFor(() => _browser.FindElement(By.Id("banner")).GetAttribute("hidden") != null && GainShown(1) == "0", 15000, "the page shows the board");
+    }
+
+    private string GainShown(int input) => _browser.FindElement(By.CssSelector(".strip[data-input='" + input + "'] .gain-value")).Text;
+
+    private double Rms(int input) => double.Parse(_browser.FindElement(By.CssSelector(".strip[data-input='" + input + "']")).GetAttribute("data-rms") ?? "-200", CultureInfo.InvariantCulture);
+
+    private static long WaitFor(Func<bool> condition, int timeoutMs, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(clock.ElapsedMilliseconds < timeoutMs, "waited " + timeoutMs + " ms for: " + what);
+            Thread.Sleep(5);
+        }
+        return clock.ElapsedMilliseconds;
+    }
+
+    [BrowserFact]
+    public void ThePanelSetsGainRefusesLockedPhantomFollowsOtherClientsAndMeters()
+    {
+        // Gain 42 dB on input 1 from the page's slider: the board took it.
+        var slider = _browser.FindElement(By.CssSelector(".strip[data-input='1'] .gain-slider"));
+        _browser.ExecuteScript("arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('change'));", slider, 33);   // 0, 10 … : index 33 is 42 dB
+        WaitFor(() => GainShown(1) == "42", 2000, "the page shows 42 dB");
+        Assert.Equal("42", _scpi.Query("INPut1:GAIN?"));
+
+        // Phantom on a locked input: the button is disabled, a held press does nothing, a forged request is refused.
+        _scpi.Command("INPut2:PHANtom:LOCK ON");
+        var phantom2 = _browser.FindElement(By.CssSelector(".strip[data-input='2'] .phantom"));
+        WaitFor(() => !phantom2.Enabled, 1000, "the locked input's 48V button is disabled");
+        new Actions(_browser).ClickAndHold(phantom2).Pause(TimeSpan.FromMilliseconds(1300)).Release().Perform();
+        string refused = (string)_browser.ExecuteAsyncScript(
+            "const done = arguments[0]; fetch('/api/command', {method: 'POST', headers: {'Content-Type': 'application/json'}, " +
+            "body: JSON.stringify({input: 2, control: 'phantom', value: true, confirm: true})}).then(r => r.json()).then(j => done(j.error));");
+        Assert.StartsWith("-221,", refused);
+        Thread.Sleep(300);
+        Assert.StartsWith("0,", _scpi.Query("SIMulation:RELay? 2"));
+        Assert.Equal("0", _scpi.Query("INPut2:PHANtom?"));
+
+        // Phantom on an unlocked input needs the hold; then the board switches it.
+        var phantom1 = _browser.FindElement(By.CssSelector(".strip[data-input='1'] .phantom"));
+        phantom1.Click();
+        Thread.Sleep(300);
+        Assert.Equal("0", _scpi.Query("INPut1:PHANtom?"));                // a click is not a hold
+        new Actions(_browser).ClickAndHold(phantom1).Pause(TimeSpan.FromMilliseconds(1300)).Release().Perform();
+        WaitFor(() => _scpi.Query("INPut1:PHANtom?") == "1", 2000, "a 1 s hold switches phantom on");
+
+        // A gain changed by another client shows within 200 ms.
+        var took = new long[5];
+        for (int i = 0; i < took.Length; i++)
+        {
+            string target = (30 + i).ToString(CultureInfo.InvariantCulture);
+            _scpi.Send("INPut2:GAIN " + target);
+            took[i] = WaitFor(() => GainShown(2) == target, 2000, "input 2 shows " + target);
+        }
+        Assert.True(took.Max() <= 200, "a change over SCPI showed on the page after " + string.Join(", ", took) + " ms");
+
+        // Meters follow the source: a 20 dB step shows as 20 ± 1 dB.
+        _scpi.Command("INPut1:PHANtom OFF;:INPut1:GAIN 30;:SIMulation:SOURce1 SINE,1000,-40;:SIMulation:SOURce2 SINE,440,-50");
+        Thread.Sleep(1500);
+        double loud = Enumerable.Range(0, 10).Select(_ => { Thread.Sleep(50); return Rms(1); }).Average();
+        Shoot("ui-panel.png");
+        _scpi.Command("SIMulation:SOURce1 SINE,1000,-60");
+        Thread.Sleep(1000);
+        double quiet = Enumerable.Range(0, 10).Select(_ => { Thread.Sleep(50); return Rms(1); }).Average();
+        Assert.InRange(loud - quiet, 19.0, 21.0);
+        Assert.InRange(loud, -28.0, -26.0);                                   // -40 dBu + 30 dB: -27.7 dBFS RMS
+    }
+
+    /// <summary>Saves a screenshot; with PREAMP_UPDATE_SCREENSHOTS=1 into docs/images (the README shows it).</summary>
+    private void Shoot(string name)
+    {
+        string dir = Environment.GetEnvironmentVariable("PREAMP_UPDATE_SCREENSHOTS") == "1"
+            ? RepoPaths.Combine("docs", "images") : Directory.CreateTempSubdirectory("preamp-ui").FullName;
+        Directory.CreateDirectory(dir);
+        _browser.GetScreenshot().SaveAsFile(Path.Combine(dir, name));
+    }
+
+    public void Dispose()
+    {
+        _browser?.Quit();
+        _scpi?.Dispose();
+        if (!_ui.HasExited) _ui.Kill(true);
+        _ui.Dispose();
+    }
+}
