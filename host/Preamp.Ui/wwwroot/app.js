@@ -100,6 +100,16 @@ function render(next) {
   document.getElementById("calibration").textContent = next.calibrated ? "loaded" : "none (nominal values)";
   document.getElementById("rate").textContent = next.rate + " S/s";
   document.getElementById("conditions").textContent = next.conditions === "NONE" ? "no faults" : next.conditions;
+  if (!next.connected) {
+    // Nothing the board does not say: without it, no control shows a state.
+    for (const s of Object.values(strips)) {
+      s.value.textContent = "–";
+      for (const b of [s.pad, s.polarity, s.mute, s.clipsafe, s.lock, s.phantom]) setToggle(b, false);
+      s.autoStatus.textContent = "";
+    }
+    setToggle(document.getElementById("link"), false);
+    return;
+  }
   next.inputs.forEach((input, i) => {
     const s = strips[i + 1];
     if (!s) return;
@@ -144,7 +154,7 @@ function connect() {
     const banner = document.getElementById("banner");
     banner.hidden = false;
     banner.textContent = "the panel's server does not answer; reconnecting…";
-    for (const el of document.querySelectorAll("main button, main input")) el.disabled = true;
+    if (state) render({ ...state, connected: false, message: banner.textContent, version: state.version });
   };
 }
 
