@@ -157,14 +157,13 @@ public sealed class InProcessSimTransport : IByteTransport
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly Thread _thread;
-    private readonly SimSerialPort _port;
-    private readonly ScpiSession _session;
+    private readonly SimPortTransport _link;
 
     /// <summary>Starts a simulated board; <paramref name="speed"/> &gt; 1 runs it faster than real time.</summary>
     public InProcessSimTransport(SimBoardOptions options = null, double speed = 1.0)
     {
         Runner = new SimRunner(options);
-        _port = Runner.OpenPort(out _session);
+        _link = new SimPortTransport(Runner);
         _thread = new Thread(() => Runner.RunRealTime(_stop.Token, speed)) { IsBackground = true, Name = "simulated board" };
         _thread.Start();
     }
@@ -172,44 +171,21 @@ public sealed class InProcessSimTransport : IByteTransport
     /// <summary>The board and firmware.</summary>
     public SimRunner Runner { get; }
 
-    /// <summary>The paced host port this transport talks through.</summary>
-    public SimSerialPort Port => _port;
+    /// <inheritdoc />
+    public string Description => _link.Description;
 
     /// <inheritdoc />
-    public string Description => "simulated board (in process)";
+    public int Read(byte[] buffer, int offset, int count) => _link.Read(buffer, offset, count);
 
     /// <inheritdoc />
-    public int Read(byte[] buffer, int offset, int count)
-    {
-        for (int i = 0; i < 50; i++)
-        {
-            int n = _port.HostRead(buffer, offset, count);
-            if (n > 0) return n;
-            Thread.Sleep(1);
-        }
-        return 0;
-    }
-
-    /// <summary>Sends with flow control: no faster than the board's receive buffer takes the bytes.</summary>
-    public void Write(byte[] buffer, int offset, int count)
-    {
-        while (count > 0)
-        {
-            int room = _port.HostRoom;
-            if (room == 0) { Thread.Sleep(1); continue; }
-            int n = Math.Min(room, count);
-            _port.HostWrite(buffer, offset, n);
-            offset += n;
-            count -= n;
-        }
-    }
+    public void Write(byte[] buffer, int offset, int count) => _link.Write(buffer, offset, count);
 
     /// <inheritdoc />
     public void Dispose()
     {
         _stop.Cancel();
         _thread.Join();
-        Runner.ClosePort(_session);
+        _link.Dispose();
     }
 }
 
