@@ -166,5 +166,140 @@ namespace PreampFirmware.Tests
             Assert.AreEqual(65, b.Spi.GainOf(1));
             Assert.IsTrue(b.Channels.Relays[0].Phantom.IsClosed);
         }
+
+        private static int s_changes;
+
+        private static void Count() { s_changes++; }
+
+        [TestMethod]
+        public static void EverySettingTheBoardKeepsSaysItChanged()
+        {
+            ChannelRig r = new ChannelRig();
+            s_changes = 0;
+            r.Channels.Changed += Count;
+            r.Channels.Select(1);
+            Assert.AreEqual(1, s_changes, "select");
+            r.Channels.SetLink(true);
+            Assert.AreEqual(2, s_changes, "link");
+            r.Channels.SetPad(0, true);
+            Assert.AreEqual(3, s_changes, "pad");
+            r.Channels.SetPolarity(0, true);
+            Assert.AreEqual(4, s_changes, "polarity");
+            r.Channels.SetMute(0, true);
+            Assert.AreEqual(5, s_changes, "mute");
+            r.Channels.SetPhantomLock(1, true);
+            Assert.AreEqual(6, s_changes, "lock");
+            r.Channels.RequestPhantom(0, true);
+            Assert.AreEqual(7, s_changes, "phantom");
+            Assert.IsFalse(r.Channels.RequestPhantom(1, true));
+            Assert.AreEqual(7, s_changes, "a refused phantom changes nothing");
+            byte[] p = new byte[ChannelSettings.PayloadBytes];
+            r.Channels.Encode(false, p);
+            int before = s_changes;
+            r.Channels.Restore(p, false);
+            Assert.IsTrue(s_changes > before, "restore");
+        }
+
+        [TestMethod]
+        public static void AutomationMovesAreNotManual()
+        {
+            ChannelRig r = new ChannelRig();
+            s_events = "";
+            r.Channels.GainCommanded += Record;
+            r.Channels.MoveGain(0, 20);
+            r.Channels.MoveGain(1, 15);
+            r.Channels.SetLink(true);
+            r.Channels.MoveBoth(5);
+            Assert.AreEqual("0ma 1ma 0ma 1ma ", s_events);
+            Assert.AreEqual(25, r.Spi.GainOf(0));
+            Assert.AreEqual(20, r.Spi.GainOf(1));
+        }
+
+        [TestMethod]
+        public static void TheHeaderBitsTellEveryRelayAndMute()
+        {
+            ChannelRig r = new ChannelRig();
+            r.Channels.RequestPhantom(0, true);
+            r.Channels.SetPad(0, true);
+            r.Channels.SetPolarity(0, true);
+            r.Channels.SetPad(1, true);
+            r.Run(InputChannel.PhantomSettleMs + 100);
+            r.Channels.SetMute(0, true);
+            Assert.AreEqual(0x2F, r.Channels.RelayBits(), "input 1: phantom, pad, polarity, muted; input 2: pad");
+            Assert.AreEqual(1, r.Channels.MuteBits());
+        }
+
+        [TestMethod]
+        public static void TheSafeStateDropsPhantomBeforeTheChainAndLeavesServoAndThresholdSafe()
+        {
+            OrderLog log = new OrderLog();
+            LoggedSpi spi = new LoggedSpi(log);
+            Pga2500Chain gain = new Pga2500Chain(spi, new FakeOutput(false), new FakeInput(false), new FakeInput(false));
+            LoggedOutput p1 = new LoggedOutput(log, "phantom1");
+            LoggedOutput p2 = new LoggedOutput(log, "phantom2");
+            ChannelRelays[] relays = new ChannelRelays[2];
+            relays[0] = new ChannelRelays(new Relay(p1), new Relay(new Pga2500Gpo(gain, 0, 1)), new Relay(new Pga2500Gpo(gain, 0, 2)));
+            relays[1] = new ChannelRelays(new Relay(p2), new Relay(new Pga2500Gpo(gain, 1, 1)), new Relay(new Pga2500Gpo(gain, 1, 2)));
+            Channels channels = new Channels(gain, relays);
+            channels.Ready = true;
+            channels.SetGain(0, 40);
+            channels.Inputs[1].GainDb = 30;
+            gain.Channel(0).DcServo = false;
+            gain.Channel(1).CommonModeServo = true;
+            p1.Write(true);
+            p2.Write(true);
+            log.Clear();
+            channels.EnterSafeState();
+            Assert.IsTrue(log.Text.StartsWith("phantom1=0 phantom2=0 spi"), "phantom first: " + log.Text);
+            for (int ch = 0; ch < 2; ch++)
+            {
+                Assert.AreEqual(0, channels.Inputs[ch].GainDb);
+                Assert.IsFalse(channels.Inputs[ch].Phantom);
+                Assert.IsTrue(gain.Channel(ch).DcServo);
+                Assert.IsFalse(gain.Channel(ch).CommonModeServo);
+                Assert.IsTrue(gain.Channel(ch).LowOverloadThreshold);
+            }
+            Assert.IsFalse(channels.Ready);
+        }
+
+        [TestMethod]
+        public static void AResetUnlinksUnmutesAndKeepsTheLocks()
+        {
+            ChannelRig r = new ChannelRig();
+            r.Channels.SetGain(0, 40);
+            r.Channels.SetLink(true);
+            r.Channels.SetMute(0, true);
+            r.Channels.SetPhantomLock(1, true);
+            r.Channels.ResetToDefaults();
+            Assert.IsFalse(r.Channels.Linked);
+            Assert.IsFalse(r.Channels.Inputs[0].Mute);
+            Assert.IsFalse(r.Channels.Inputs[1].Mute);
+            Assert.AreEqual(0, r.Spi.GainOf(0));
+            Assert.IsTrue(r.Channels.Inputs[1].PhantomLock);
+        }
+
+        [TestMethod]
+        public static void ARecallAppliesEachGainAsSavedEvenFromALinkedState()
+        {
+            ChannelRig a = new ChannelRig();
+            a.Channels.SetGain(0, 20);
+            a.Channels.SetGain(1, 60);
+            a.Channels.SetMute(1, true);
+            byte[] saved = new byte[ChannelSettings.PayloadBytes];
+            a.Channels.Encode(false, saved);
+
+            ChannelRig b = new ChannelRig();
+            b.Channels.SetGain(0, 50);
+            b.Channels.SetGain(1, 50);
+            b.Channels.SetLink(true);
+            b.Channels.Select(1);
+            b.Channels.Restore(saved, false);
+            Assert.AreEqual(20, b.Spi.GainOf(0));
+            Assert.AreEqual(60, b.Spi.GainOf(1));
+            Assert.IsFalse(b.Channels.Linked);
+            Assert.IsTrue(b.Channels.Inputs[1].Mute);
+            Assert.IsFalse(b.Channels.Inputs[0].Mute);
+            Assert.AreEqual(1, b.Channels.Selected, "a preset leaves the selection");
+        }
     }
 }

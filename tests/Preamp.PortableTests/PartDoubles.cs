@@ -278,4 +278,53 @@ namespace PreampFirmware.Tests
             for (int t = 0; t < ms; t += 5) Channels.Tick(5);
         }
     }
+
+    /// <summary>The order things happened in, across parts: "name=level" for pins, "spi" for frames.</summary>
+    public sealed class OrderLog
+    {
+        private string _text = "";
+
+        /// <summary>Everything so far, space-separated.</summary>
+        public string Text { get { return _text; } }
+
+        /// <summary>Adds an entry.</summary>
+        public void Add(string what) { _text = _text.Length == 0 ? what : _text + " " + what; }
+
+        /// <summary>Forgets everything so far.</summary>
+        public void Clear() { _text = ""; }
+    }
+
+    /// <summary>An output pin that writes its changes to an <see cref="OrderLog"/>.</summary>
+    public sealed class LoggedOutput : IDigitalOutput
+    {
+        private readonly OrderLog _log;
+        private readonly string _name;
+        private bool _level;
+
+        /// <summary>A pin called <paramref name="name"/> in the log.</summary>
+        public LoggedOutput(OrderLog log, string name) { _log = log; _name = name; }
+
+        /// <inheritdoc />
+        public void Write(bool high) { _level = high; _log.Add(_name + "=" + (high ? "1" : "0")); }
+
+        /// <inheritdoc />
+        public bool IsHigh { get { return _level; } }
+    }
+
+    /// <summary>A PGA2500 chain (as <see cref="ChainSpi"/>) that logs each frame.</summary>
+    public sealed class LoggedSpi : ISpiChannel
+    {
+        private readonly OrderLog _log;
+        private readonly ChainSpi _chain = new ChainSpi();
+
+        /// <summary>A chain logging to <paramref name="log"/>.</summary>
+        public LoggedSpi(OrderLog log) { _log = log; }
+
+        /// <inheritdoc />
+        public void Transfer(byte[] tx, int txOffset, byte[] rx, int rxOffset, int count)
+        {
+            _chain.Transfer(tx, txOffset, rx, rxOffset, count);
+            _log.Add("spi");
+        }
+    }
 }
