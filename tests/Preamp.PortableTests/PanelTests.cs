@@ -102,6 +102,44 @@ namespace PreampFirmware.Tests
         }
 
         [TestMethod]
+        public static void OpeningAChannelsRelaysOpensAllThree()
+        {
+            FakeOutput phantom = new FakeOutput(false), pad = new FakeOutput(false), polarity = new FakeOutput(false);
+            ChannelRelays relays = new ChannelRelays(new Relay(phantom), new Relay(pad), new Relay(polarity));
+            relays.Phantom.Close();
+            relays.Pad.Close();
+            relays.Polarity.Close();
+            relays.OpenAll();
+            Assert.AreEqual("10", phantom.History);
+            Assert.AreEqual("10", pad.History);
+            Assert.AreEqual("10", polarity.History);
+        }
+
+        [TestMethod]
+        public static void TheFirstFlushSendsTheDarkFrame()
+        {
+            ScriptedSpi spi = new ScriptedSpi("LED");
+            spi.Expect("00 00 00 00 00 00", null);   // power-on: the registers hold noise until the first frame
+            Hc595LedChain leds = new Hc595LedChain(spi);
+            leds.Flush(false);
+            leds.Flush(false);
+            spi.AssertDone();
+        }
+
+        [TestMethod]
+        public static void HoldTimeIsZeroOnceReleased()
+        {
+            Button b = new Button(new FakeInput(true), 2000);
+            int i;
+            for (i = 0; i < 4; i++) b.Step(true, 5);
+            for (i = 0; i < 100; i++) b.Step(true, 5);
+            Assert.AreEqual(500, b.HeldMilliseconds);
+            for (i = 0; i < 4; i++) b.Step(false, 5);
+            Assert.IsFalse(b.IsPressed);
+            Assert.AreEqual(0, b.HeldMilliseconds);
+        }
+
+        [TestMethod]
         public static void ErrorQueueIsFifoAndOverflowsTo350()
         {
             ErrorQueue q = new ErrorQueue();

@@ -122,6 +122,8 @@ namespace PreampFirmware.Tests
             Assert.IsFalse(adc.IsConfigured);
             Assert.IsTrue(adc.LastError.IndexOf("0xFF") >= 0 && adc.LastError.IndexOf("MISO stuck high") >= 0, adc.LastError);
             Assert.IsTrue(adc.LastError.IndexOf("AddressByte") >= 0, "names where the word layout is chosen: " + adc.LastError);
+            Assert.AreEqual("PCM1863 does not answer: PCM_CFG (0Bh) read 0xFF after reset, expected its reset value 0x44 (MISO stuck high or the part unpowered?)" +
+                            " (if MISO is fine, the SPI word layout may be the other one: see Pcm1863.AddressByte)", adc.LastError);
         }
 
         [TestMethod]
@@ -138,7 +140,120 @@ namespace PreampFirmware.Tests
             Pcm1863 adc = new Pcm1863(spi, new FakeClock());
             Assert.AreEqual(Pcm1863.ErrorReadBack, adc.Initialize(0));
             spi.AssertDone();
-            Assert.IsTrue(adc.LastError.IndexOf("ADC1_INPUT_SEL_L (06h) wrote 0x50, read back 0x41") >= 0, adc.LastError);
+            Assert.AreEqual("PCM1863 ADC1_INPUT_SEL_L (06h) wrote 0x50, read back 0x41", adc.LastError);
+        }
+
+        /// <summary>A status check at <paramref name="rate"/> that reads the five status registers with these answers (MISO's second byte).</summary>
+        private static Pcm1863 StatusCheck(int rate, string device, string fsample, string div, string clk, string supply, int expected)
+        {
+            ScriptedSpi spi = new ScriptedSpi("PCM1863");
+            spi.Expect("E5 00", "00 " + device);
+            spi.Expect("E7 00", "00 " + fsample);
+            spi.Expect("E9 00", "00 " + div);
+            spi.Expect("EB 00", "00 " + clk);
+            spi.Expect("F1 00", "00 " + supply);
+            Pcm1863 adc = new Pcm1863(spi, new FakeClock());
+            Assert.AreEqual(expected, adc.CheckClocks(rate), adc.LastError);
+            spi.AssertDone();
+            return adc;
+        }
+
+        [TestMethod]
+        public static void EachStatusRegisterAloneCanFailTheCheck()
+        {
+            StatusCheck(48000, "0F", "03", "30", "10", "07", Pcm1863.Ok);
+            StatusCheck(48000, "0E", "03", "30", "10", "07", Pcm1863.ErrorStatus);   // not in the run state
+            StatusCheck(48000, "0F", "04", "30", "10", "07", Pcm1863.ErrorStatus);   // 96 kHz class at 48 kHz
+            StatusCheck(48000, "0F", "03", "20", "10", "07", Pcm1863.ErrorStatus);   // BCK/LRCK 48
+            StatusCheck(48000, "0F", "03", "30", "12", "07", Pcm1863.ErrorStatus);   // BCK halted
+            StatusCheck(48000, "0F", "03", "30", "14", "07", Pcm1863.ErrorStatus);   // BCK error
+            StatusCheck(48000, "0F", "03", "30", "10", "06", Pcm1863.ErrorStatus);   // one supply low
+            StatusCheck(48000, "0F", "03", "30", "90", "07", Pcm1863.Ok);            // bits outside the fault mask are no fault
+        }
+
+        [TestMethod]
+        public static void TheStatusMessageListsEveryRegister()
+        {
+            Pcm1863 adc = StatusCheck(44100, "01", "00", "00", "70", "07", Pcm1863.ErrorStatus);
+            Assert.AreEqual("PCM1863 is not running as configured: DEVICE_STATUS 0x01 (0x0F = run), FSAMPLE_STATUS 0 (expected 3 for 44100 S/s), " +
+                            "BCK ratio code 0 (3 = 64), CLK_STATUS 0x70, SUPPLY_STATUS 0x07", adc.LastError);
+        }
+
+        [TestMethod]
+        public static void TheStatusMessageHintsAtAStuckLineOnlyWhenEveryRegisterSaysSo()
+        {
+            string low = StatusCheck(48000, "00", "00", "00", "00", "00", Pcm1863.ErrorStatus).LastError;
+            Assert.IsTrue(low.IndexOf(" (MISO stuck low?)") == low.Length - 18, low);
+            string high = StatusCheck(48000, "FF", "FF", "FF", "FF", "FF", Pcm1863.ErrorStatus).LastError;
+            Assert.IsTrue(high.IndexOf(" (MISO stuck high?)") == high.Length - 19, high);
+            string[] noHint =
+            {
+                StatusCheck(48000, "00", "00", "00", "66", "07", Pcm1863.ErrorStatus).LastError,   // stopped, supplies fine
+                StatusCheck(48000, "00", "00", "00", "66", "00", Pcm1863.ErrorStatus).LastError,   // clocks say something
+                StatusCheck(48000, "00", "00", "00", "00", "07", Pcm1863.ErrorStatus).LastError,   // supplies say something
+                StatusCheck(48000, "0F", "03", "30", "00", "00", Pcm1863.ErrorStatus).LastError,   // runs, supplies read low
+                StatusCheck(48000, "0F", "07", "70", "FF", "06", Pcm1863.ErrorStatus).LastError,
+                StatusCheck(48000, "0F", "03", "70", "FF", "07", Pcm1863.ErrorStatus).LastError,
+                StatusCheck(48000, "0E", "07", "70", "FF", "07", Pcm1863.ErrorStatus).LastError,
+            };
+            for (int i = 0; i < noHint.Length; i++)
+            {
+                Assert.IsTrue(noHint[i].IndexOf("MISO") < 0, noHint[i]);
+            }
+        }
+
+        [TestMethod]
+        public static void WaitingForTheRunStateStopsAtTheTimeout()
+        {
+            RegisterSpi spi = new RegisterSpi();
+            FakeClock clock = new FakeClock();
+            Pcm1863 adc = new Pcm1863(spi, clock);
+            Assert.AreEqual(Pcm1863.Ok, adc.Initialize(0));
+            long start = clock.NowMicroseconds;
+            Assert.AreEqual(Pcm1863.ErrorStatus, adc.WaitUntilRunning(48000));   // no clocks: it never runs
+            Assert.AreEqual((long)Pcm1863.RunTimeoutMicroseconds, clock.NowMicroseconds - start);
+            Assert.AreEqual((long)Pcm1863.RunPollMicroseconds, clock.LongestWait);
+            spi.Clocked = 48000;
+            start = clock.NowMicroseconds;
+            Assert.AreEqual(Pcm1863.Ok, adc.WaitUntilRunning(48000));
+            Assert.AreEqual(0L, clock.NowMicroseconds - start, "a running part is not waited for");
+        }
+
+        [TestMethod]
+        public static void TheConfigurationCheckNamesTheRegisterThatChanged()
+        {
+            RegisterSpi spi = new RegisterSpi();
+            Pcm1863 adc = new Pcm1863(spi, new FakeClock());
+            Assert.AreEqual(Pcm1863.Ok, adc.Initialize(0));
+            int writes = spi.Writes;
+            Assert.AreEqual(Pcm1863.Ok, adc.VerifyConfiguration());
+            Assert.AreEqual(writes, spi.Writes, "the check only reads");
+            spi.Poke(0x20, 0x00);
+            Assert.AreEqual(Pcm1863.ErrorReadBack, adc.VerifyConfiguration());
+            Assert.AreEqual("PCM1863 CLK_CTRL (20h) reads 0x00, configured 0x01 (MISO stuck low?)", adc.LastError);
+            spi.Poke(0x20, 0x01);
+            spi.Poke(0x07, 0x41);
+            Assert.AreEqual(Pcm1863.ErrorReadBack, adc.VerifyConfiguration());
+            Assert.AreEqual("PCM1863 ADC1_INPUT_SEL_R (07h) reads 0x41, configured 0x50", adc.LastError);
+            spi.Poke(0x07, 0x50);
+            spi.Poke(0x70, 0xFF);
+            Assert.AreEqual(Pcm1863.ErrorReadBack, adc.VerifyConfiguration());
+            Assert.AreEqual("PCM1863 POWER_CTRL (70h) reads 0xFF, configured 0x70 (MISO stuck high or the part unpowered?)", adc.LastError);
+        }
+
+        [TestMethod]
+        public static void RegistersAreNamedAsInTheDatasheet()
+        {
+            Assert.AreEqual("PAGE (00h)", Pcm1863.RegisterName(0x00));
+            Assert.AreEqual("PGA_VAL_CH1_L (01h)", Pcm1863.RegisterName(0x01));
+            Assert.AreEqual("PGA_VAL_CH1_R (02h)", Pcm1863.RegisterName(0x02));
+            Assert.AreEqual("ADC1_INPUT_SEL_L (06h)", Pcm1863.RegisterName(0x06));
+            Assert.AreEqual("ADC1_INPUT_SEL_R (07h)", Pcm1863.RegisterName(0x07));
+            Assert.AreEqual("PCM_CFG (0Bh)", Pcm1863.RegisterName(0x0B));
+            Assert.AreEqual("CLK_CTRL (20h)", Pcm1863.RegisterName(0x20));
+            Assert.AreEqual("POWER_CTRL (70h)", Pcm1863.RegisterName(0x70));
+            Assert.AreEqual("DSP_CTRL (71h)", Pcm1863.RegisterName(0x71));
+            Assert.AreEqual("register 72h", Pcm1863.RegisterName(0x72));
         }
 
         [TestMethod]

@@ -182,6 +182,118 @@ namespace PreampFirmware.Tests
             Assert.Contains("MISO stuck high", chain.CheckInPlace());
         }
 
+        private static string SelfTestReading(string miso)
+        {
+            ScriptedSpi spi = new ScriptedSpi("PGA");
+            spi.Expect("50 00 10 00", "00 00 00 00");
+            spi.Expect("00 00 00 00", miso);
+            return NewChain(spi, new FakeOutput(false)).SelfTest();
+        }
+
+        [TestMethod]
+        public static void SelfTestMessagesSayWhatCameBackAndWhatShouldHave()
+        {
+            // Channel 2's word is clocked first, so it is read first: "read <ch2> <ch1>, expected <ch2> <ch1>".
+            Assert.AreEqual("PGA2500 chain: no loop-back (MISO stuck high, read 0xFFFF 0xFFFF, expected 0x5000 0x1000)", SelfTestReading("FF FF FF FF"));
+            Assert.AreEqual("PGA2500 chain: no loop-back (MISO stuck low, read 0x0000 0x0000, expected 0x5000 0x1000)", SelfTestReading("00 00 00 00"));
+            Assert.AreEqual("PGA2500 chain: the chip of input 2 wrong (read 0x1234 0x1000, expected 0x5000 0x1000; chip missing or chain broken)",
+                            SelfTestReading("12 34 10 00"));
+            Assert.AreEqual("PGA2500 chain: the chip of input 1 wrong (read 0x5000 0x0000, expected 0x5000 0x1000; chip missing or chain broken)",
+                            SelfTestReading("50 00 00 00"));
+            Assert.AreEqual("PGA2500 chain: both chips wrong (read 0x0000 0x5000, expected 0x5000 0x1000; chip missing or chain broken)",
+                            SelfTestReading("00 00 50 00"));
+        }
+
+        [TestMethod]
+        public static void OneStuckHalfIsAWrongChipNotAStuckLine()
+        {
+            Assert.AreEqual("PGA2500 chain: the chip of input 2 wrong (read 0xFFFF 0x1000, expected 0x5000 0x1000; chip missing or chain broken)",
+                            SelfTestReading("FF FF 10 00"));
+            Assert.AreEqual("PGA2500 chain: the chip of input 1 wrong (read 0x5000 0xFFFF, expected 0x5000 0x1000; chip missing or chain broken)",
+                            SelfTestReading("50 00 FF FF"));
+            Assert.AreEqual("PGA2500 chain: the chip of input 2 wrong (read 0x0000 0x1000, expected 0x5000 0x1000; chip missing or chain broken)",
+                            SelfTestReading("00 00 10 00"));
+            Assert.AreEqual("PGA2500 chain: the chip of input 1 wrong (read 0x5000 0x0000, expected 0x5000 0x1000; chip missing or chain broken)",
+                            SelfTestReading("50 00 00 00"));
+        }
+
+        private static string LoopBackAfter(string miso)
+        {
+            ScriptedSpi spi = new ScriptedSpi("PGA");
+            spi.Expect("00 00 00 15", "00 00 00 00");
+            spi.Expect("00 00 00 15", miso);
+            Pga2500Chain chain = NewChain(spi, new FakeOutput(false));
+            chain.Channel(0).GainDb = 30;
+            chain.Write();
+            Assert.IsNull(chain.LoopBackError, "the first write has nothing to compare with");
+            chain.Write();
+            spi.AssertDone();
+            return chain.LoopBackError;
+        }
+
+        [TestMethod]
+        public static void EveryByteOfTheLoopBackIsCompared()
+        {
+            Assert.IsNull(LoopBackAfter("00 00 00 15"));
+            Assert.AreEqual("PGA2500 chain stopped answering: loop-back read 0x8000 0x0015, expected 0x0000 0x0015", LoopBackAfter("80 00 00 15"));
+            Assert.AreEqual("PGA2500 chain stopped answering: loop-back read 0x0001 0x0015, expected 0x0000 0x0015", LoopBackAfter("00 01 00 15"));
+            Assert.AreEqual("PGA2500 chain stopped answering: loop-back read 0x0000 0x4015, expected 0x0000 0x0015", LoopBackAfter("00 00 40 15"));
+            Assert.AreEqual("PGA2500 chain stopped answering: loop-back read 0x0000 0x0014, expected 0x0000 0x0015", LoopBackAfter("00 00 00 14"));
+        }
+
+        [TestMethod]
+        public static void TheLoopBackErrorHintsAtAStuckLineOnlyWhenAllBitsAgree()
+        {
+            Assert.AreEqual("PGA2500 chain stopped answering: loop-back read 0xFFFF 0xFFFF, expected 0x0000 0x0015 (MISO stuck high?)", LoopBackAfter("FF FF FF FF"));
+            Assert.AreEqual("PGA2500 chain stopped answering: loop-back read 0x0000 0x0000, expected 0x0000 0x0015 (MISO stuck low?)", LoopBackAfter("00 00 00 00"));
+            Assert.AreEqual("PGA2500 chain stopped answering: loop-back read 0xFFFF 0xFF00, expected 0x0000 0x0015", LoopBackAfter("FF FF FF 00"));
+            Assert.AreEqual("PGA2500 chain stopped answering: loop-back read 0xFFFF 0x0015, expected 0x0000 0x0015", LoopBackAfter("FF FF 00 15"));
+            Assert.AreEqual("PGA2500 chain stopped answering: loop-back read 0xFF00 0x0015, expected 0x0000 0x0015", LoopBackAfter("FF 00 00 15"));
+            Assert.AreEqual("PGA2500 chain stopped answering: loop-back read 0x0000 0x0001, expected 0x0000 0x0015", LoopBackAfter("00 00 00 01"));
+        }
+
+        [TestMethod]
+        public static void TheCheckInOperationReportsTheFirstWrongReadAndTheSecond()
+        {
+            // Input 1 at 30 dB (0x0015), input 2 at 0 dB: the marked frames are 00 00 08 15, then 08 00 00 15, then clean.
+            ScriptedSpi first = new ScriptedSpi("PGA");
+            first.Expect("00 00 08 15", "00 00 00 00");
+            first.Expect("08 00 00 15", "00 00 00 15");
+            first.Expect("00 00 00 15", "08 00 00 15");
+            Pga2500Chain a = NewChain(first, new FakeOutput(false));
+            a.Channel(0).GainDb = 30;
+            Assert.AreEqual("PGA2500 chain: the chip of input 1 wrong (read 0x0000 0x0015, expected 0x0000 0x0815; a chip does not pass its word on)", a.CheckInPlace());
+            first.AssertDone();
+
+            ScriptedSpi second = new ScriptedSpi("PGA");
+            second.Expect("00 00 08 15", "00 00 00 00");
+            second.Expect("08 00 00 15", "00 00 08 15");
+            second.Expect("00 00 00 15", "00 00 00 15");
+            Pga2500Chain b = NewChain(second, new FakeOutput(false));
+            b.Channel(0).GainDb = 30;
+            Assert.AreEqual("PGA2500 chain: the chip of input 2 wrong (read 0x0000 0x0015, expected 0x0800 0x0015; a chip does not pass its word on)", b.CheckInPlace());
+            second.AssertDone();
+        }
+
+        [TestMethod]
+        public static void AfterTheCheckInOperationTheNextWriteExpectsTheCleanFrame()
+        {
+            ScriptedSpi spi = new ScriptedSpi("PGA");
+            spi.Expect("00 00 00 00", "00 00 00 00");     // gains 0 dB written
+            spi.Expect("00 00 08 15", "00 00 00 00");     // input 1 moved to 30 dB without a write, then checked
+            spi.Expect("08 00 00 15", "00 00 08 15");
+            spi.Expect("00 00 00 15", "08 00 00 15");
+            spi.Expect("00 00 00 15", "00 00 00 15");     // the next write reads back the check's clean frame
+            Pga2500Chain chain = NewChain(spi, new FakeOutput(false));
+            chain.Write();
+            chain.Channel(0).GainDb = 30;
+            Assert.IsNull(chain.CheckInPlace());
+            chain.Write();
+            spi.AssertDone();
+            Assert.AreEqual(0, chain.LoopBackFailures);
+            Assert.IsNull(chain.LoopBackError);
+        }
+
         [TestMethod]
         public static void ZeroCrossingDrivesZcenAndOverloadReadsOvr()
         {
