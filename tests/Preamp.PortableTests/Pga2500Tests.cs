@@ -127,27 +127,15 @@ namespace PreampFirmware.Tests
         public static void SelfTestNamesAMissingChip()
         {
             // One chip only: the pattern comes back 16 bits early.
-            ScriptedSpi spi = new ScriptedSpi("PGA");
-            spi.Expect("50 00 10 00", "00 00 50 00");
-            spi.Expect("00 00 00 00", "10 00 00 00");
-            string fault = NewChain(spi, new FakeOutput(false)).SelfTest();
-            Assert.Contains("chip missing", fault);
+            Assert.Contains("chip missing", SelfTestReading("10 00 00 00"));
         }
 
         [TestMethod]
         public static void SelfTestChecksEachChipsWordOnItsOwn()
         {
             // Channel 1's chip answers its word, channel 2's answers garbage: one right half is not a pass.
-            ScriptedSpi spi = new ScriptedSpi("PGA");
-            spi.Expect("50 00 10 00", "00 00 00 00");
-            spi.Expect("00 00 00 00", "12 34 10 00");
-            string fault = NewChain(spi, new FakeOutput(false)).SelfTest();
-            Assert.IsNotNull(fault);
-            Assert.Contains("the chip of input 2", fault);
-            ScriptedSpi other = new ScriptedSpi("PGA");
-            other.Expect("50 00 10 00", "00 00 00 00");
-            other.Expect("00 00 00 00", "50 00 00 00");
-            Assert.Contains("the chip of input 1", NewChain(other, new FakeOutput(false)).SelfTest());
+            Assert.Contains("the chip of input 2", SelfTestReading("12 34 10 00"));
+            Assert.Contains("the chip of input 1", SelfTestReading("50 00 00 00"));
         }
 
         [TestMethod]
