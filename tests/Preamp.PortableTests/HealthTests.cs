@@ -63,7 +63,8 @@ namespace PreampFirmware.Tests
             r.Channels.Channels.SetGain(0, 21);
             r.Watch.Tick(5);
             Assert.AreEqual(1, r.Log.Count);
-            Assert.Contains("MISO stuck high?", r.Log.Text);
+            Assert.Contains("(MISO stuck high?): the gains may not be what they read\n", r.Log.Text);
+            Assert.StartsWith("-240:PGA2500 chain stopped answering: loop-back read 0xFFFF 0xFFFF", r.Log.Text);
             r.Channels.Spi.Stuck = ChainSpi.Working;
             r.Channels.Channels.SetGain(0, 22);
             r.Watch.Tick(5);
@@ -89,6 +90,44 @@ namespace PreampFirmware.Tests
             int writes = r.AdcSpi.Writes;
             Assert.AreEqual(0, r.SelfTest.Run());
             Assert.AreEqual(writes, r.AdcSpi.Writes);
+        }
+
+        [TestMethod]
+        public static void TheSelfTestSaysWhenItHasRun()
+        {
+            Rig r = new Rig();
+            Assert.IsFalse(r.SelfTest.HasRun);
+            r.SelfTest.Run();
+            Assert.IsTrue(r.SelfTest.HasRun);
+        }
+
+        [TestMethod]
+        public static void TheSafeStateGetsThePatternTestAndOperationTheCheckInPlace()
+        {
+            Rig r = new Rig();
+            r.Channels.Channels.Ready = false;                // boot, or after a failure: muted, the pattern may latch
+            int frames = r.Channels.Spi.Frames;
+            Assert.AreEqual(0, r.SelfTest.Run());
+            Assert.AreEqual(frames + 2, r.Channels.Spi.Frames, "the test pattern, then the settings");
+            r.Channels.Channels.Ready = true;
+            frames = r.Channels.Spi.Frames;
+            Assert.AreEqual(0, r.SelfTest.Run());
+            Assert.AreEqual(frames + 3, r.Channels.Spi.Frames, "each chip's word marked in turn, then the clean frame");
+        }
+
+        [TestMethod]
+        public static void ARunningConverterThatFailsItsCheckGetsOneFreshBringUp()
+        {
+            Rig r = new Rig();
+            Assert.AreEqual(0, r.SelfTest.Run());
+            r.AdcSpi.Poke(0x20, 0x00);                        // CLK_CTRL lost behind the driver's back
+            int writes = r.AdcSpi.Writes;
+            Assert.AreEqual(0, r.SelfTest.Run());
+            Assert.IsTrue(r.AdcSpi.Writes > writes, "brought up again");
+            Assert.AreEqual(0x01, r.AdcSpi.Register(0x20));
+            Assert.IsTrue(r.Converter.IsRunning);
+            Assert.AreEqual(0, r.Log.Count);
+            Assert.AreEqual(-1, r.FailedResult);
         }
 
         [TestMethod]
