@@ -21,6 +21,10 @@ namespace PreampFirmware.Tests
             leds.SetStatus(1, StatusLed.Phantom | StatusLed.Selected);
             leds.Flush(false);
             leds.Flush(false);   // nothing changed: nothing sent
+            Assert.AreEqual(0x00FF, leds.Ring(0));
+            Assert.AreEqual(0x8001, leds.Ring(1));
+            Assert.AreEqual(StatusLed.Phantom | StatusLed.Polarity, leds.Status(0));
+            Assert.AreEqual(StatusLed.Phantom | StatusLed.Selected, leds.Status(1));
             spi.AssertDone();
         }
 

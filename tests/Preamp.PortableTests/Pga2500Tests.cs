@@ -32,6 +32,15 @@ namespace PreampFirmware.Tests
             Assert.IsFalse(Pga2500Chain.IsValidGain(66));
             Assert.IsFalse(Pga2500Chain.IsValidGain(-1));
             Assert.ThrowsException(typeof(ArgumentOutOfRangeException), () => Pga2500Chain.GainCode(9));
+            try
+            {
+                Pga2500Chain.GainCode(66);
+                Assert.IsTrue(false, "66 dB was taken");
+            }
+            catch (ArgumentOutOfRangeException e)
+            {
+                Assert.Contains("PGA2500 gain must be 0 or 10..65 dB", e.Message);
+            }
         }
 
         [TestMethod]
@@ -216,6 +225,7 @@ namespace PreampFirmware.Tests
             Assert.IsNull(chain.LoopBackError, "the first write has nothing to compare with");
             chain.Write();
             spi.AssertDone();
+            Assert.AreEqual(chain.LoopBackError == null ? 0 : 1, chain.LoopBackFailures);
             return chain.LoopBackError;
         }
 
@@ -238,6 +248,10 @@ namespace PreampFirmware.Tests
             Assert.AreEqual("PGA2500 chain stopped answering: loop-back read 0xFFFF 0x0015, expected 0x0000 0x0015", LoopBackAfter("FF FF 00 15"));
             Assert.AreEqual("PGA2500 chain stopped answering: loop-back read 0xFF00 0x0015, expected 0x0000 0x0015", LoopBackAfter("FF 00 00 15"));
             Assert.AreEqual("PGA2500 chain stopped answering: loop-back read 0x0000 0x0001, expected 0x0000 0x0015", LoopBackAfter("00 00 00 01"));
+            Assert.AreEqual("PGA2500 chain stopped answering: loop-back read 0x0000 0xFFFF, expected 0x0000 0x0015", LoopBackAfter("00 00 FF FF"));
+            Assert.AreEqual("PGA2500 chain stopped answering: loop-back read 0xFF00 0xFFFF, expected 0x0000 0x0015", LoopBackAfter("FF 00 FF FF"));
+            Assert.AreEqual("PGA2500 chain stopped answering: loop-back read 0x1234 0x0000, expected 0x0000 0x0015", LoopBackAfter("12 34 00 00"));
+            Assert.AreEqual("PGA2500 chain stopped answering: loop-back read 0x1200 0x0000, expected 0x0000 0x0015", LoopBackAfter("12 00 00 00"));
         }
 
         [TestMethod]
@@ -289,6 +303,9 @@ namespace PreampFirmware.Tests
             Pga2500Chain chain = NewChain(new ScriptedSpi("PGA"), zcen);
             chain.ZeroCrossing = true;
             Assert.IsTrue(zcen.IsHigh);
+            Assert.IsTrue(chain.ZeroCrossing);
+            chain.ZeroCrossing = false;
+            Assert.IsFalse(chain.ZeroCrossing);
             Assert.IsFalse(chain.IsOverloaded(0));
             Assert.IsTrue(chain.IsOverloaded(1));
         }
