@@ -1,5 +1,6 @@
 // Front panel parts: LED chain frames, button debounce and hold, encoder detents, relays.
 using nanoFramework.TestFramework;
+using PreampFirmware.Control;
 using PreampFirmware.Drivers;
 using PreampFirmware.Scpi;
 
@@ -103,6 +104,17 @@ namespace PreampFirmware.Tests
             relay.Open();
             Assert.IsFalse(relay.IsClosed);
             Assert.AreEqual("10", driver.History);
+        }
+
+        [TestMethod]
+        public static void TheKnobStepsFasterBelow50AndBelow25MsPerDetent()
+        {
+            Assert.AreEqual(3, FrontPanel.StepForInterval(0));
+            Assert.AreEqual(3, FrontPanel.StepForInterval(24));
+            Assert.AreEqual(2, FrontPanel.StepForInterval(25));
+            Assert.AreEqual(2, FrontPanel.StepForInterval(49));
+            Assert.AreEqual(1, FrontPanel.StepForInterval(50));
+            Assert.AreEqual(1, FrontPanel.StepForInterval(1000));
         }
 
         [TestMethod]
