@@ -3,6 +3,7 @@
 
 Runs outside CI (two to three hours on 2 cores). Usage:
   tools/mutation.py run [FOLDER ...]    mutate each folder (default: all), reports under tests/mutation/reports/<folder>
+  tools/mutation.py files PATH ...      mutate only these files (e.g. Control/FrontPanel.cs) again, after new tests
   tools/mutation.py score               the score per folder and in total, and the surviving mutants, from those reports
 Needs dotnet-stryker 5.1.0: dotnet tool install -g dotnet-stryker --version 5.1.0
 """
@@ -29,18 +30,44 @@ def run(folders):
                        cwd=MUTATION, check=True, stdout=subprocess.DEVNULL, env=env)
 
 
+def files(paths):
+    """Mutates single files again; their report replaces those files' part of the folder's report in the score."""
+    stryker = os.path.expanduser("~/.dotnet/tools/dotnet-stryker")
+    env = dict(os.environ, PREAMP_MODEL_SEQUENCES="10")
+    for path in paths:
+        folder = path.split("/")[0] if "/" in path else "(root)"
+        out = os.path.join(MUTATION, "reports", folder.strip("()") + "." + os.path.basename(path).replace(".cs", ""))
+        print("mutating", path, flush=True)
+        subprocess.run([stryker, "--config-file", "stryker-config.json", "--mutate", "**/Preamp.Firmware/" + path, "--output", out, "-r", "json", "-r", "html"],
+                       cwd=MUTATION, check=True, stdout=subprocess.DEVNULL, env=env)
+
+
+def latest_per_file(folder):
+    """Each file's mutants from the newest report that mutated it: the folder's run, or a later run of that file alone."""
+    name = folder.strip("()")
+    reports = glob.glob(os.path.join(MUTATION, "reports", name, "**", "mutation-report.json"), recursive=True)
+    reports += glob.glob(os.path.join(MUTATION, "reports", name + ".*", "**", "mutation-report.json"), recursive=True)
+    chosen = {}
+    for report_path in sorted(reports, key=os.path.getmtime):
+        for path, f in json.load(open(report_path))["files"].items():
+            if any(m["status"] not in ("Ignored", "CompileError") for m in f["mutants"]):
+                chosen[path] = f
+    return chosen
+
+
 def score():
     total = {s: 0 for s in COUNTED}
     survivors = []
     rows = []
     for folder in FOLDERS:
-        reports = glob.glob(os.path.join(MUTATION, "reports", folder.strip("()"), "**", "mutation-report.json"), recursive=True)
-        if not reports:
+        chosen = latest_per_file(folder)
+        if folder == "(root)":
+            chosen = {p: f for p, f in chosen.items() if "/" not in p.split("Preamp.Firmware/")[-1]}
+        if not chosen:
             rows.append((folder, None))
             continue
-        report = json.load(open(max(reports, key=os.path.getmtime)))
         counts = {s: 0 for s in COUNTED}
-        for path, f in report["files"].items():
+        for path, f in sorted(chosen.items()):
             for m in f["mutants"]:
                 if m["status"] in counts:
                     counts[m["status"]] += 1
@@ -67,6 +94,8 @@ def score():
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "run":
         run(sys.argv[2:] or FOLDERS)
+    elif len(sys.argv) > 2 and sys.argv[1] == "files":
+        files(sys.argv[2:])
     elif len(sys.argv) > 1 and sys.argv[1] == "score":
         score()
     else:
