@@ -26,5 +26,24 @@ namespace PreampFirmware.Tests
             Assert.AreEqual(0, c.Advance(500 + ControlClock.MaxStepMicroseconds + 1), "more than a second");
             Assert.AreEqual(10, c.Advance(500 + ControlClock.MaxStepMicroseconds + 1 + 10000));
         }
+
+        [TestMethod]
+        public static void TheFirstCallCountsNothingWhateverTheTime()
+        {
+            ControlClock early = new ControlClock();
+            Assert.AreEqual(0, early.Advance(500000));
+            Assert.AreEqual(3, early.Advance(503000));
+            ControlClock atZero = new ControlClock();
+            Assert.AreEqual(0, atZero.Advance(0));
+            Assert.AreEqual(3, atZero.Advance(3000), "board time 0 is a time like any other");
+        }
+
+        [TestMethod]
+        public static void AStepOfExactlyASecondIsReal()
+        {
+            ControlClock c = new ControlClock();
+            c.Advance(0);
+            Assert.AreEqual(1000, c.Advance(ControlClock.MaxStepMicroseconds));
+        }
     }
 }
