@@ -3,7 +3,7 @@
 
 Runs outside CI (two to three hours on 2 cores). Usage:
   tools/mutation.py run [FOLDER ...]    mutate each folder (default: all), reports under tests/mutation/reports/<folder>
-  tools/mutation.py files PATH ...      mutate only these files (e.g. Control/FrontPanel.cs) again, after new tests
+  tools/mutation.py files PATH ...      mutate only these files (e.g. Control/FrontPanel.cs) again, in one run, after new tests
   tools/mutation.py score               the score per folder and in total, and the surviving mutants, from those reports
 Needs dotnet-stryker 5.1.0: dotnet tool install -g dotnet-stryker --version 5.1.0
 """
@@ -31,26 +31,28 @@ def run(folders):
 
 
 def files(paths):
-    """Mutates single files again; their report replaces those files' part of the folder's report in the score."""
+    """Mutates some files again, in one run; its report replaces those files' part of their folders' reports in the score."""
     stryker = os.path.expanduser("~/.dotnet/tools/dotnet-stryker")
     env = dict(os.environ, PREAMP_MODEL_SEQUENCES="10")
+    folders = sorted(set(p.split("/")[0] if "/" in p else "(root)" for p in paths))
+    out = os.path.join(MUTATION, "reports", folders[0].strip("()") + "." + "+".join(os.path.basename(p).replace(".cs", "") for p in paths))
+    args = [stryker, "--config-file", "stryker-config.json", "--output", out, "-r", "json", "-r", "html"]
     for path in paths:
-        folder = path.split("/")[0] if "/" in path else "(root)"
-        out = os.path.join(MUTATION, "reports", folder.strip("()") + "." + os.path.basename(path).replace(".cs", ""))
-        print("mutating", path, flush=True)
-        subprocess.run([stryker, "--config-file", "stryker-config.json", "--mutate", "**/Preamp.Firmware/" + path, "--output", out, "-r", "json", "-r", "html"],
-                       cwd=MUTATION, check=True, stdout=subprocess.DEVNULL, env=env)
+        args += ["--mutate", "**/Preamp.Firmware/" + path]
+    print("mutating", " ".join(paths), flush=True)
+    subprocess.run(args, cwd=MUTATION, check=True, stdout=subprocess.DEVNULL, env=env)
 
 
 def latest_per_file(folder):
     """Each file's mutants from the newest report that mutated it: the folder's run, or a later run of that file alone."""
     name = folder.strip("()")
-    reports = glob.glob(os.path.join(MUTATION, "reports", name, "**", "mutation-report.json"), recursive=True)
-    reports += glob.glob(os.path.join(MUTATION, "reports", name + ".*", "**", "mutation-report.json"), recursive=True)
+    reports = glob.glob(os.path.join(MUTATION, "reports", "*", "**", "mutation-report.json"), recursive=True)
     chosen = {}
     for report_path in sorted(reports, key=os.path.getmtime):
         for path, f in json.load(open(report_path))["files"].items():
-            if any(m["status"] not in ("Ignored", "CompileError") for m in f["mutants"]):
+            inside = path.split("Preamp.Firmware/")[-1]
+            mine = inside.split("/")[0] == name if "/" in inside else name == "root"
+            if mine and any(m["status"] not in ("Ignored", "CompileError") for m in f["mutants"]):
                 chosen[path] = f
     return chosen
 
@@ -61,8 +63,6 @@ def score():
     rows = []
     for folder in FOLDERS:
         chosen = latest_per_file(folder)
-        if folder == "(root)":
-            chosen = {p: f for p, f in chosen.items() if "/" not in p.split("Preamp.Firmware/")[-1]}
         if not chosen:
             rows.append((folder, None))
             continue
