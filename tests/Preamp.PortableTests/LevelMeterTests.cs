@@ -90,5 +90,134 @@ namespace PreampFirmware.Tests
             n.OfferBlock(c, 0, 60, 0);
             Assert.AreEqual(7000.0 / 8388608.0, n.PeakFraction(0));
         }
+
+        private const double FullScale = 8388608.0;
+
+        /// <summary>A meter at 48 kHz: 23 spot samples fill a 30 ms sub-window.</summary>
+        private static LevelMeter At48k()
+        {
+            LevelMeter m = new LevelMeter();
+            m.Configure(48000);
+            return m;
+        }
+
+        private static void AddMany(LevelMeter m, int count, int ch0, int ch1)
+        {
+            for (int i = 0; i < count; i++) m.Add(ch0, ch1);
+        }
+
+        [TestMethod]
+        public static void DecimationsForOtherRates()
+        {
+            LevelMeter m = new LevelMeter();
+            m.Configure(400);
+            Assert.AreEqual(1, m.Decimation);
+            m.Configure(8000);
+            Assert.AreEqual(11, m.Decimation);       // 10 is even
+            m.Configure(7200);
+            Assert.AreEqual(11, m.Decimation);       // 9 is a multiple of 3
+            m.Configure(24000);
+            Assert.AreEqual(31, m.Decimation);
+        }
+
+        [TestMethod]
+        public static void ConfiguringOrClearingForgetsTheReading()
+        {
+            LevelMeter m = At48k();
+            AddMany(m, 30, 9000, 9000);
+            m.Configure(44100);
+            Assert.AreEqual(0.0, m.PeakFraction(0));
+            Assert.AreEqual(LevelMeter.Floor, m.RmsDbfs(0), "nothing metered: the floor, not a number");
+            AddMany(m, 30, 9000, 9000);
+            m.Clear();
+            Assert.AreEqual(0.0, m.PeakFraction(1));
+            Assert.AreEqual(0.0, m.RmsFraction(1));
+            m.Add(1000, -2000);
+            Assert.AreEqual(1000 / FullScale, m.RmsFraction(0), "one sample after a clear: its own RMS");
+            Assert.AreEqual(2000 / FullScale, m.RmsFraction(1));
+        }
+
+        [TestMethod]
+        public static void NegativeSamplesCountByTheirSize()
+        {
+            LevelMeter m = At48k();
+            m.Add(-5000, 3000);
+            Assert.AreEqual(5000 / FullScale, m.PeakFraction(0));
+            Assert.AreEqual(3000 / FullScale, m.PeakFraction(1));
+            Assert.AreEqual(5000 / FullScale, m.RmsFraction(0));
+            m.Add(4000, -7000);
+            Assert.AreEqual(5000 / FullScale, m.PeakFraction(0));
+            Assert.AreEqual(7000 / FullScale, m.PeakFraction(1));
+            Assert.AreEqual(7000 / FullScale, m.FreshPeakFraction(1));
+            m.ResetFreshPeak(1);
+            Assert.AreEqual(0.0, m.FreshPeakFraction(1));
+            Assert.AreEqual(5000 / FullScale, m.FreshPeakFraction(0));
+        }
+
+        [TestMethod]
+        public static void TheRecentPeakIsTheCurrentAndThePreviousSubWindow()
+        {
+            LevelMeter m = At48k();
+            m.Add(9000, 10);
+            AddMany(m, 22, 0, 0);                      // sub-window 0 full
+            Assert.AreEqual(9000 / FullScale, m.RecentPeakFraction(0), "the previous one");
+            AddMany(m, 23, 100, 20);                   // sub-window 1 full: 0 is two back
+            Assert.AreEqual(100 / FullScale, m.RecentPeakFraction(0));
+            Assert.AreEqual(20 / FullScale, m.RecentPeakFraction(1));
+            Assert.AreEqual(9000 / FullScale, m.PeakFraction(0), "still in the 300 ms window");
+            m.Add(300, 5);
+            Assert.AreEqual(300 / FullScale, m.RecentPeakFraction(0), "the current one");
+            Assert.AreEqual(20 / FullScale, m.RecentPeakFraction(1));
+            AddMany(m, 22 + 23 * 7, 0, 0);             // up to sub-window 9, then back to 0
+            m.Add(0, 0);
+            Assert.AreEqual(0.0, m.RecentPeakFraction(0));
+            AddMany(m, 22, 0, 0);
+            Assert.AreEqual(300 / FullScale, m.PeakFraction(0), "sub-window 0 was cleared for its new turn: 9000 is gone, 300 is still in");
+        }
+
+        [TestMethod]
+        public static void RecentPeakAcrossTheWrap()
+        {
+            LevelMeter m = At48k();
+            AddMany(m, 23 * 9, 0, 0);                  // sub-window 9 is current
+            m.Add(0, 4000);
+            AddMany(m, 22, 0, 0);                      // back to 0: 9 is the previous
+            Assert.AreEqual(4000 / FullScale, m.RecentPeakFraction(1));
+        }
+
+        [TestMethod]
+        public static void DecibelsAreFlooredAt200()
+        {
+            Assert.AreEqual(LevelMeter.Floor, LevelMeter.ToDb(0));
+            Assert.AreEqual(LevelMeter.Floor, LevelMeter.ToDb(1e-12));
+            Assert.AreEqual(-20.0, LevelMeter.ToDb(0.1));
+        }
+
+        [TestMethod]
+        public static void BlockSamplesAreDecodedWholeAndByTheirSize()
+        {
+            LevelMeter m = At48k();
+            byte[] b = new byte[6];
+            FakeAudioInput.PutSample(b, 0, -0x123456);
+            FakeAudioInput.PutSample(b, 3, 0x3456F1);
+            m.OfferBlock(b, 0, 1, 0);
+            Assert.AreEqual(0x123456 / FullScale, m.PeakFraction(0));
+            Assert.AreEqual(0x3456F1 / FullScale, m.PeakFraction(1));
+            Assert.AreEqual(0x123456 / FullScale, m.RmsFraction(0));
+        }
+
+        [TestMethod]
+        public static void BlockSpotsFillSubWindowsOfTheirLength()
+        {
+            // 23 spots (every 61st frame) fill a sub-window: a block of 61 * 46 frames fills exactly two.
+            LevelMeter m = At48k();
+            byte[] b = new byte[61 * 46 * 6];
+            FakeAudioInput.PutSample(b, 0, 8000);                 // spot 0: sub-window 0
+            FakeAudioInput.PutSample(b, 61 * 23 * 6, 600);         // spot 23: sub-window 1
+            FakeAudioInput.PutSample(b, 61 * 45 * 6, 500);         // spot 45: the last of sub-window 1
+            m.OfferBlock(b, 0, 61 * 46, 0);
+            Assert.AreEqual(600 / FullScale, m.RecentPeakFraction(0), "sub-window 2 is current and empty, 1 holds 600");
+            Assert.AreEqual(8000 / FullScale, m.PeakFraction(0));
+        }
     }
 }

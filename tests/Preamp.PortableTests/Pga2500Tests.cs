@@ -39,7 +39,8 @@ namespace PreampFirmware.Tests
             }
             catch (ArgumentOutOfRangeException e)
             {
-                Assert.Contains("PGA2500 gain must be 0 or 10..65 dB", e.Message);
+                Exception thrown = e;
+                Assert.Contains("PGA2500 gain must be 0 or 10..65 dB", thrown.Message);
             }
         }
 

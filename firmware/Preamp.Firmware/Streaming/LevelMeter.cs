@@ -34,7 +34,6 @@ namespace PreampFirmware.Streaming
         private int _countdown = 1;
         private int _subLength = 23;
         private int _sub;
-        private int _filled;
 
         /// <summary>Frames per metered frame.</summary>
         public int Decimation { get { return _decimation; } }
@@ -58,7 +57,6 @@ namespace PreampFirmware.Streaming
             for (int i = 0; i < _sumSquares.Length; i++) { _sumSquares[i] = 0; _peak[i] = 0; }
             for (int i = 0; i < SubWindows; i++) _count[i] = 0;
             _sub = 0;
-            _filled = 0;
             _countdown = 1;
         }
 
@@ -135,7 +133,6 @@ namespace PreampFirmware.Streaming
                 _sumSquares[_sub * 2 + 1] = 0;
                 _peak[_sub * 2] = 0;
                 _peak[_sub * 2 + 1] = 0;
-                if (_filled < SubWindows) _filled++;
             }
         }
 
