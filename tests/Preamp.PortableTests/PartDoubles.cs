@@ -172,6 +172,15 @@ namespace PreampFirmware.Tests
         /// <summary>True: every write throws and leaves the file as it was.</summary>
         public bool FailWrites;
 
+        /// <summary>True: every read throws (a flash that does not answer).</summary>
+        public bool FailReads;
+
+        /// <summary>True: every delete throws.</summary>
+        public bool FailDeletes;
+
+        /// <summary>True: writes report success and store nothing (a flash that lies).</summary>
+        public bool DropWrites;
+
         /// <summary>Writes that succeeded.</summary>
         public int Writes { get { return _writes; } }
 
@@ -181,6 +190,7 @@ namespace PreampFirmware.Tests
         /// <inheritdoc />
         public byte[] ReadAll(string name)
         {
+            if (FailReads) throw new InvalidOperationException("flash read failed");
             int i = _names.IndexOf(name);
             if (i < 0) return null;
             byte[] stored = (byte[])_data[i];
@@ -193,6 +203,7 @@ namespace PreampFirmware.Tests
         public void WriteAll(string name, byte[] data, int count)
         {
             if (FailWrites) throw new InvalidOperationException("flash write failed");
+            if (DropWrites) return;
             byte[] copy = new byte[count];
             Array.Copy(data, copy, count);
             int i = _names.IndexOf(name);
@@ -204,6 +215,7 @@ namespace PreampFirmware.Tests
         /// <inheritdoc />
         public void Delete(string name)
         {
+            if (FailDeletes) throw new InvalidOperationException("flash erase failed");
             int i = _names.IndexOf(name);
             if (i < 0) return;
             _names.RemoveAt(i);
