@@ -189,5 +189,29 @@ namespace PreampFirmware.Tests
             Assert.AreEqual(ScpiLineReader.Complete, r.State);
             Assert.AreEqual("Z", r.Take(), "the next line is whole");
         }
+
+        [TestMethod]
+        public static void ErrorCodesHaveTheirStandardTexts()
+        {
+            // SCPI-99 volume 2, chapter 21.
+            Assert.AreEqual("Command error", ScpiError.Text(-100));
+            Assert.AreEqual("Invalid character", ScpiError.Text(-101));
+            Assert.AreEqual("Syntax error", ScpiError.Text(-102));
+            Assert.AreEqual("Data type error", ScpiError.Text(-104));
+            Assert.AreEqual("Parameter not allowed", ScpiError.Text(-108));
+            Assert.AreEqual("Missing parameter", ScpiError.Text(-109));
+            Assert.AreEqual("Undefined header", ScpiError.Text(-113));
+            Assert.AreEqual("Header suffix out of range", ScpiError.Text(-114));
+            Assert.AreEqual("Execution error", ScpiError.Text(-200));
+            Assert.AreEqual("Settings conflict", ScpiError.Text(-221));
+            Assert.AreEqual("Data out of range", ScpiError.Text(-222));
+            Assert.AreEqual("Illegal parameter value", ScpiError.Text(-224));
+            Assert.AreEqual("Hardware error", ScpiError.Text(-240));
+            Assert.AreEqual("Self-test failed", ScpiError.Text(-330));
+            Assert.AreEqual("Device-specific error", ScpiError.Text(-300));
+            Assert.AreEqual("Queue overflow", ScpiError.Text(-350));
+            Assert.AreEqual("Input buffer overrun", ScpiError.Text(-363));
+            Assert.AreEqual("Error", ScpiError.Text(-999));
+        }
     }
 }
