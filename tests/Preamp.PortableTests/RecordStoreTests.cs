@@ -75,26 +75,23 @@ namespace PreampFirmware.Tests
             return payload;
         }
 
+        /// <summary>Slot a holds sequence <paramref name="a"/>, slot b <paramref name="b"/>: the payload a load returns.</summary>
+        private static byte[] LoadedFrom(uint a, byte[] payloadA, uint b, byte[] payloadB)
+        {
+            FakeFileStore store = new FakeFileStore();
+            Plant(store, "s.a", a, payloadA);
+            Plant(store, "s.b", b, payloadB);
+            return Loaded(store);
+        }
+
         [TestMethod]
         public static void TheNewestSlotWinsAcrossTheCountersWrap()
         {
             byte[] older = Payload(300, 10), newer = Payload(300, 20);
-            FakeFileStore aNewer = new FakeFileStore();
-            Plant(aNewer, "s.a", 0x00000105, newer);
-            Plant(aNewer, "s.b", 0x00000104, older);
-            Same(newer, Loaded(aNewer));
-            FakeFileStore bNewer = new FakeFileStore();
-            Plant(bNewer, "s.a", 0x00010000, older);
-            Plant(bNewer, "s.b", 0x00010001, newer);
-            Same(newer, Loaded(bNewer));
-            FakeFileStore wrapped = new FakeFileStore();
-            Plant(wrapped, "s.a", 0xFFFFFFFF, older);
-            Plant(wrapped, "s.b", 0x00000000, newer);
-            Same(newer, Loaded(wrapped));
-            FakeFileStore tie = new FakeFileStore();
-            Plant(tie, "s.a", 7, newer);
-            Plant(tie, "s.b", 7, older);
-            Same(newer, Loaded(tie));                    // never written so; on a tie slot a is taken
+            Same(newer, LoadedFrom(0x00000105, newer, 0x00000104, older));
+            Same(newer, LoadedFrom(0x00010000, older, 0x00010001, newer));
+            Same(newer, LoadedFrom(0xFFFFFFFF, older, 0x00000000, newer));
+            Same(newer, LoadedFrom(7, newer, 7, older));   // never written so; on a tie slot a is taken
         }
 
         [TestMethod]

@@ -6,12 +6,6 @@ namespace PreampFirmware.DesktopTests;
 
 public class ScpiParameterTests
 {
-    private static string After(Host h, string command)
-    {
-        h.Ask(command);
-        return h.Ask("SYST:ERR?");
-    }
-
     [Theory]
     [InlineData("+30")]
     [InlineData("30.0")]
@@ -21,7 +15,7 @@ public class ScpiParameterTests
     public void DecimalNumbersWithSignsFractionsAndExponentsAreRead(string value)
     {
         var h = new Host();
-        Assert.Equal("0,\"No error\"", After(h, "INP1:GAIN " + value));
+        Assert.Equal("0,\"No error\"", h.ErrorAfter("INP1:GAIN " + value));
         Assert.Equal("30", h.Ask("INP1:GAIN?"));
     }
 
@@ -29,12 +23,12 @@ public class ScpiParameterTests
     public void ABadNumberIsADataTypeErrorAndAFractionOrAHugeOneIsOutOfRange()
     {
         var h = new Host();
-        Assert.Equal("-104,\"Data type error;expected a number, got 'abc'\"", After(h, "INP1:GAIN abc"));
-        Assert.Equal("-104,\"Data type error;expected a number, got '3x'\"", After(h, "INP1:GAIN 3x"));
-        Assert.Equal("-104,\"Data type error;expected a number, got '.'\"", After(h, "INP1:GAIN ."));
-        Assert.Equal("-222,\"Data out of range;expected a whole number, got '30.5'\"", After(h, "INP1:GAIN 30.5"));
-        Assert.Equal("-222,\"Data out of range;expected a whole number, got '3e10'\"", After(h, "INP1:GAIN 3e10"));
-        Assert.Equal("-222,\"Data out of range;expected a whole number, got '-3e10'\"", After(h, "INP1:GAIN -3e10"));
+        Assert.Equal("-104,\"Data type error;expected a number, got 'abc'\"", h.ErrorAfter("INP1:GAIN abc"));
+        Assert.Equal("-104,\"Data type error;expected a number, got '3x'\"", h.ErrorAfter("INP1:GAIN 3x"));
+        Assert.Equal("-104,\"Data type error;expected a number, got '.'\"", h.ErrorAfter("INP1:GAIN ."));
+        Assert.Equal("-222,\"Data out of range;expected a whole number, got '30.5'\"", h.ErrorAfter("INP1:GAIN 30.5"));
+        Assert.Equal("-222,\"Data out of range;expected a whole number, got '3e10'\"", h.ErrorAfter("INP1:GAIN 3e10"));
+        Assert.Equal("-222,\"Data out of range;expected a whole number, got '-3e10'\"", h.ErrorAfter("INP1:GAIN -3e10"));
         Assert.Equal("0", h.Ask("INP1:GAIN?"));
     }
 
@@ -44,11 +38,11 @@ public class ScpiParameterTests
         var h = new Host();
         foreach (var (value, expected) in new[] { ("ON", "1"), ("off", "0"), ("1", "1"), ("0", "0"), ("On", "1") })
         {
-            Assert.Equal("0,\"No error\"", After(h, "INP1:MUTE " + value));
+            Assert.Equal("0,\"No error\"", h.ErrorAfter("INP1:MUTE " + value));
             Assert.Equal(expected, h.Ask("INP1:MUTE?"));
         }
-        Assert.Equal("-104,\"Data type error;expected ON or OFF, got 'YES'\"", After(h, "INP1:MUTE YES"));
-        Assert.Equal("-104,\"Data type error;expected ON or OFF, got '2'\"", After(h, "INP1:MUTE 2"));
+        Assert.Equal("-104,\"Data type error;expected ON or OFF, got 'YES'\"", h.ErrorAfter("INP1:MUTE YES"));
+        Assert.Equal("-104,\"Data type error;expected ON or OFF, got '2'\"", h.ErrorAfter("INP1:MUTE 2"));
         Assert.Equal("1", h.Ask("INP1:MUTE?"));                        // a refused value changes nothing
     }
 }

@@ -51,6 +51,13 @@ public sealed class Host
         return string.Join("\n", Lines);
     }
 
+    /// <summary>Sends <paramref name="line"/>, then returns the oldest error in this session's queue (SYSTem:ERRor?).</summary>
+    public string ErrorAfter(string line)
+    {
+        Ask(line);
+        return Ask("SYST:ERR?");
+    }
+
     /// <summary>Flash steps (writes, renames, deletes) that sending <paramref name="line"/> and running <paramref name="seconds"/> takes.</summary>
     public int FlashStepsOf(string line, double seconds)
     {

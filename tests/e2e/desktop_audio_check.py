@@ -7,7 +7,6 @@ board's alignment predicts and its frequency; the source is gone when `preamp so
 `preamp source` fails with one line. `preamp capture --out - | sox -t wav - out.flac` gives a 5.00 s FLAC at the level of
 a direct capture. Usage: desktop_audio_check.py --preamp "<command>" --workdir DIR
 """
-import argparse
 import os
 import shlex
 import signal
@@ -17,7 +16,7 @@ import time
 
 import numpy as np
 
-from host_link_check import check, load_wav, start_sim
+from host_link_check import check, load_wav, parse_args, rms_db, start_sim
 
 TONE_DBU, GAIN = -30, 20
 # RMS of a sine at the converter, dBFS: full scale is a +14.68 dBu sine at the PGA2500 output, whose RMS is -3.01 dBFS.
@@ -46,17 +45,8 @@ def start_pulseaudio(workdir):
     raise SystemExit("FAILED: the PulseAudio daemon did not start")
 
 
-def rms_db(a):
-    return 20 * np.log10(np.sqrt(np.mean(a * a)))
-
-
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--preamp", required=True)
-    ap.add_argument("--workdir", required=True)
-    args = ap.parse_args()
-    preamp = shlex.split(args.preamp)
-    work = args.workdir
+    preamp, work = parse_args()
 
     sim, tcp, _ = start_sim(preamp, [])
     port = ["--port", "tcp://127.0.0.1:%d" % tcp]

@@ -4,14 +4,11 @@
 PyVISA (pyvisa-py) on the simulator's SCPI socket; a raw socket owns a stream where a fault needs one. After each fault,
 a new VISA session starts with an empty error queue. Usage: fault_check.py --preamp "<command>" --workdir DIR
 """
-import argparse
-import shlex
 import socket
-import sys
 import threading
 import time
 
-from host_link_check import check, open_visa, start_sim
+from host_link_check import check, open_visa, parse_args, start_sim
 
 
 class Streamer:
@@ -54,11 +51,7 @@ def fresh_session_is_clean(tcp, what):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--preamp", required=True)
-    ap.add_argument("--workdir", required=True)
-    args = ap.parse_args()
-    preamp = shlex.split(args.preamp)
+    preamp, _ = parse_args()
     proc, tcp, _ = start_sim(preamp, [])
     try:
         inst = open_visa(tcp)
