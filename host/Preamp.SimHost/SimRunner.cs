@@ -92,6 +92,11 @@ public sealed class SimRunner
     /// </summary>
     public long TickServiceMicroseconds { get; set; }
 
+    /// <summary>
+    /// Called after each call into the firmware with what it was and the board time it began: a model of the device's
+    /// processor (the work counter) may advance the board's time here by what the call cost, as a slower processor would.
+    /// </summary>
+    public Action<FirmwareCall, long> Called { get; set; }
 
     /// <summary>The session open now on <paramref name="port"/> (a new one after each power cycle), or null.</summary>
     public ScpiSession SessionOf(SimSerialPort port)
@@ -162,7 +167,9 @@ public sealed class SimRunner
                 Board.AdvanceTo(next);
                 if (Board.NowMicroseconds >= Firmware.NextBlockDueMicroseconds)
                 {
+                    long began = Board.NowMicroseconds;
                     Firmware.ServiceAudio();
+                    Called?.Invoke(FirmwareCall.Block, began);
                     if (BlockServiceMicroseconds > 0)
                     {
                         Board.AdvanceBy(BlockServiceMicroseconds);   // busy: the next block is looked at only now
@@ -172,7 +179,9 @@ public sealed class SimRunner
                 if (Board.NowMicroseconds >= _nextTickUs)
                 {
                     var sentBefore = _sessions.Select(s => (s.Port as SimSerialPort)?.TransmitDoneUs ?? 0).ToArray();
-                    Firmware.Tick(Board.NowMicroseconds);
+                    long began = Board.NowMicroseconds;
+                    Firmware.Tick(began);
+                    Called?.Invoke(FirmwareCall.Tick, began);
                     _nextTickUs += TickMicroseconds;
                     if (TickServiceMicroseconds > 0)
                     {
@@ -223,7 +232,9 @@ public sealed class SimRunner
         if (Firmware.Stream.ReadyBlocks == 0) return;
         if (Firmware.StreamLink.Port is SimSerialPort port && port.TransmitBacklog < Firmware.Stream.BlockLength)
         {
+            long began = Board.NowMicroseconds;
             Firmware.ServiceStreamOutput(1);
+            Called?.Invoke(FirmwareCall.StreamOutput, began);
         }
     }
 
@@ -239,4 +250,15 @@ public sealed class SimRunner
             Thread.Sleep(1);
         }
     }
+}
+
+/// <summary>The calls the app's loops make into the firmware.</summary>
+public enum FirmwareCall
+{
+    /// <summary><see cref="Preamp.ServiceAudio"/>: a converter block read.</summary>
+    Block,
+    /// <summary><see cref="Preamp.Tick"/>: the control tick.</summary>
+    Tick,
+    /// <summary><see cref="Preamp.ServiceStreamOutput"/>: the writer thread's block to the link.</summary>
+    StreamOutput,
 }

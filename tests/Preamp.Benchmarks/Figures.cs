@@ -68,6 +68,7 @@ public static class Figures
             Print("stream.device_managed_calls_per_block", calls, "calls");
             Print("stream.device_native_calls_per_block", natives, "calls");
         }
+        if (Want("device.")) DeviceFigures.Print(Print);
         if (Want("link."))
         {
             var runner = new SimRunner();
