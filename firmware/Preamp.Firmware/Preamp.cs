@@ -18,8 +18,12 @@ namespace PreampFirmware
     /// </summary>
     public sealed class Preamp
     {
-        /// <summary>Frames per stream block: one I2S DMA buffer (nanoFramework's driver fixes 256 frames per buffer).</summary>
-        public const int FramesPerBlock = 256;
+        /// <summary>
+        /// Frames per stream block: four I2S DMA buffers (nanoFramework's driver fixes 256 frames per buffer), 21.3 ms at
+        /// 48 kHz. The block's header, CRCs and meter bookkeeping are paid once per block, so a longer block costs the
+        /// interpreter less per second; the converter-to-host latency it adds stays under 30 ms at 48 kHz.
+        /// </summary>
+        public const int FramesPerBlock = 1024;
 
         /// <summary>PGA2500 chain.</summary>
         public readonly Pga2500Chain Gain;
@@ -54,7 +58,12 @@ namespace PreampFirmware
         /// <summary>The front panel.</summary>
         public readonly FrontPanel Panel;
 
+        /// <summary>Step of the tick's slower duties (the converter's watch, the slow-loop report, the delayed save), ms.</summary>
+        public const int SliceMs = 50;
+
         private readonly ControlClock _clock = new ControlClock();
+        private int _sliceMs;
+        private int _muteVersion = -1;
 
         /// <summary>Builds every part over the board's I/O. Nothing is sent until <see cref="Boot"/>.</summary>
         public Preamp(BoardIo io)
@@ -85,6 +94,7 @@ namespace PreampFirmware
             InputCommands.Register(t, Channels, Automation, Settings, Panel, Meter);
             StreamCommands.Register(t, Channels, Converter, StreamLink);
             CalibrationCommands.Register(t, Settings, Channels, StreamLink);
+            StateQuery.Register(t, Channels, Automation, Condition, Settings, Converter, StreamLink);
         }
 
         /// <summary>The PCM1863 (its control port; the samples come through <see cref="Loop"/>).</summary>
@@ -128,27 +138,39 @@ namespace PreampFirmware
         }
 
         /// <summary>
-        /// One pass of the control loop at board time <paramref name="nowMicroseconds"/>: host input, then (once booted)
-        /// the watches, the panel, gain automation, the relay sequencers, the converter's mute and the delayed save.
-        /// Called every few milliseconds by the app (or the simulator); reads no clock itself.
+        /// One pass of the control loop at board time <paramref name="nowMicroseconds"/>: host input and the OVR pins, then
+        /// (once booted) the gain chain's watch, the panel, gain automation, the relay sequencers and the converter's mute;
+        /// every <see cref="SliceMs"/> also the converter's watch, the slow-loop report and the delayed save, which need no
+        /// finer step.
+        /// Called every few milliseconds by the app (or the simulator); reads no clock itself. Each part returns at once
+        /// when it has nothing to do, so a pass that finds nothing changed costs a few hundred IL instructions.
         /// </summary>
         public void Tick(long nowMicroseconds)
         {
             int elapsedMs = _clock.Advance(nowMicroseconds);
             Hosts.Poll();
-            Converter.NoteOverload(Gain.IsOverloaded(0), Gain.IsOverloaded(1));
+            int overload = Gain.ReadOverloads();   // once a tick, for the stream header, the panel's CLIP and gain automation
+            Converter.NoteOverload((overload & 1) != 0, (overload & 2) != 0);
             if (!Channels.Ready)
             {
                 return;
             }
-            Converter.Watch(elapsedMs);
-            GainChainWatch.Tick(elapsedMs);
-            StreamLink.Watch();
+            GainChainWatch.Tick(elapsedMs);   // a write that came back wrong is reported at once
             Panel.Tick(elapsedMs);
             Automation.Tick(elapsedMs);
             Channels.Tick(elapsedMs);
-            Converter.ApplyMute(Channels.MuteBits());
-            Settings.Tick(elapsedMs);
+            if (Channels.Version != _muteVersion && Converter.ApplyMute(Channels.MuteBits()))
+            {
+                _muteVersion = Channels.Version;   // after a change only; a write the converter did not take is tried again
+            }
+            _sliceMs += elapsedMs;
+            if (_sliceMs >= SliceMs)
+            {
+                Converter.Watch(_sliceMs);
+                StreamLink.Watch();
+                Settings.Tick(_sliceMs);
+                _sliceMs = 0;
+            }
         }
 
         /// <summary>Reads the converter block that is due, stamped with the gains and relays in force. Per block only.</summary>

@@ -10,7 +10,7 @@ namespace PreampFirmware.Hal.Esp32
     public sealed class Esp32SerialPort : ISerialPort
     {
         /// <summary>Receive ring buffer, bytes (set before Open).</summary>
-        public const int ReceiveBufferBytes = 2048;
+        public const int ReceiveBufferBytes = 8192;
 
         private readonly SerialPort _port;
         private readonly int _bytesPerSecond;

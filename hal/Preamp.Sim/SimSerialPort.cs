@@ -15,9 +15,13 @@ namespace PreampFirmware.Sim;
 public sealed class SimSerialPort : ISerialPort
 {
     /// <summary>Receive buffer size of the device's UART driver, bytes.</summary>
-    public const int ReceiveBufferBytes = 2048;
-    /// <summary>Transmit backlog the device may queue before writes are dropped, bytes.</summary>
-    public const int TransmitBufferBytes = 64 * 1024;
+    public const int ReceiveBufferBytes = 8192;
+    /// <summary>
+    /// Transmit backlog the device may queue before writes are dropped, bytes. The board's UART write waits instead
+    /// (the runner lets board time pass for the answers after each tick); this only has to hold what one tick can
+    /// answer: a full receive buffer of the shortest queries, each answered by an identity line.
+    /// </summary>
+    public const int TransmitBufferBytes = 256 * 1024;
 
     private readonly SimBoard _board;
     private readonly Queue<byte> _rx = new();

@@ -77,7 +77,7 @@ public sealed class SimFaults
             case "AUDIO": board.Adc.Stopped = true; break;
             case "LOOP":
                 _blockCostBefore = _runner.BlockServiceMicroseconds;
-                _runner.BlockServiceMicroseconds = (long)(SlowLoopShare * 256 * 1e6 / _runner.Firmware.Converter.SampleRate);
+                _runner.BlockServiceMicroseconds = (long)(SlowLoopShare * Preamp.FramesPerBlock * 1e6 / _runner.Firmware.Converter.SampleRate);
                 break;
             case "LINK":
                 _berBefore.Clear();

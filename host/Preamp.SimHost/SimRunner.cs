@@ -11,15 +11,18 @@ namespace PreampFirmware.SimHost;
 
 /// <summary>
 /// Owns a <see cref="SimBoard"/> and the <see cref="Preamp"/> firmware on it, and runs the app's loop in board
-/// time: each converter block is read when it is due, the control tick runs every <see cref="TickMicroseconds"/>,
+/// time: every <see cref="TickMicroseconds"/> the loop wakes, reads the converter blocks that are due and runs the control tick,
 /// and stream blocks go out whenever the paced link has room (as the board's writer thread does when
 /// SerialPort.Write returns). Thread-safe entry points lock the runner; clients on other threads only touch the
 /// serial ports, which lock themselves.
 /// </summary>
 public sealed class SimRunner
 {
-    /// <summary>Control tick, µs (the ESP32 app sleeps 5 ms; the scheduler rounds that to 10 ms).</summary>
-    public const long TickMicroseconds = 5_000;
+    /// <summary>Period of the app's loop and its control tick, µs (Program.TickMicroseconds: one 10 ms step of the ESP32's scheduler).</summary>
+    public const long TickMicroseconds = 10_000;
+
+    /// <summary>Converter blocks one pass of the loop reads at most before it ticks (Program.MaxBlocksPerPass).</summary>
+    public const int MaxBlocksPerPass = 2;
 
     private readonly object _gate = new();
     private long _nextTickUs;
@@ -163,21 +166,23 @@ public sealed class SimRunner
         {
             while (Board.NowMicroseconds < timeUs)
             {
-                long next = Math.Min(timeUs, Math.Min(_nextTickUs, Math.Min(Firmware.NextBlockDueMicroseconds, LinkRoomUs())));
+                long next = Math.Min(timeUs, Math.Min(_nextTickUs, LinkRoomUs()));
                 Board.AdvanceTo(next);
-                if (Board.NowMicroseconds >= Firmware.NextBlockDueMicroseconds)
-                {
-                    long began = Board.NowMicroseconds;
-                    Firmware.ServiceAudio();
-                    Called?.Invoke(FirmwareCall.Block, began);
-                    if (BlockServiceMicroseconds > 0)
-                    {
-                        Board.AdvanceBy(BlockServiceMicroseconds);   // busy: the next block is looked at only now
-                    }
-                }
                 FeedLink();
                 if (Board.NowMicroseconds >= _nextTickUs)
                 {
+                    // One pass of the app's loop: the blocks that are due (a few at most), then the control tick.
+                    for (int i = 0; i < MaxBlocksPerPass && Board.NowMicroseconds >= Firmware.NextBlockDueMicroseconds; i++)
+                    {
+                        long read = Board.NowMicroseconds;
+                        Firmware.ServiceAudio();
+                        Called?.Invoke(FirmwareCall.Block, read);
+                        if (BlockServiceMicroseconds > 0)
+                        {
+                            Board.AdvanceBy(BlockServiceMicroseconds);   // busy: the next block is looked at only now
+                        }
+                        FeedLink();
+                    }
                     var sentBefore = _sessions.Select(s => (s.Port as SimSerialPort)?.TransmitDoneUs ?? 0).ToArray();
                     long began = Board.NowMicroseconds;
                     Firmware.Tick(began);
@@ -190,9 +195,9 @@ public sealed class SimRunner
                     WaitForAnswers(sentBefore);
                     if (_closing.Count > 0) CloseDrained();
                     if (Board.Flash.PowerCut) PowerCycle();
-                    if (_nextTickUs < Board.NowMicroseconds)
+                    if (_nextTickUs < began)
                     {
-                        _nextTickUs = Board.NowMicroseconds;   // a tick that ran long is not made up for with a burst
+                        _nextTickUs = began + TickMicroseconds;   // a pass that ran long is not made up for with a burst
                     }
                 }
             }

@@ -122,34 +122,28 @@ public sealed class BoardGateway : IDisposable
         }
     }
 
-    // A line holds at most 16 commands and 256 characters: one line per input, one for the board.
-    private static readonly string[] InputNodes = { "GAIN?", "PAD?", "POL?", "MUTE?", "PHAN?", "PHAN:LOCK?", "PHAN:SETT?", "GAIN:AUTO:STAT?", "CLIP?" };
-
-    private static string InputQuery(int n) => string.Join(";", InputNodes.Select(node => ":INP" + n + ":" + node));
-    private const string BoardQuery = "INP:LINK?;:SYST:COND?;:CAL:STAT?;:STR:RATE?;:STR:ACT?;:SYST:ERR?";
-
     private void Poll()
     {
         string identity = _state.Identity.Length > 0 && _state.Connected ? _state.Identity : _link.Query("*IDN?");
-        // Two lines (at most 16 commands and 256 characters each): input 1 with the board's fields, then input 2 (and the levels).
-        var first = _link.Query(InputQuery(1) + ";:" + BoardQuery).Split(';');
-        var second = _link.Query(InputQuery(2) + (_streaming ? "" : ";:MEAS:LEV? 1;:MEAS:LEV? 2")).Split(';');
-        if (first.Length != 15 || second.Length < 9) throw new FormatException("a short answer to the state query (" + first.Length + " and " + second.Length + " fields)");
+        bool metering = _streaming;
+        var answers = PanelQuery.SplitAnswers(_link.Query(metering ? PanelQuery.WhileStreaming : PanelQuery.WithLevels));
+        var f = answers[0].Split(',');
+        if (f.Length != PreampFirmware.Host.StateQuery.Fields || answers.Length != (metering ? 2 : 4))
+            throw new FormatException("a short answer to the state query (" + f.Length + " fields, " + answers.Length + " answers)");
         var inputs = new InputState[2];
         for (int ch = 0; ch < 2; ch++)
         {
-            var f = ch == 0 ? first : second;
-            inputs[ch] = new InputState(int.Parse(f[0], CultureInfo.InvariantCulture), f[1] == "1", f[2] == "INV", f[3] == "1", f[4] == "1",
-                                        f[5] == "1", f[6] == "1", f[7], f[8] == "1");
+            int at = 9 * ch;
+            inputs[ch] = new InputState(int.Parse(f[at], CultureInfo.InvariantCulture), f[at + 1] == "1", f[at + 2] == "1", f[at + 3] == "1", f[at + 4] == "1",
+                                        f[at + 5] == "1", f[at + 6] == "1", f[at + 7], f[at + 8] == "1");
         }
-        var b = first.Skip(9).Concat(second.Skip(9)).ToArray();
-        var a = new string[18].Concat(b).ToArray();   // the board's fields from index 18, as below
-        if (a[23].Length > 0 && !a[23].StartsWith("0,", StringComparison.Ordinal)) DeviceError?.Invoke(a[23]);
-        if (_streaming && a[22] != "1") _streaming = false;   // the board stopped it: meter from MEASure:LEVel? from now on
-        if (!_streaming && a.Length >= 26)
+        string error = answers[1];
+        if (error.Length > 0 && !error.StartsWith("0,", StringComparison.Ordinal)) DeviceError?.Invoke(error);
+        if (_streaming && f[22] != "1") _streaming = false;   // the board stopped it: meter from MEASure:LEVel? from now on
+        if (!metering)
         {
-            var l1 = a[24].Split(',');
-            var l2 = a[25].Split(',');
+            var l1 = answers[2].Split(',');
+            var l2 = answers[3].Split(',');
             _polledLevel = new[] { Number(l1[0]), Number(l2[0]), Number(l1[1]), Number(l2[1]) };
         }
         long lost, damaged;
@@ -158,7 +152,8 @@ public sealed class BoardGateway : IDisposable
             lost = _timeline.SilencedFrames;
             damaged = _timeline.DamagedBlocks;
         }
-        Publish(new BoardState(true, "", identity, inputs, a[18] == "1", a[19], a[20] == "1", int.Parse(a[21], CultureInfo.InvariantCulture),
+        string conditions = PreampFirmware.Host.BoardCondition.Names(int.Parse(f[19], CultureInfo.InvariantCulture));
+        Publish(new BoardState(true, "", identity, inputs, f[18] == "1", conditions, f[20] == "1", int.Parse(f[21], CultureInfo.InvariantCulture),
                                _streaming, lost, damaged, 0));
         if (!_streaming && _polledLevel != null)
         {

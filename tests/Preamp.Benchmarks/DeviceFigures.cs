@@ -24,9 +24,10 @@ public static class DeviceFigures
                               F(run.CoreShare(2) * 100, "0.0") + " % at twice its speed, " + F(run.CoreShare(0.5) * 100, "0.0") + " % at half); " +
                               F(run.ManagedCalls / run.Seconds) + " managed calls/s, " + F(run.CallsOut / run.Seconds) + " calls out/s; " +
                               run.Blocks + " block reads, " + run.Ticks + " ticks, " + run.Frames + " frames streamed, " + run.Lost + " lost");
-            foreach (var (part, (il, calls)) in run.ByPart.OrderByDescending(p => p.Value.Il))
+            foreach (var (part, (il, calls, outs)) in run.ByPart.OrderByDescending(p => p.Value.Il))
             {
-                Console.WriteLine("#     part " + part.PadRight(48) + F(il / run.Seconds).PadLeft(9) + " IL/s " + F(calls / run.Seconds).PadLeft(7) + " calls/s");
+                Console.WriteLine("#     part " + part.PadRight(60) + F(il / run.Seconds).PadLeft(9) + " IL/s " + F(calls / run.Seconds).PadLeft(6) + " managed calls/s "
+                                  + F(outs / run.Seconds).PadLeft(6) + " calls out/s");
             }
             foreach (var (method, il) in run.ByMethod.OrderByDescending(p => p.Value).Take(12))
             {

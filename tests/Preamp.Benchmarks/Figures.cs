@@ -46,14 +46,6 @@ public static class Figures
         Console.WriteLine("# PreampFirmware figures, " + DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC, " +
                           Environment.ProcessorCount + " cores, .NET " + Environment.Version);
         bool Want(string prefix) => only == null || prefix.StartsWith(only, StringComparison.Ordinal) || only.StartsWith(prefix, StringComparison.Ordinal);
-        if (Environment.GetEnvironmentVariable("PREAMP_IL_DUMP") is string dump)
-        {
-            var parts = dump.Split('.');
-            var type = typeof(Preamp).Assembly.GetTypes().First(t => t.Name == parts[0]);
-            var method = type.GetMethods(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Static).First(m => m.Name == parts[1]);
-            int index = 0;
-            IlCounter.Count(method, (at, text) => Console.WriteLine("# " + index++ + " @" + at + " " + text));
-        }
         if (Want("stream."))
         {
             var device = DeviceStreamingPath(out double allocPerBlock);
@@ -62,11 +54,14 @@ public static class Figures
             double blocksPerSecond = Rate / (double)Preamp.FramesPerBlock;
             Print("stream.device_us_per_block", timed[0] / 1000, "us");
             Print("stream.device_us_per_audio_second", timed[0] / 1000 * blocksPerSecond, "us");
-            Console.WriteLine("#   host decoder " + F(timed[1] / 1000) + " µs per block (CRC-32 check and decoding of 256 frames)");
-            var (il, calls, natives) = DevicePathWork();
-            Print("stream.device_il_per_block", il, "instructions");
-            Print("stream.device_managed_calls_per_block", calls, "calls");
-            Print("stream.device_native_calls_per_block", natives, "calls");
+            Console.WriteLine("#   host decoder " + F(timed[1] / 1000) + " µs per block (CRC-32 check and decoding of " + Preamp.FramesPerBlock + " frames)");
+            // Counted, not estimated: the woven firmware streaming on the simulated board (DeviceWork), the block path
+            // (the block read and the writer's call) per block.
+            var run = PreampFirmware.DeviceWork.DeviceBudget.Measure(PreampFirmware.DeviceWork.DeviceScenarios.Streaming, 2);
+            var path = run.Of("ServiceAudio:", "ServiceStreamOutput:");
+            Print("stream.device_il_per_block", Math.Round((double)path.Il / run.Blocks), "instructions");
+            Print("stream.device_managed_calls_per_block", Math.Round((double)path.ManagedCalls / run.Blocks, 1), "calls");
+            Print("stream.device_native_calls_per_block", Math.Round((double)path.CallsOut / run.Blocks, 1), "calls");
         }
         if (Want("device.")) DeviceFigures.Print(Print);
         if (Want("link."))
@@ -254,62 +249,6 @@ public static class Figures
         }, blocks);
     }
 
-    /// <summary>
-    /// Managed work the ESP32's interpreter does per block while streaming, counted in the compiled IL: the
-    /// instructions of every method on the path times the calls per block (the meter's loop runs about
-    /// 256 / decimation times), the managed calls among them, and the native calls (the I2S read, the copies,
-    /// the two CRC-32s, the clock).
-    /// </summary>
-    internal static (double Il, double Calls, double Natives) DevicePathWork()
-    {
-        var meter = new LevelMeter();
-        meter.Configure(Rate);
-        double spots = Preamp.FramesPerBlock / (double)meter.Decimation;
-        var t = typeof(Preamp).Assembly;
-        (Type, string, double)[] path =
-        {
-            (typeof(Preamp), nameof(Preamp.ServiceAudio), 1),
-            (typeof(PreampFirmware.Control.Channels), nameof(PreampFirmware.Control.Channels.RelayBits), 1),
-            (typeof(PreampFirmware.Control.Channels), nameof(PreampFirmware.Control.Channels.IsMuted), 2),
-            (typeof(Converter), nameof(Converter.Service), 1),
-            (t.GetType("PreampFirmware.Drivers.Relay"), "get_IsClosed", 6),
-            (t.GetType("PreampFirmware.Drivers.Pga2500Chain"), "Channel", 2),
-            (typeof(SampleLoop), nameof(SampleLoop.Service), 1),
-            (typeof(BlockTiming), nameof(BlockTiming.LostBeforeRead), 1),
-            (typeof(BlockTiming), nameof(BlockTiming.CompletedBy), 1),
-            (typeof(BlockTiming), nameof(BlockTiming.Read), 1),
-            (typeof(BlockTiming), "get_Consumed", 1),
-            (typeof(SampleStream), nameof(SampleStream.FreeBlock), 1),
-            (typeof(SampleStream), "get_IsRunning", 1),
-            (typeof(SampleStream), nameof(SampleStream.Commit), 1),
-            (typeof(StreamBlock), nameof(StreamBlock.Seal), 1),
-            (typeof(StreamBlock), nameof(StreamBlock.PutUInt32), 10),
-            (typeof(LevelMeter), nameof(LevelMeter.OfferBlock), 1),
-            (typeof(LevelMeter), "Accumulate", 1.2),
-            (typeof(Preamp), nameof(Preamp.ServiceStreamOutput), 1),
-            (typeof(SampleStream), nameof(SampleStream.PeekReady), 1),
-            (typeof(SampleStream), nameof(SampleStream.ReleaseReady), 1),
-        };
-        // OfferBlock's inner loop runs once per spot sample; its body is counted once in the method: add the rest.
-        double il = IlCounter.InnermostLoop(typeof(LevelMeter).GetMethod(nameof(LevelMeter.OfferBlock))) * (spots - 1), calls = 0;
-        foreach (var (type, name, times) in path)
-        {
-            var method = type.GetMethods(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Static)
-                .First(m => m.Name == name);
-            var (n, c) = IlCounter.Count(method);
-            if (Environment.GetEnvironmentVariable("PREAMP_IL_BREAKDOWN") == "1") Console.WriteLine("#     " + type.Name + "." + name + ": " + n + " IL × " + F(times, "0.#"));
-            il += n * times;
-            calls += times;
-        }
-        // The ESP32 adapter's read: about 25 instructions and 3 calls (two SpanByte constructors are not needed: one
-        // span and one Array.Copy per block with the Bit24 quirk). Natives per block: the I2S read, its Array.Copy, two
-        // CRC-32s, three clock reads (the block's two, the stream's time stamp), the link write, Monitor enter/exit
-        // for the ring's lock (three times).
-        il += 25;
-        calls += 3;
-        double natives = 1 + 1 + 2 + 3 + 1 + 6;
-        return (Math.Round(il), Math.Round(calls), natives);
-    }
 
     /// <summary>
     /// Simulated seconds per wall second, streaming 2 ch × 48 kS/s into a null sink, in steady state: after two
@@ -716,58 +655,5 @@ public static class Figures
             return got;
         }
         return (count + decoderInputs, failures);
-    }
-}
-
-/// <summary>Counts IL instructions and call instructions in a method body.</summary>
-internal static class IlCounter
-{
-    private static readonly Dictionary<short, System.Reflection.Emit.OpCode> s_opcodes = typeof(System.Reflection.Emit.OpCodes)
-        .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
-        .Select(f => (System.Reflection.Emit.OpCode)f.GetValue(null)!)
-        .ToDictionary(o => o.Value);
-
-    /// <summary>Instructions in the shortest backward-branching loop of <paramref name="method"/> (its body and its test).</summary>
-    public static int InnermostLoop(System.Reflection.MethodBase method)
-    {
-        var offsets = new List<int>();
-        int best = int.MaxValue;
-        Count(method, (at, text) =>
-        {
-            offsets.Add(at);
-            int arrow = text.IndexOf(" -> ", StringComparison.Ordinal);
-            if (arrow < 0) return;
-            int target = int.Parse(text[(arrow + 4)..], CultureInfo.InvariantCulture);
-            if (target >= at) return;
-            int span = offsets.Count - offsets.FindIndex(o => o >= target);
-            best = Math.Min(best, span);
-        });
-        return best == int.MaxValue ? 0 : best;
-    }
-
-    /// <summary>Instructions and call/callvirt/newobj instructions in <paramref name="method"/>'s body.</summary>
-    public static (int Instructions, int Calls) Count(System.Reflection.MethodBase method, Action<int, string> each = null)
-    {
-        byte[] il = method.GetMethodBody()?.GetILAsByteArray() ?? Array.Empty<byte>();
-        int n = 0, calls = 0;
-        for (int at = 0; at < il.Length;)
-        {
-            short code = il[at] == 0xFE ? (short)(0xFE00 | il[at + 1]) : il[at];
-            at += il[at] == 0xFE ? 2 : 1;
-            var op = s_opcodes[code];
-            each?.Invoke(at, op.Name + (op.OperandType is System.Reflection.Emit.OperandType.ShortInlineBrTarget ? " -> " + (at + 1 + (sbyte)il[at]) : op.OperandType is System.Reflection.Emit.OperandType.InlineBrTarget ? " -> " + (at + 4 + BitConverter.ToInt32(il, at)) : ""));
-            n++;
-            if (op.FlowControl == System.Reflection.Emit.FlowControl.Call) calls++;
-            at += op.OperandType switch
-            {
-                System.Reflection.Emit.OperandType.InlineNone => 0,
-                System.Reflection.Emit.OperandType.ShortInlineBrTarget or System.Reflection.Emit.OperandType.ShortInlineI or System.Reflection.Emit.OperandType.ShortInlineVar => 1,
-                System.Reflection.Emit.OperandType.InlineVar => 2,
-                System.Reflection.Emit.OperandType.InlineI8 or System.Reflection.Emit.OperandType.InlineR => 8,
-                System.Reflection.Emit.OperandType.InlineSwitch => 4 + 4 * BitConverter.ToInt32(il, at),
-                _ => 4,
-            };
-        }
-        return (n, calls);
     }
 }

@@ -32,8 +32,8 @@ public sealed class DeviceRun
     public long WorstGapUs { get; init; }
     /// <summary>The costliest single control tick, µs.</summary>
     public long LargestTickUs { get; init; }
-    /// <summary>IL and calls by part of the firmware's root (the block path, each part of the tick, the writer).</summary>
-    public Dictionary<string, (long Il, long Calls)> ByPart { get; } = new();
+    /// <summary>IL, managed calls and calls out by part of the firmware's root (the block path, each part of the tick, the writer).</summary>
+    public Dictionary<string, (long Il, long ManagedCalls, long CallsOut)> ByPart { get; } = new();
     /// <summary>IL by method (exclusive: the method's own instructions).</summary>
     public Dictionary<string, long> ByMethod { get; } = new();
     /// <summary>Calls out by target.</summary>
@@ -41,6 +41,22 @@ public sealed class DeviceRun
 
     /// <summary>Executed IL instructions per second of board time.</summary>
     public double IlPerSecond => Il / Seconds;
+
+    /// <summary>IL, managed calls and calls out of the parts whose names start with one of <paramref name="roots"/> ("ServiceAudio:").</summary>
+    public (long Il, long ManagedCalls, long CallsOut) Of(params string[] roots)
+    {
+        long il = 0, calls = 0, outs = 0;
+        foreach (var (part, w) in ByPart)
+        {
+            if (roots.Any(r => part.StartsWith(r, StringComparison.Ordinal)))
+            {
+                il += w.Il;
+                calls += w.ManagedCalls;
+                outs += w.CallsOut;
+            }
+        }
+        return (il, calls, outs);
+    }
 
     /// <summary>Share of the ESP32-S3's core at the planning factor, scaled by <paramref name="speed"/> (2: a core twice as fast).</summary>
     public double CoreShare(double speed = 1) => IlPerSecond * DeviceBudget.MicrosecondsPerIl / 1e6 / speed;
@@ -119,7 +135,7 @@ public static class DeviceBudget
         };
         foreach (var l in lines)
         {
-            if (l[0] == "part") run.ByPart[l[1]] = (long.Parse(l[2], CultureInfo.InvariantCulture), long.Parse(l[3], CultureInfo.InvariantCulture));
+            if (l[0] == "part") run.ByPart[l[1]] = (long.Parse(l[2], CultureInfo.InvariantCulture), long.Parse(l[3], CultureInfo.InvariantCulture), long.Parse(l[4], CultureInfo.InvariantCulture));
             if (l[0] == "method") run.ByMethod[l[1]] = long.Parse(l[2], CultureInfo.InvariantCulture);
             if (l[0] == "out") run.CallsOutByTarget[l[1]] = long.Parse(l[2], CultureInfo.InvariantCulture);
         }

@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text;
+using PreampFirmware.Client;
 using PreampFirmware.Sim;
 using PreampFirmware.SimHost;
 
@@ -91,8 +92,7 @@ public static class DeviceScenarios
             {
                 if (now >= nextPoll)
                 {
-                    Send(":INP1:GAIN?;:INP1:PAD?;:INP1:POL?;:INP1:MUTE?;:INP1:PHAN?;:INP1:PHAN:LOCK?;:INP1:PHAN:SETT?;:INP1:GAIN:AUTO:STAT?;:INP1:CLIP?;:INP:LINK?;:SYST:COND?;:CAL:STAT?;:STR:RATE?;:STR:ACT?;:SYST:ERR?");
-                    Send(":INP2:GAIN?;:INP2:PAD?;:INP2:POL?;:INP2:MUTE?;:INP2:PHAN?;:INP2:PHAN:LOCK?;:INP2:PHAN:SETT?;:INP2:GAIN:AUTO:STAT?;:INP2:CLIP?");
+                    Send(PanelQuery.WhileStreaming);   // the browser panel's poll (it meters from the stream it owns)
                     nextPoll += PanelPollUs;
                 }
                 if (now >= nextMeter)
@@ -133,7 +133,7 @@ public static class DeviceScenarios
         Line("lost", runner.Firmware.Stream.FramesDroppedForLink + runner.Firmware.Stream.FramesLostByConverter);
         Line("worstgap", worstGap);
         Line("largesttick", largestTick);
-        foreach (var (part, (il, calls)) in counts.ByPart) Line("part", part, il, calls);
+        foreach (var (part, (il, calls, outs)) in counts.ByPart) Line("part", part, il, calls, outs);
         foreach (var (method, il) in counts.IlByMethod) Line("method", method, il);
         foreach (var (target, n) in counts.CallsOutByTarget) Line("out", target, n);
         return r.ToString();

@@ -94,6 +94,7 @@ public static class IlCounterWeaver
             if (h.HandlerEnd != null) leaders.Add(h.HandlerEnd);
         }
         int methodId = table.Method(method.DeclaringType.Name + "." + method.Name);
+        int ownPart = enter != null ? table.Part(method.Name + ": (own)") : 0;
         var il = body.GetILProcessor();
         for (int start = 0; start < code.Count;)
         {
@@ -107,7 +108,7 @@ public static class IlCounterWeaver
                 if (last.Operand is MethodReference target && IsManaged(target, woven)) managed = true;
                 else callOut = table.CallOut(last.Operand is MethodReference t ? Describe(t, woven) : "calli");
             }
-            int id = table.Block(end - start, methodId, managed, callOut);
+            int id = table.Block(end - start, methodId, managed, callOut, ownPart);
             // The leader stays the instruction that branches and handlers point at: it becomes the counting code, and
             // its own opcode moves into a new instruction after it.
             var leader = code[start];
@@ -156,15 +157,15 @@ public static class IlCounterWeaver
     private sealed class Table
     {
         private readonly Dictionary<string, int> _methods = new(), _callOuts = new(), _parts = new();
-        public readonly List<(int Il, int Method, bool Managed, int CallOut)> Blocks = new();
+        public readonly List<(int Il, int Method, bool Managed, int CallOut, int OwnPart)> Blocks = new();
 
         public int Method(string name) => Index(_methods, name);
         public int CallOut(string name) => Index(_callOuts, name);
         public int Part(string name) => Index(_parts, name) + 1;   // part 0 is "outside the root's calls"
 
-        public int Block(int il, int method, bool managed, int callOut)
+        public int Block(int il, int method, bool managed, int callOut, int ownPart)
         {
-            Blocks.Add((il, method, managed, callOut));
+            Blocks.Add((il, method, managed, callOut, ownPart));
             return Blocks.Count - 1;
         }
 
@@ -182,7 +183,7 @@ public static class IlCounterWeaver
             for (int b = 0; b < Blocks.Count; b++)
             {
                 var x = Blocks[b];
-                yield return "B\t" + b + "\t" + x.Il + "\t" + x.Method + "\t" + (x.Managed ? "1" : "0") + "\t" + x.CallOut;
+                yield return "B\t" + b + "\t" + x.Il + "\t" + x.Method + "\t" + (x.Managed ? "1" : "0") + "\t" + x.CallOut + "\t" + x.OwnPart;
             }
         }
     }

@@ -7,10 +7,11 @@ using System.IO;
 namespace PreampFirmware.DeviceWork;
 
 /// <summary>
-/// What one basic block of a woven method does when it runs: its IL instructions, the method it belongs to, and the call
-/// it ends with (a call within the counted assemblies, a call out of them by target, or none).
+/// What one basic block of a woven method does when it runs: its IL instructions, the method it belongs to, the call
+/// it ends with (a call within the counted assemblies, a call out of them by target, or none), and for the root's own
+/// code the part it counts for when no call of the root is under way ("Tick: (own)"; 0 elsewhere).
 /// </summary>
-public sealed record WovenBlock(int Il, int Method, bool ManagedCall, int CallOut);
+public sealed record WovenBlock(int Il, int Method, bool ManagedCall, int CallOut, int OwnPart);
 
 /// <summary>
 /// Counts executed IL instructions of the woven assemblies. <see cref="IlCounterWeaver"/> puts a call to <see cref="Block"/>
@@ -29,6 +30,7 @@ public static class WorkCounter
     private static long[] s_callsOutByTarget = Array.Empty<long>();
     private static long[] s_ilByPart = Array.Empty<long>();
     private static long[] s_callsByPart = Array.Empty<long>();
+    private static long[] s_callsOutByPart = Array.Empty<long>();
     private static readonly int[] s_partStack = new int[64];
     private static int s_depth;
 
@@ -58,7 +60,7 @@ public static class WorkCounter
                 case "P": parts.Add(f[2]); break;
                 case "B":
                     blocks.Add(new WovenBlock(int.Parse(f[2], CultureInfo.InvariantCulture), int.Parse(f[3], CultureInfo.InvariantCulture),
-                                              f[4] == "1", int.Parse(f[5], CultureInfo.InvariantCulture)));
+                                              f[4] == "1", int.Parse(f[5], CultureInfo.InvariantCulture), int.Parse(f[6], CultureInfo.InvariantCulture)));
                     break;
             }
         }
@@ -79,13 +81,14 @@ public static class WorkCounter
         s_callsOutByTarget = new long[s_callOuts.Length];
         s_ilByPart = new long[s_parts.Length];
         s_callsByPart = new long[s_parts.Length];
+        s_callsOutByPart = new long[s_parts.Length];
     }
 
     /// <summary>Called by woven code at the head of basic block <paramref name="id"/>.</summary>
     public static void Block(int id)
     {
         var b = s_blocks[id];
-        int part = s_depth == 0 ? 0 : s_partStack[s_depth - 1];
+        int part = s_depth == 0 ? b.OwnPart : s_partStack[s_depth - 1];
         Il += b.Il;
         s_ilByMethod[b.Method] += b.Il;
         s_ilByPart[part] += b.Il;
@@ -98,7 +101,7 @@ public static class WorkCounter
         {
             CallsOut++;
             s_callsOutByTarget[b.CallOut]++;
-            s_callsByPart[part]++;
+            s_callsOutByPart[part]++;
         }
     }
 
@@ -120,8 +123,8 @@ public static class WorkCounter
     {
         var byMethod = new Dictionary<string, long>();
         for (int i = 0; i < s_methods.Length; i++) if (s_ilByMethod[i] > 0) byMethod[s_methods[i]] = s_ilByMethod[i];
-        var byPart = new Dictionary<string, (long Il, long Calls)>();
-        for (int i = 0; i < s_parts.Length; i++) if (s_ilByPart[i] > 0) byPart[s_parts[i]] = (s_ilByPart[i], s_callsByPart[i]);
+        var byPart = new Dictionary<string, (long Il, long ManagedCalls, long CallsOut)>();
+        for (int i = 0; i < s_parts.Length; i++) if (s_ilByPart[i] > 0) byPart[s_parts[i]] = (s_ilByPart[i], s_callsByPart[i], s_callsOutByPart[i]);
         var callOuts = new Dictionary<string, long>();
         for (int i = 0; i < s_callOuts.Length; i++) if (s_callsOutByTarget[i] > 0) callOuts[s_callOuts[i]] = s_callsOutByTarget[i];
         return new WorkCounts(Il, ManagedCalls, CallsOut, byMethod, byPart, callOuts);
@@ -130,4 +133,4 @@ public static class WorkCounter
 
 /// <summary>A snapshot of <see cref="WorkCounter"/>.</summary>
 public sealed record WorkCounts(long Il, long ManagedCalls, long CallsOut, Dictionary<string, long> IlByMethod,
-                                Dictionary<string, (long Il, long Calls)> ByPart, Dictionary<string, long> CallsOutByTarget);
+                                Dictionary<string, (long Il, long ManagedCalls, long CallsOut)> ByPart, Dictionary<string, long> CallsOutByTarget);

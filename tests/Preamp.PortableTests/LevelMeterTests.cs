@@ -27,11 +27,20 @@ namespace PreampFirmware.Tests
         {
             LevelMeter m = new LevelMeter();
             m.Configure(48000);
-            Assert.AreEqual(61, m.Decimation);
+            Assert.AreEqual(D, m.Decimation);
+            Assert.AreEqual(S, m.SpotsPerSubWindow);             // 234 spots a second, 30 ms
             m.Configure(44100);
-            Assert.AreEqual(55, m.Decimation);
+            Assert.AreEqual(187, m.Decimation);
             m.Configure(16000);
-            Assert.AreEqual(23, m.Decimation);
+            Assert.AreEqual(67, m.Decimation);
+            int[] rates = new int[] { 16000, 32000, 44100, 48000, 88200, 96000 };
+            for (int i = 0; i < rates.Length; i++)
+            {
+                int d = LevelMeter.DecimationFor(rates[i]);
+                Assert.IsTrue(d % 2 == 1 && d % 3 != 0, "odd, not a multiple of 3: " + d.ToString());
+                int spots = rates[i] / d;
+                Assert.IsTrue(spots >= 200 && spots <= 250, "about " + LevelMeter.SpotRate.ToString() + " spots a second: " + spots.ToString());
+            }
         }
 
         [TestMethod]
@@ -76,24 +85,25 @@ namespace PreampFirmware.Tests
             m.Configure(48000);
             byte[] b = new byte[10 * 6];
             FakeAudioInput.PutSample(b, 0, 1000);
-            m.OfferBlock(b, 0, 10, 0);          // frame 0 metered, the next spot is frame 61
+            m.OfferBlock(b, 0, 10, 0);          // frame 0 metered, the next spot is frame D
             Assert.AreEqual(1000.0 / 8388608.0, m.PeakFraction(0));
-            byte[] c = new byte[60 * 6];
-            FakeAudioInput.PutSample(c, 50 * 6, 5000);   // frame 60 overall: not a spot
-            m.OfferBlock(c, 0, 60, 0);
+            byte[] c = new byte[(D - 10) * 6];
+            FakeAudioInput.PutSample(c, (D - 11) * 6, 5000);   // frame D - 1 overall: not a spot
+            m.OfferBlock(c, 0, D - 10, 0);
             Assert.AreEqual(1000.0 / 8388608.0, m.PeakFraction(0));
-            FakeAudioInput.PutSample(c, 51 * 6, 7000);   // frame 61 overall: the next spot
-            m.OfferBlock(new byte[0], 0, 0, 0);
-            LevelMeter n = new LevelMeter();
-            n.Configure(48000);
-            n.OfferBlock(b, 0, 10, 0);
-            n.OfferBlock(c, 0, 60, 0);
-            Assert.AreEqual(7000.0 / 8388608.0, n.PeakFraction(0));
+            byte[] e = new byte[6];
+            FakeAudioInput.PutSample(e, 0, 7000);              // frame D overall: the next spot
+            m.OfferBlock(e, 0, 1, 0);
+            Assert.AreEqual(7000.0 / 8388608.0, m.PeakFraction(0));
         }
 
         private const double FullScale = 8388608.0;
+        /// <summary>Frames per spot sample at 48 kHz.</summary>
+        private const int D = 205;
+        /// <summary>Spot samples in a sub-window at 48 kHz.</summary>
+        private const int S = 7;
 
-        /// <summary>A meter at 48 kHz: 23 spot samples fill a 30 ms sub-window.</summary>
+        /// <summary>A meter at 48 kHz: <see cref="S"/> spot samples fill a 30 ms sub-window.</summary>
         private static LevelMeter At48k()
         {
             LevelMeter m = new LevelMeter();
@@ -113,11 +123,11 @@ namespace PreampFirmware.Tests
             m.Configure(400);
             Assert.AreEqual(1, m.Decimation);
             m.Configure(8000);
-            Assert.AreEqual(11, m.Decimation);       // 10 is even
-            m.Configure(7200);
-            Assert.AreEqual(11, m.Decimation);       // 9 is a multiple of 3
+            Assert.AreEqual(35, m.Decimation);       // 8000 / 230 = 34 is even
+            m.Configure(6210);
+            Assert.AreEqual(29, m.Decimation);       // 27 is a multiple of 3
             m.Configure(24000);
-            Assert.AreEqual(31, m.Decimation);
+            Assert.AreEqual(107, m.Decimation);      // 104 is even, 105 a multiple of 3
         }
 
         [TestMethod]
@@ -159,19 +169,25 @@ namespace PreampFirmware.Tests
         {
             LevelMeter m = At48k();
             m.Add(9000, 10);
-            AddMany(m, 22, 0, 0);                      // sub-window 0 full
+            AddMany(m, S - 1, 0, 0);                   // sub-window 0 full
             Assert.AreEqual(9000 / FullScale, m.RecentPeakFraction(0), "the previous one");
-            AddMany(m, 23, 100, 20);                   // sub-window 1 full: 0 is two back
+            Assert.AreEqual(9000, m.RecentPeak(0));
+            AddMany(m, S, 100, 20);                    // sub-window 1 full: 0 is two back
             Assert.AreEqual(100 / FullScale, m.RecentPeakFraction(0));
             Assert.AreEqual(20 / FullScale, m.RecentPeakFraction(1));
+            Assert.AreEqual(100, m.RecentPeak(0));
+            Assert.AreEqual(20, m.RecentPeak(1));
             Assert.AreEqual(9000 / FullScale, m.PeakFraction(0), "still in the 300 ms window");
             m.Add(300, 5);
             Assert.AreEqual(300 / FullScale, m.RecentPeakFraction(0), "the current one");
             Assert.AreEqual(20 / FullScale, m.RecentPeakFraction(1));
-            AddMany(m, 22 + 23 * 7, 0, 0);             // up to sub-window 9, then back to 0
+            Assert.AreEqual(300, m.RecentPeak(0));
+            Assert.AreEqual(20, m.RecentPeak(1));
+            AddMany(m, S - 1 + S * 7, 0, 0);           // up to sub-window 9, then back to 0
             m.Add(0, 0);
             Assert.AreEqual(0.0, m.RecentPeakFraction(0));
-            AddMany(m, 22, 0, 0);
+            Assert.AreEqual(0, m.RecentPeak(0));
+            AddMany(m, S - 1, 0, 0);
             Assert.AreEqual(300 / FullScale, m.PeakFraction(0), "sub-window 0 was cleared for its new turn: 9000 is gone, 300 is still in");
         }
 
@@ -179,10 +195,13 @@ namespace PreampFirmware.Tests
         public static void RecentPeakAcrossTheWrap()
         {
             LevelMeter m = At48k();
-            AddMany(m, 23 * 9, 0, 0);                  // sub-window 9 is current
+            AddMany(m, S * 9, 0, 0);                   // sub-window 9 is current
             m.Add(0, 4000);
-            AddMany(m, 22, 0, 0);                      // back to 0: 9 is the previous
+            AddMany(m, S - 1, 0, 0);                   // back to 0: 9 is the previous
             Assert.AreEqual(4000 / FullScale, m.RecentPeakFraction(1));
+            Assert.AreEqual(4000, m.RecentPeak(1));
+            AddMany(m, S, 0, 0);                       // and then it is two back
+            Assert.AreEqual(0, m.RecentPeak(1));
         }
 
         [TestMethod]
@@ -209,15 +228,52 @@ namespace PreampFirmware.Tests
         [TestMethod]
         public static void BlockSpotsFillSubWindowsOfTheirLength()
         {
-            // 23 spots (every 61st frame) fill a sub-window: a block of 61 * 46 frames fills exactly two.
+            // S spots (every D-th frame) fill a sub-window: a block of D * 2S frames fills exactly two.
             LevelMeter m = At48k();
-            byte[] b = new byte[61 * 46 * 6];
-            FakeAudioInput.PutSample(b, 0, 8000);                 // spot 0: sub-window 0
-            FakeAudioInput.PutSample(b, 61 * 23 * 6, 600);         // spot 23: sub-window 1
-            FakeAudioInput.PutSample(b, 61 * 45 * 6, 500);         // spot 45: the last of sub-window 1
-            m.OfferBlock(b, 0, 61 * 46, 0);
+            byte[] b = new byte[D * 2 * S * 6];
+            FakeAudioInput.PutSample(b, 0, 8000);                     // spot 0: sub-window 0
+            FakeAudioInput.PutSample(b, D * S * 6, 600);               // spot S: sub-window 1
+            FakeAudioInput.PutSample(b, D * (2 * S - 1) * 6, 500);     // spot 2S - 1: the last of sub-window 1
+            m.OfferBlock(b, 0, D * 2 * S, 0);
             Assert.AreEqual(600 / FullScale, m.RecentPeakFraction(0), "sub-window 2 is current and empty, 1 holds 600");
+            Assert.AreEqual(600, m.RecentPeak(0));
             Assert.AreEqual(8000 / FullScale, m.PeakFraction(0));
+        }
+
+        [TestMethod]
+        public static void ThresholdBitsFollowTheRecentPeaks()
+        {
+            LevelMeter m = At48k();
+            m.SetThresholds(-40, -0.5);
+            Assert.AreEqual(0, m.ThresholdBits);
+            m.Add(LevelMeter.CountsAt(-39), 0);                    // channel 1 above SIGNAL
+            Assert.AreEqual(1, m.ThresholdBits);
+            m.Add(0, LevelMeter.CountsAt(-0.4));                   // channel 2 at CLIP (and above SIGNAL)
+            Assert.AreEqual(1 | 4 | 8, m.ThresholdBits);
+            AddMany(m, 2 * S, 0, 0);                               // two quiet sub-windows later
+            Assert.AreEqual(0, m.ThresholdBits);
+            m.Add(LevelMeter.CountsAt(-41), 0);                    // below SIGNAL
+            Assert.AreEqual(0, m.ThresholdBits);
+            m.Clear();
+            Assert.AreEqual(0, m.ThresholdBits);
+        }
+
+        [TestMethod]
+        public static void TonesAcrossTheBandReadTheirRmsWithinAFifthOfADecibel()
+        {
+            int[] tones = new int[] { 100, 440, 1000, 3000, 10000, 20000 };
+            for (int t = 0; t < tones.Length; t++)
+            {
+                LevelMeter m = At48k();
+                long frame = 0;
+                for (int block = 0; block < 16; block++)
+                {
+                    m.OfferBlock(SineBlock(1024, frame, 0.5, tones[t], 48000, 0), 0, 1024, 0);
+                    frame += 1024;
+                }
+                double rms = m.RmsDbfs(0);
+                Assert.IsTrue(Math.Abs(rms - (-6.0206 - 3.0103)) < 0.2, tones[t].ToString() + " Hz reads " + rms.ToString() + " dBFS RMS");
+            }
         }
     }
 }

@@ -13,13 +13,19 @@ namespace PreampFirmware.Tests
         {
             public readonly FakeClock Clock = new FakeClock();
             public readonly FakeAudioInput Audio;
-            public readonly SampleStream Stream = new SampleStream(Frames);
+            public readonly SampleStream Stream;
             public readonly LevelMeter Meter = new LevelMeter();
             public readonly TableCrc32 Crc = new TableCrc32();
             public readonly SampleLoop Loop;
 
-            public Rig()
+            public Rig() : this(Frames)
             {
+            }
+
+            /// <summary>Blocks of <paramref name="blockFrames"/> frames over DMA buffers of <see cref="Frames"/>.</summary>
+            public Rig(int blockFrames)
+            {
+                Stream = new SampleStream(blockFrames);
                 Audio = new FakeAudioInput(Clock, Frames, 16, 37);
                 Loop = new SampleLoop(Audio, Crc, Clock, Stream, Meter);
                 Loop.Start(48000);          // reads buffer 0, waiting for it: that anchors the timing
@@ -180,6 +186,37 @@ namespace PreampFirmware.Tests
             // The converter's first frame came 37 µs after the start at 0; the stream began at buffer 1 (frame 256).
             long expected = (start + 1000 - 37) * 48000 / 1000000 - Frames;
             Assert.IsTrue(command >= expected - 2 && command <= expected + 2, "command frame " + command.ToString() + ", expected " + expected.ToString());
+        }
+
+        [TestMethod]
+        public static void BlocksOfFourBuffersAreNumberedInFramesAndLateReadsAnnounceWholeBuffers()
+        {
+            const int Block = 4 * Frames;
+            Rig r = new Rig(Block);
+            r.Loop.BeginStream();
+            r.RunUntil(r.Clock.NowMicroseconds + 60000);
+            long offset = -1;
+            uint expected = 0;
+            while (r.Stream.ReadyBlocks > 0)
+            {
+                byte[] b = r.Take();
+                uint first = StreamBlock.GetUInt32(b, 8);
+                Assert.AreEqual(expected, first, "consecutive blocks of 1024 frames");
+                Assert.AreEqual(Block, b[20] | (b[21] << 8));
+                if (offset < 0) offset = Sample(b, 0, 0) - first;
+                Assert.AreEqual(offset + first + Block - 1, (long)Sample(b, Block - 1, 0), "the block's last frame is its own");
+                expected += Block;
+            }
+            Assert.IsTrue(expected >= 2 * Block, "blocks came: " + expected.ToString());
+            r.Clock.Wait(150000);   // away for 150 ms: the DMA drops whole buffers of 256 frames, not blocks
+            r.RunUntil(r.Clock.NowMicroseconds + 1);
+            Assert.IsTrue(r.Audio.DroppedBuffers > 0, "the DMA dropped buffers");
+            Assert.AreEqual(r.Audio.DroppedBuffers * Frames, r.Stream.FramesLostByConverter);
+            Assert.AreEqual(r.Audio.DroppedBuffers * Frames, r.Loop.FramesLost);
+            byte[] after = r.Take();
+            uint at = StreamBlock.GetUInt32(after, 8);
+            Assert.AreEqual(offset + at, (long)Sample(after, 0, 0), "the header places the block exactly where its frames belong");
+            Assert.AreEqual((long)expected + r.Audio.DroppedBuffers * Frames, (long)at, "the gap is exactly the dropped buffers");
         }
 
         [TestMethod]

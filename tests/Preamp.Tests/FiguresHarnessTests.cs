@@ -36,8 +36,8 @@ public class FiguresHarnessTests
     {
         var f = Figures("link.");
         Assert.Equal(new[] { "link.max_rate_4mbaud", "link.payload_share", "link.utilisation_48k" }, f.Keys.OrderBy(k => k, StringComparer.Ordinal));
-        Assert.Equal(1536.0 / 1586, f["link.payload_share"], 4);              // 256 frames of 6 bytes, 46-byte header, 4-byte CRC
-        Assert.Equal(48000 / 256.0 * 1586 / 400000, f["link.utilisation_48k"], 4);
+        Assert.Equal(6144.0 / 6194, f["link.payload_share"], 4);              // 1024 frames of 6 bytes, 46-byte header, 4-byte CRC
+        Assert.Equal(48000 / 1024.0 * 6194 / 400000, f["link.utilisation_48k"], 4);
         Assert.True(f["link.utilisation_48k"] <= 0.75);
         Assert.Equal(48000, f["link.max_rate_4mbaud"]);
     }
@@ -48,8 +48,8 @@ public class FiguresHarnessTests
         var f = Figures("stream.");
         Assert.Equal(0, f["stream.device_alloc_bytes_per_block"]);
         Assert.InRange(f["stream.device_us_per_block"], 0.01, 1000);
-        Assert.Equal(f["stream.device_us_per_block"] * 187.5, f["stream.device_us_per_audio_second"], 1);
-        Assert.InRange(f["stream.device_il_per_block"], 500, 5000);             // per block, not per sample: 256 samples × 2 would be far more
+        Assert.Equal(f["stream.device_us_per_block"] * 48000 / 1024, f["stream.device_us_per_audio_second"], 1);
+        Assert.InRange(f["stream.device_il_per_block"], 500, 5000);             // per block, not per sample: 1024 samples × 2 would be far more
         Assert.InRange(f["stream.device_managed_calls_per_block"], 10, 100);
         Assert.InRange(f["stream.device_native_calls_per_block"], 4, 20);
     }

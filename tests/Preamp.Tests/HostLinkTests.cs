@@ -34,11 +34,11 @@ public class HostLinkTests
         h.Ask("SIM:SOUR1 SINE,1000,-40;:SIM:SOUR2 SINE,250,-30;:INP1:GAIN 30;:INP2:GAIN 20;:STR:RATE 48000", 0.5);
         h.Ask("STR:STAR", 1.0);
         h.Ask("STR:STOP");
-        Assert.True(h.Blocks.Count >= 180, "blocks: " + h.Blocks.Count);
+        Assert.True(h.Blocks.Count >= 45, "blocks: " + h.Blocks.Count);   // 46.9 blocks of 1024 frames a second
         Assert.All(h.Blocks, b => Assert.False(b.Damaged));
         Assert.False(h.Timeline.AnyLoss);
         Assert.Equal(h.Blocks.Sum(b => b.Frames), h.Ch1.Count);
-        Assert.Equal(Enumerable.Range(0, h.Blocks.Count).Select(i => (uint)(i * 256)), h.Blocks.Select(b => b.FirstFrame));
+        Assert.Equal(Enumerable.Range(0, h.Blocks.Count).Select(i => (uint)(i * Preamp.FramesPerBlock)), h.Blocks.Select(b => b.FirstFrame));
         // −40 dBu at 30 dB: −10 dBu at the PGA output; full scale is a 4.2 Vrms sine (+14.68 dBu): −24.68 dBFS peak, −27.69 RMS.
         Assert.InRange(RmsDb(h.Ch1.Skip(4800)), -27.77, -27.61);
         Assert.InRange(RmsDb(h.Ch2.Skip(4800)), -27.77, -27.61);
@@ -113,7 +113,7 @@ public class HostLinkTests
         Assert.True(h.Port.BitErrors > 50, "bit errors: " + h.Port.BitErrors);
         Assert.True(h.Timeline.DamagedBlocks + h.Timeline.MissingBlocks > 0);
         long last = h.Blocks.Max(b => (long)b.FirstFrame);
-        Assert.Equal(last + 256, h.Timeline.FramesOut);   // every block's place is kept, lost or not
+        Assert.Equal(last + Preamp.FramesPerBlock, h.Timeline.FramesOut);   // every block's place is kept, lost or not
         Assert.Equal(h.Timeline.FramesOut, h.Ch1.Count);
         Assert.Equal(h.Timeline.SilencedFrames, h.Timeline.DamagedBlockFrames + h.Timeline.MissingBlockFrames);
     }
@@ -131,12 +131,13 @@ public class HostLinkTests
         string stats = h.Ask("STR:STAT?", 0.5);
         h.Ask("STR:STOP");
         long dropped = long.Parse(stats.Split(',')[4]);
-        Assert.True(dropped > 10_000, stats);
+        // 2 Mbaud carries 69 % of the stream: a second of it drops whole blocks, once the rings have filled.
+        Assert.True(dropped >= 5 * Preamp.FramesPerBlock, stats);
         Assert.Equal(h.Timeline.LinkDroppedFrames, h.Timeline.SilencedFrames);
-        Assert.True(h.Timeline.LinkDroppedFrames >= 10_000);
+        Assert.Equal(dropped, h.Timeline.LinkDroppedFrames);
         Assert.True(h.Blocks.Any(b => (b.Flags & 1) != 0), "a block says frames were dropped before it");
         long last = h.Blocks.Max(b => (long)b.FirstFrame);
-        Assert.Equal(last + 256, h.Timeline.FramesOut);
+        Assert.Equal(last + Preamp.FramesPerBlock, h.Timeline.FramesOut);
         Assert.Equal(0, h.Runner.Firmware.Stream.FramesLostByConverter);
         Assert.Equal("0,\"No error\"", h.Ask("SYST:ERR?"));   // the link was slow, not the sample loop
     }
@@ -206,12 +207,12 @@ public class BlockCheckTests
         var port = runner.OpenPort(out _);
         var cmd = Encoding.ASCII.GetBytes("SIM:SOUR1 SINE,1000,-20;:SIM:SOUR2 NOISE,-40;:INP2:GAIN 40;:STR:STAR\n");
         port.HostWrite(cmd, 0, cmd.Length);
-        runner.RunFor(0.1 + count * 0.0054);
+        runner.RunFor(0.1 + (count + 2) * 0.0214);
         var buf = new byte[1 << 17];
         int n = port.HostRead(buf, 0, buf.Length);
-        int length = PreampFirmware.Streaming.StreamBlock.Bytes(256);
+        int length = PreampFirmware.Streaming.StreamBlock.Bytes(Preamp.FramesPerBlock);
         var blocks = new List<byte[]>();
-        for (int at = 8 * length; blocks.Count < count; at += length)   // past the blocks converted before the command
+        for (int at = 2 * length; blocks.Count < count; at += length)   // past the first blocks, whose tone was just switched on
         {
             Assert.True(at + length <= n && buf[at] == 0xA5, "whole blocks arrived");
             blocks.Add(buf.AsSpan(at, length).ToArray());
@@ -239,8 +240,8 @@ public class BlockCheckTests
     public void ABlockIsSixBytesAFramePlusFiftyBytesOfHeaderAndChecks()
     {
         var block = CapturedBlocks(1)[0];
-        Assert.Equal(46 + 256 * 6 + 4, block.Length);
-        Assert.True(256 * 6.0 / block.Length >= 0.96, "sample bytes / wire bytes = " + 256 * 6.0 / block.Length);
+        Assert.Equal(46 + 1024 * 6 + 4, block.Length);
+        Assert.True(1024 * 6.0 / block.Length >= 0.99, "sample bytes / wire bytes = " + 1024 * 6.0 / block.Length);
         var b = Decode(block);
         Assert.False(b.Damaged);
         Assert.Contains(b.Samples[1], v => v != 0);
@@ -248,7 +249,7 @@ public class BlockCheckTests
 
     [Theory]
     [InlineData(700, true)]    // in the samples: this block is damaged, the next one found inside its span
-    [InlineData(1585, true)]   // the block CRC's last byte
+    [InlineData(6193, true)]   // the block CRC's last byte
     [InlineData(10, false)]    // in the header: the header's own CRC fails, the block is missing, the next is found
     public void ALostByteCostsOneBlockNotTwo(int lostAt, bool seenDamaged)
     {
@@ -267,8 +268,8 @@ public class BlockCheckTests
         var timeline = new SampleTimeline();
         got.ForEach(timeline.Accept);
         long first = Decode(blocks[0]).FirstFrame;
-        Assert.Equal(first + 3 * 256, timeline.FramesOut);
-        Assert.Equal(first + 256, timeline.SilencedFrames);
+        Assert.Equal(first + 3 * Preamp.FramesPerBlock, timeline.FramesOut);
+        Assert.Equal(first + Preamp.FramesPerBlock, timeline.SilencedFrames);
     }
 
     [Fact]

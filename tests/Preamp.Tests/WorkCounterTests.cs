@@ -89,7 +89,7 @@ public class WorkCounterTests : IDisposable
         Assert.Equal(3, Call(_known.Assembly.GetType("Fixture.Root"), "Run"));   // Root.Run: Loop(3)
         var parts = WorkCounter.Snapshot().ByPart;
         Assert.Equal(8 + 7 * 3, parts["Run: Known.Loop"].Il);
-        Assert.Equal(3, parts["(outside the root's calls)"].Il);   // ldc.i4.3 call ret, in the root itself
+        Assert.Equal(3, parts["Run: (own)"].Il);   // ldc.i4.3 call ret, in the root itself
     }
 
     /// <summary>Writes an assembly whose methods are built instruction by instruction, so their executed IL is known.</summary>

@@ -29,6 +29,11 @@ namespace PreampFirmware.Control
         private bool _linked;
         private int _selected;
         private bool _ready;
+        private int _version;
+        private int _bitsVersion = -1;
+        private int _restingVersion = -1;
+        private int _muteBits;
+        private int _relayBits;
         private bool _clamped;
 
         /// <summary>Raised when a gain command goes to the chain (the stream marks the frame; automation restarts its peak).</summary>
@@ -64,7 +69,13 @@ namespace PreampFirmware.Control
         public int Selected { get { return _selected; } }
 
         /// <summary>False until the board has booted and passed its self-test: until then every channel is muted.</summary>
-        public bool Ready { get { return _ready; } set { _ready = value; } }
+        public bool Ready { get { return _ready; } set { _ready = value; _version++; } }
+
+        /// <summary>
+        /// Counts every change of what a person can see of the channels (wanted state, relays switched or settled, mute,
+        /// selection, link, readiness): a display redraws only when it moved.
+        /// </summary>
+        public int Version { get { return _version; } }
 
         /// <summary>
         /// True while channel <paramref name="channel"/> (0-based) is muted: before the board is ready, by the user, or by
@@ -76,15 +87,16 @@ namespace PreampFirmware.Control
             return !_ready || c.Mute || c.SequenceMute;
         }
 
-        /// <summary>The mute bits for the converter: b0 input 1, b1 input 2.</summary>
-        public int MuteBits()
-        {
-            return (IsMuted(0) ? 1 : 0) | (IsMuted(1) ? 2 : 0);
-        }
+        /// <summary>The mute bits for the converter: b0 input 1, b1 input 2 (worked out again only after a change).</summary>
+        public int MuteBits() { Refresh(); return _muteBits; }
 
         /// <summary>Relay and mute bits of the stream header (b0 phantom1, b1 pad1, b2 polarity1, b3 mute1, then channel 2).</summary>
-        public int RelayBits()
+        public int RelayBits() { Refresh(); return _relayBits; }
+
+        private void Refresh()
         {
+            if (_bitsVersion == _version) return;
+            int mute = 0;
             int bits = 0;
             for (int ch = 0; ch < Count; ch++)
             {
@@ -92,10 +104,16 @@ namespace PreampFirmware.Control
                 if (_relays[ch].Phantom.IsClosed) b |= 1;
                 if (_relays[ch].Pad.IsClosed) b |= 2;
                 if (_relays[ch].Polarity.IsClosed) b |= 4;
-                if (IsMuted(ch)) b |= 8;
+                if (IsMuted(ch))
+                {
+                    b |= 8;
+                    mute |= 1 << ch;
+                }
                 bits |= b << (4 * ch);
             }
-            return bits;
+            _muteBits = mute;
+            _relayBits = bits;
+            _bitsVersion = _version;
         }
 
         /// <summary>Gain steps of the PGA2500 in order: 0, 10, 11 … 65 dB.</summary>
@@ -266,9 +284,22 @@ namespace PreampFirmware.Control
         /// <summary>Advances the relay sequencers.</summary>
         public void Tick(int elapsedMs)
         {
+            if (_restingVersion == _version)
+            {
+                return;   // both sequencers were at rest and nothing was asked for since
+            }
+            bool moving = false;
             for (int ch = 0; ch < Count; ch++)
             {
-                _inputs[ch].Tick(elapsedMs);
+                if (_inputs[ch].Tick(elapsedMs))
+                {
+                    _version++;
+                }
+                moving |= _inputs[ch].State != RelaySequence.Idle;
+            }
+            if (!moving)
+            {
+                _restingVersion = _version;
             }
         }
 
@@ -300,6 +331,7 @@ namespace PreampFirmware.Control
                 _inputs[ch].ForceOff();
                 _inputs[ch].GainDb = 0;
             }
+            _version++;
         }
 
         /// <summary>*RST: gain 0 dB, pad and polarity off, unmuted, phantom off (sequenced), unlinked. The phantom locks stay.</summary>
@@ -352,6 +384,7 @@ namespace PreampFirmware.Control
 
         private void OnChanged()
         {
+            _version++;
             SettingsChangedHandler handler = Changed;
             if (handler != null) handler();
         }

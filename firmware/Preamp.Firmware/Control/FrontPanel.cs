@@ -53,6 +53,10 @@ namespace PreampFirmware.Control
         private readonly int[] _resultMs = new int[2];
         private int _sinceDetentMs = 1000;
         private int _clockMs;
+        private int _shownVersion = -1;
+        private int _shownMeter = -1;
+        private int _shownAuto = -1;
+        private bool _animating = true;
 
         /// <summary>The panel working <paramref name="channels"/>, reading the board's buttons and knob and lighting <paramref name="leds"/>.</summary>
         public FrontPanel(Channels channels, GainAutomation automation, LevelMeter meter, Hc595LedChain leds, BoardIo io)
@@ -65,6 +69,7 @@ namespace PreampFirmware.Control
             _channelButton = new Button(io.ChannelButton, LongPressMs);
             _phantomButton = new Button(io.PhantomButton, LongPressMs);
             _encoder = new RotaryEncoder(io.Encoder);
+            meter.SetThresholds(SignalDbfs, ClipDbfs);
         }
 
         /// <summary>dB per detent for a detent interval (pure).</summary>
@@ -75,11 +80,18 @@ namespace PreampFirmware.Control
             return 1;
         }
 
-        /// <summary>Reads the controls, acts on them, and refreshes the LEDs.</summary>
+        /// <summary>
+        /// Reads the controls, acts on them, and refreshes the LEDs — only when what they show can have changed: the
+        /// channels moved, the meter crossed the SIGNAL or CLIP threshold, an auto-gain status changed, or something blinks
+        /// or counts down. A tick that finds nothing changed reads the knob, three buttons and two OVR pins, and returns.
+        /// </summary>
         public void Tick(int elapsedMs)
         {
             _clockMs += elapsedMs;
-            _sinceDetentMs += elapsedMs;
+            if (_sinceDetentMs < 1000)
+            {
+                _sinceDetentMs += elapsedMs;
+            }
             int detents = _encoder.ReadDetents();
             if (detents != 0)
             {
@@ -89,34 +101,58 @@ namespace PreampFirmware.Control
                 _sinceDetentMs = 0;
             }
 
-            int e = _knobButton.Tick(elapsedMs);
-            if (e == ButtonEvent.ShortPress)
+            int knob = _knobButton.Tick(elapsedMs);
+            int channel = _channelButton.Tick(elapsedMs);
+            int phantom = _phantomButton.Tick(elapsedMs);
+            if ((knob | channel | phantom) != ButtonEvent.None)
+            {
+                Act(knob, channel, phantom);
+            }
+            int meter = MeterBits();
+            int auto = _automation.StatusWord;
+            if (!_animating && meter == _shownMeter && _channels.Version == _shownVersion && auto == _shownAuto)
+            {
+                return;
+            }
+            _shownAuto = auto;
+            _shownMeter = meter;
+            _shownVersion = _channels.Version;
+            UpdateLeds(elapsedMs);
+        }
+
+        private void Act(int knob, int channel, int phantom)
+        {
+            if (knob == ButtonEvent.ShortPress)
             {
                 _channels.SetMute(_channels.Selected, !_channels.Inputs[_channels.Selected].Mute);
             }
-            else if (e == ButtonEvent.LongPress)
+            else if (knob == ButtonEvent.LongPress)
             {
                 _automation.StartAutoGain(_channels.Selected);
             }
-            e = _channelButton.Tick(elapsedMs);
-            if (e == ButtonEvent.ShortPress)
+            if (channel == ButtonEvent.ShortPress)
             {
                 _channels.Select((_channels.Selected + 1) % Channels.Count);
             }
-            else if (e == ButtonEvent.LongPress)
+            else if (channel == ButtonEvent.LongPress)
             {
                 _channels.SetLink(!_channels.Linked);
             }
-            e = _phantomButton.Tick(elapsedMs);
-            if (e == ButtonEvent.LongPress)
+            if (phantom == ButtonEvent.LongPress)
             {
                 int ch = _channels.Selected;
                 if (!_channels.RequestPhantom(ch, !_channels.Inputs[ch].Phantom))
                 {
-                    _refusalMs[ch] = RefusalBlinkMs;
+                    SignalRefusal(ch);
                 }
             }
-            UpdateLeds(elapsedMs);
+        }
+
+        /// <summary>What the meter and the OVR pins light: per channel b0 above the SIGNAL threshold, b1 CLIP (bits 2–3 channel 2).</summary>
+        private int MeterBits()
+        {
+            int overload = _channels.Gain.OverloadBits;   // read by the control tick just before
+            return _meter.ThresholdBits | ((overload & 1) << 1) | ((overload & 2) << 2);
         }
 
         /// <summary>Darkens every LED now (the safe state).</summary>
@@ -134,6 +170,7 @@ namespace PreampFirmware.Control
         public void SignalRefusal(int channel)
         {
             _refusalMs[channel] = RefusalBlinkMs;
+            _animating = true;
         }
 
         /// <summary>
@@ -164,6 +201,7 @@ namespace PreampFirmware.Control
 
         private void UpdateLeds(int elapsedMs)
         {
+            bool animating = false;
             for (int ch = 0; ch < Channels.Count; ch++)
             {
                 InputChannel input = _channels.Inputs[ch];
@@ -174,30 +212,37 @@ namespace PreampFirmware.Control
                 {
                     _refusalMs[ch] -= elapsedMs;
                     phantomLed = (_clockMs / FastBlinkMs) % 2 == 0;
+                    animating = true;
                 }
                 else if (input.PhantomRamping)
                 {
                     phantomLed = (_clockMs / RampBlinkMs) % 2 == 0;
+                    animating = true;
                 }
                 if (phantomLed) status |= StatusLed.Phantom;
                 if (relays.Pad.IsClosed) status |= StatusLed.Pad;
                 if (relays.Polarity.IsClosed) status |= StatusLed.Polarity;
 
-                double peak = LevelMeter.ToDb(_meter.RecentPeakFraction(ch));
-                if (peak > SignalDbfs && !_channels.IsMuted(ch)) status |= StatusLed.Signal;
-                if (peak >= ClipDbfs || _channels.Gain.IsOverloaded(ch))
+                int meter = _shownMeter >> (2 * ch);
+                if ((meter & 1) != 0 && !_channels.IsMuted(ch)) status |= StatusLed.Signal;
+                if ((meter & 2) != 0)
                 {
                     _clipHoldMs[ch] = ClipHoldMs;
+                    animating = true;
                 }
                 else if (_clipHoldMs[ch] > 0)
                 {
                     _clipHoldMs[ch] -= elapsedMs;
+                    animating = true;
                 }
                 if (_clipHoldMs[ch] > 0) status |= StatusLed.Clip;
                 if (ch == _channels.Selected || _channels.Linked) status |= StatusLed.Selected;
                 _leds.SetStatus(ch, status);
+                bool showingResult = _resultMs[ch] > 0;   // its last frame still needs the plain bar after it
                 _leds.SetRing(ch, RingPattern(ch, input.GainDb, elapsedMs));
+                if (showingResult || _resultMs[ch] > 0 || _lastAutoStatus[ch] == AutoGainStatus.Running) animating = true;
             }
+            _animating = animating;
             _leds.Flush(false);
         }
     }

@@ -21,6 +21,7 @@ namespace PreampFirmware.Control
         private readonly AutoGain[] _autoGain = new AutoGain[Channels.Count];
         private readonly ClipSafe[] _clipSafe = new ClipSafe[Channels.Count];
         private readonly int[] _sinceGainChangeMs = new int[Channels.Count];
+        private bool _quiet;
 
         /// <summary>Automation over <paramref name="channels"/>, reading <paramref name="meter"/> and the chain's overload pins.</summary>
         public GainAutomation(Channels channels, LevelMeter meter)
@@ -40,6 +41,9 @@ namespace PreampFirmware.Control
         /// <summary>Auto gain of a channel (0-based).</summary>
         public AutoGain AutoGainOf(int channel) { return _autoGain[channel]; }
 
+        /// <summary>Both channels' auto-gain status in one number (channel 1 in bits 0–3, channel 2 in 4–7): a display compares it each tick.</summary>
+        public int StatusWord { get { return _autoGain[0].Status | (_autoGain[1].Status << 4); } }
+
         /// <summary>Clip safe of a channel (0-based).</summary>
         public ClipSafe ClipSafeOf(int channel) { return _clipSafe[channel]; }
 
@@ -55,6 +59,7 @@ namespace PreampFirmware.Control
                 if (ch == channel || _channels.Linked)
                 {
                     _autoGain[ch].Start();
+                    _quiet = false;
                 }
             }
         }
@@ -67,6 +72,7 @@ namespace PreampFirmware.Control
                 if (ch == channel || _channels.Linked)
                 {
                     _clipSafe[ch].Enabled = on;
+                    _quiet = false;
                 }
             }
         }
@@ -93,12 +99,22 @@ namespace PreampFirmware.Control
             {
                 _sinceGainChangeMs[channel] = 0;
                 _autoGain[channel].GainChanged();
+                _quiet = false;
             }
         }
 
         /// <summary>One pass: each channel's clip safe and auto gain ask for a gain; the lower one wins.</summary>
         public void Tick(int elapsedMs)
         {
+            if (_quiet)
+            {
+                return;
+            }
+            if (Idle())
+            {
+                _quiet = true;   // until auto gain, clip safe or a gain change starts work again
+                return;
+            }
             int wanted0 = Wanted(0, elapsedMs);
             int wanted1 = Wanted(1, elapsedMs);
             InputChannel[] inputs = _channels.Inputs;
@@ -112,6 +128,19 @@ namespace PreampFirmware.Control
             }
             if (wanted0 >= 0 && wanted0 != inputs[0].GainDb) _channels.MoveGain(0, wanted0);
             if (wanted1 >= 0 && wanted1 != inputs[1].GainDb) _channels.MoveGain(1, wanted1);
+        }
+
+        /// <summary>True when neither channel has clip safe on, auto gain running or a gain change settling: a tick has nothing to do.</summary>
+        private bool Idle()
+        {
+            for (int ch = 0; ch < Channels.Count; ch++)
+            {
+                if (_sinceGainChangeMs[ch] >= 0 || _clipSafe[ch].Enabled || _autoGain[ch].Status == AutoGainStatus.Running)
+                {
+                    return false;
+                }
+            }
+            return true;
         }
 
         private int Wanted(int ch, int elapsedMs)

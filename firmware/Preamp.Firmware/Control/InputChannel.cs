@@ -75,18 +75,20 @@ namespace PreampFirmware.Control
             return Phantom != _relays.Phantom.IsClosed || Pad != _relays.Pad.IsClosed || Polarity != _relays.Polarity.IsClosed;
         }
 
-        /// <summary>Advances the sequencer by <paramref name="elapsedMs"/>.</summary>
-        public void Tick(int elapsedMs)
+        /// <summary>Advances the sequencer by <paramref name="elapsedMs"/>; true when its state or a relay moved.</summary>
+        public bool Tick(int elapsedMs)
         {
+            int before = _state;
             _elapsedMs += elapsedMs;
             switch (_state)
             {
                 case RelaySequence.Idle:
-                    if (RelaysDiffer())
+                    if (!RelaysDiffer())
                     {
-                        _state = RelaySequence.Muting;
-                        _elapsedMs = 0;
+                        return false;
                     }
+                    _state = RelaySequence.Muting;
+                    _elapsedMs = 0;
                     break;
                 case RelaySequence.Muting:
                     if (_elapsedMs >= MuteLeadMs)
@@ -107,14 +109,16 @@ namespace PreampFirmware.Control
                         _phantomMoved |= phantom;
                         int settle = phantom ? PhantomSettleMs : RelaySettleMs;
                         _settleMs = _elapsedMs + settle > _settleMs ? _elapsedMs + settle : _settleMs;
+                        return true;
                     }
-                    else if (_elapsedMs >= _settleMs)
+                    if (_elapsedMs >= _settleMs)
                     {
                         _state = RelaySequence.Idle;
                         _phantomMoved = false;
                     }
                     break;
             }
+            return _state != before;
         }
 
         private void Apply()

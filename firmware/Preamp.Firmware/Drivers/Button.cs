@@ -52,7 +52,12 @@ namespace PreampFirmware.Drivers
         /// <summary>Samples the pin, advances hold time by <paramref name="elapsedMs"/>, returns a <see cref="ButtonEvent"/>.</summary>
         public int Tick(int elapsedMs)
         {
-            return Step(!_pin.Read(), elapsedMs);
+            bool raw = !_pin.Read();
+            if (!raw && _history == 0 && !_pressed)
+            {
+                return ButtonEvent.None;   // released and settled: nothing to step
+            }
+            return Step(raw, elapsedMs);
         }
 
         /// <summary>The state machine itself, fed a raw sample (pure apart from the button's own state).</summary>

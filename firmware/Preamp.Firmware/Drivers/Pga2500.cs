@@ -93,6 +93,7 @@ namespace PreampFirmware.Drivers
         private readonly byte[] _sent = new byte[FrameBytes];   // the last frame clocked in, which the next one shifts out
         private bool _sentKnown;
         private int _loopBackFailures;
+        private int _overloadBits;
         private int _writes;
         private readonly byte[] _badRead = new byte[FrameBytes];       // the last wrong loop-back, and what it should have been
         private readonly byte[] _badExpected = new byte[FrameBytes];
@@ -239,11 +240,21 @@ namespace PreampFirmware.Drivers
             set { _zeroCrossEnable.Write(value); }
         }
 
-        /// <summary>True while the OVR pin of channel <paramref name="channel"/> (0-based) is high.</summary>
+        /// <summary>True while the OVR pin of channel <paramref name="channel"/> (0-based) is high (read now).</summary>
         public bool IsOverloaded(int channel)
         {
             return channel == 0 ? _overload1.Read() : _overload2.Read();
         }
+
+        /// <summary>Reads both OVR pins (b0 channel 1, b1 channel 2) and keeps what they said in <see cref="OverloadBits"/>.</summary>
+        public int ReadOverloads()
+        {
+            _overloadBits = (_overload1.Read() ? 1 : 0) | (_overload2.Read() ? 2 : 0);
+            return _overloadBits;
+        }
+
+        /// <summary>The OVR pins as the last <see cref="ReadOverloads"/> found them: the control tick reads them once for every part that asks.</summary>
+        public int OverloadBits { get { return _overloadBits; } }
 
         /// <summary>
         /// Loop-back self-test for a board in its safe state (boot, or after a failure): clocks a harmless pattern, then

@@ -10,27 +10,34 @@ namespace PreampFirmware.Drivers
     public sealed class Relay
     {
         private readonly IDigitalOutput _driver;
+        private bool _closed;
 
-        /// <summary>Wraps the output that feeds the relay driver.</summary>
+        /// <summary>Wraps the output that feeds the relay driver (as it is driven now).</summary>
         public Relay(IDigitalOutput driver)
         {
             _driver = driver;
+            _closed = driver.IsHigh;
         }
 
         /// <summary>Energises the coil: the contact closes after the relay's operate time.</summary>
         public void Close()
         {
             _driver.Write(true);
+            _closed = true;
         }
 
         /// <summary>De-energises the coil.</summary>
         public void Open()
         {
             _driver.Write(false);
+            _closed = false;
         }
 
-        /// <summary>True while the coil is driven.</summary>
-        public bool IsClosed { get { return _driver.IsHigh; } }
+        /// <summary>
+        /// True while the coil is driven: what the last <see cref="Close"/> or <see cref="Open"/> drove, kept here because the
+        /// LEDs, the stream header and the sequencers ask often and the driver may sit behind a chain of SPI words.
+        /// </summary>
+        public bool IsClosed { get { return _closed; } }
     }
 
     /// <summary>The three relays of one input channel.</summary>

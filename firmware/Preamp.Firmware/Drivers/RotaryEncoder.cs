@@ -33,6 +33,10 @@ namespace PreampFirmware.Drivers
                 _started = true;
                 return 0;
             }
+            if (count == _consumed)
+            {
+                return 0;
+            }
             long delta = count - _consumed;
             long detents = delta / CountsPerDetent;
             _consumed += detents * CountsPerDetent;

@@ -87,7 +87,7 @@ namespace PreampFirmware.Host
             }
             if (!store.Calibration.SetGainCorrectionDb(channel, gain, db))
             {
-                c.Fail(ScpiError.DataOutOfRange, "a gain error beyond ±1.27 dB is a fault, not something to calibrate away");
+                c.Fail(ScpiError.DataOutOfRange, "a gain error beyond +/-1.27 dB is a fault, not something to calibrate away");
             }
         }
 
@@ -111,7 +111,7 @@ namespace PreampFirmware.Host
             if (!Writable(store, c) || !Channel(c, 0, out channel) || !c.TryNumber(1, out db)) return;
             if (!store.Calibration.SetPadDb(channel, db))
             {
-                c.Fail(ScpiError.DataOutOfRange, "pad must be within 20 ± 1.27 dB");
+                c.Fail(ScpiError.DataOutOfRange, "pad must be within 20 +/- 1.27 dB");
             }
         }
 

@@ -93,12 +93,29 @@ namespace PreampFirmware.Scpi
         /// <summary>Result of a lookup whose header exists but whose suffix is out of range.</summary>
         public const int BadSuffix = 1;
 
+        private const int Initials = 27;   // A..Z, then '*'
+
         private readonly ArrayList _entries = new ArrayList();
+        private readonly ArrayList[] _byInitial = new ArrayList[Initials];
 
         /// <summary>Registers a command.</summary>
         public void Add(string pattern, int minParameters, int maxParameters, int maxSuffix, ScpiHandler handler)
         {
-            _entries.Add(new ScpiEntry(pattern, minParameters, maxParameters, maxSuffix, handler));
+            ScpiEntry entry = new ScpiEntry(pattern, minParameters, maxParameters, maxSuffix, handler);
+            _entries.Add(entry);
+            int i = InitialOf(entry.Nodes[0].Long);
+            if (_byInitial[i] == null)
+            {
+                _byInitial[i] = new ArrayList();
+            }
+            _byInitial[i].Add(entry);
+        }
+
+        /// <summary>Bucket of a mnemonic by its first character: a lookup only looks at the commands that start the same way.</summary>
+        private static int InitialOf(string mnemonic)
+        {
+            char c = mnemonic.Length == 0 ? '*' : mnemonic[0];
+            return c >= 'A' && c <= 'Z' ? c - 'A' : Initials - 1;
         }
 
         /// <summary>Registers a command with no parameters and no suffix.</summary>
@@ -160,9 +177,11 @@ namespace PreampFirmware.Scpi
         public ScpiEntry Find(string[] mnemonics, int[] suffixes, int count, bool query, int[] resolvedSuffixes, out int failure)
         {
             failure = NoHeader;
-            for (int e = 0; e < _entries.Count; e++)
+            ArrayList candidates = _byInitial[InitialOf(mnemonics[0])];
+            int count0 = candidates == null ? 0 : candidates.Count;
+            for (int e = 0; e < count0; e++)
             {
-                ScpiEntry entry = (ScpiEntry)_entries[e];
+                ScpiEntry entry = (ScpiEntry)candidates[e];
                 if (entry.Query != query || entry.Nodes.Length != count)
                 {
                     continue;

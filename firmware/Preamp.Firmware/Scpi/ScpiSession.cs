@@ -1,5 +1,6 @@
 // One host connection speaking SCPI: assembles lines from the byte stream, parses them, runs commands, answers.
 using System;
+using System.Text;
 using PreampFirmware.Hal;
 
 namespace PreampFirmware.Scpi
@@ -28,7 +29,7 @@ namespace PreampFirmware.Scpi
         private readonly ErrorQueue _errors = new ErrorQueue();
         private readonly byte[] _readBuffer = new byte[128];
         private readonly ScpiLineReader _reader = new ScpiLineReader();
-        private byte[] _writeBuffer = new byte[256];
+        private byte[] _writeBuffer = new byte[1024];
 
         private readonly string[] _mnemonics = new string[MaxNodes];
         private readonly int[] _suffixes = new int[MaxNodes];
@@ -86,7 +87,7 @@ namespace PreampFirmware.Scpi
         /// </summary>
         public void Poll()
         {
-            if (_port == null)
+            if (_port == null || (_port.BytesToRead == 0 && _port.ReceiveOverruns == _overrunsSeen))
             {
                 return;
             }
@@ -156,20 +157,17 @@ namespace PreampFirmware.Scpi
 
         private void Send(string answer)
         {
-            int n = answer.Length + 1;
-            if (_writeBuffer.Length < n)
+            // Answers are ASCII (error texts included); the conversion is the runtime's native one, not a loop here.
+            int most = 3 * answer.Length + 1;
+            if (_writeBuffer.Length < most)
             {
-                _writeBuffer = new byte[n + 64];
+                _writeBuffer = new byte[most + 64];
             }
-            for (int i = 0; i < answer.Length; i++)
-            {
-                char c = answer[i];
-                _writeBuffer[i] = c < 0x80 ? (byte)c : (byte)'?';
-            }
-            _writeBuffer[answer.Length] = 0x0A;
+            int n = Encoding.UTF8.GetBytes(answer, 0, answer.Length, _writeBuffer, 0);
+            _writeBuffer[n] = 0x0A;
             if (_port != null)
             {
-                _port.Write(_writeBuffer, 0, n);
+                _port.Write(_writeBuffer, 0, n + 1);
             }
         }
 

@@ -7,9 +7,11 @@ namespace PreampFirmware.Streaming
     /// completing beyond that silently drops the oldest. Knowing when a read happens, the model knows how many
     /// buffers were dropped before it — the count the stream announces, so the host fills exactly that gap.
     /// <para>
-    /// The model is anchored at a read that had to wait: such a read returns the moment its buffer completed. The
+    /// A read takes <see cref="BuffersPerRead"/> buffers at once (a stream block), so a block's header and CRCs are paid
+    /// once per several buffers; losses are still counted in whole buffers, as the DMA drops them.
+    /// The model is anchored at a read that had to wait: such a read returns the moment its last buffer completed. The
     /// caller makes the first read right after starting the converter, when nothing can be waiting yet, so that read
-    /// waits and anchors the model; later reads are due <see cref="DueMarginMicroseconds"/> after their buffer
+    /// waits and anchors the model; later reads are due <see cref="DueMarginMicroseconds"/> after their last buffer
     /// completes, and any read that waits re-anchors the model, so it stays in step with the converter's clock even
     /// when the loop never catches up again. Pure arithmetic: callers pass the time.
     /// </para>
@@ -22,6 +24,7 @@ namespace PreampFirmware.Streaming
         private double _periodUs;
         private int _framesPerBuffer;
         private int _waitingBuffers;
+        private int _buffersPerRead = 1;
         private int _rate;
         private long _consumed;        // buffers read or known lost since Start
         private long _lost;            // buffers known lost since Start
@@ -29,10 +32,15 @@ namespace PreampFirmware.Streaming
         private long _anchorUs;        // when buffer _anchorIndex completed
         private long _anchorIndex;
         private long _startUs;
+        private long _nextDueUs;
 
-        /// <summary>The converter started at <paramref name="nowUs"/>: buffers of <paramref name="framesPerBuffer"/> frames at <paramref name="rate"/>, <paramref name="waitingBuffers"/> can wait.</summary>
-        public void Start(long nowUs, int rate, int framesPerBuffer, int waitingBuffers)
+        /// <summary>
+        /// The converter started at <paramref name="nowUs"/>: buffers of <paramref name="framesPerBuffer"/> frames at
+        /// <paramref name="rate"/>, <paramref name="waitingBuffers"/> can wait, reads of <paramref name="buffersPerRead"/> buffers.
+        /// </summary>
+        public void Start(long nowUs, int rate, int framesPerBuffer, int waitingBuffers, int buffersPerRead)
         {
+            _buffersPerRead = buffersPerRead;
             _rate = rate;
             _framesPerBuffer = framesPerBuffer;
             _waitingBuffers = waitingBuffers;
@@ -41,7 +49,11 @@ namespace PreampFirmware.Streaming
             _lost = 0;
             _anchored = false;
             _startUs = nowUs;
+            UpdateDue();
         }
+
+        /// <summary>Buffers a regular read takes.</summary>
+        public int BuffersPerRead { get { return _buffersPerRead; } }
 
         /// <summary>Duration of one buffer, µs.</summary>
         public double PeriodMicroseconds { get { return _periodUs; } }
@@ -52,25 +64,23 @@ namespace PreampFirmware.Streaming
         /// <summary>Buffers the DMA dropped since <see cref="Start"/>, as far as the clock tells.</summary>
         public long Lost { get { return _lost; } }
 
-        /// <summary>Board time at which the next read is due.</summary>
-        public long NextDueMicroseconds
+        /// <summary>Board time at which the next read (of <see cref="BuffersPerRead"/> buffers) is due: when its last buffer is complete.</summary>
+        public long NextDueMicroseconds { get { return _nextDueUs; } }
+
+        /// <summary>Works out <see cref="NextDueMicroseconds"/> after the model changed (the loop asks for it far more often).</summary>
+        private void UpdateDue()
         {
-            get
-            {
-                if (!_anchored)
-                {
-                    return _startUs;
-                }
-                return _anchorUs + (long)((_consumed - _anchorIndex) * _periodUs) + DueMarginMicroseconds;
-            }
+            _nextDueUs = !_anchored ? _startUs
+                : _anchorUs + (long)((_consumed + _buffersPerRead - 1 - _anchorIndex) * _periodUs) + DueMarginMicroseconds;
         }
 
         /// <summary>True after the first read: from then on the model knows when buffers complete.</summary>
         public bool IsAnchored { get { return _anchored; } }
 
         /// <summary>
-        /// Board time by which the next read must happen for nothing to be dropped: when the waiting buffers reach what
-        /// the DMA can hold. A loop with nowhere to put a block may wait until then.
+        /// Board time by which the next read must happen for nothing to be dropped, with a read's worth of room to spare:
+        /// when the waiting buffers reach what the DMA can hold less one read. A loop with nowhere to put a block may wait
+        /// until then; the spare read covers a loop that wakes late (it wakes on the scheduler's 10 ms steps).
         /// </summary>
         public long LastSafeReadMicroseconds
         {
@@ -80,7 +90,7 @@ namespace PreampFirmware.Streaming
                 {
                     return _startUs;
                 }
-                return _anchorUs + (long)((_consumed + _waitingBuffers - 1 - _anchorIndex) * _periodUs) + DueMarginMicroseconds;
+                return _anchorUs + (long)((_consumed + _waitingBuffers - _buffersPerRead - _anchorIndex) * _periodUs) + DueMarginMicroseconds;
             }
         }
 
@@ -112,23 +122,25 @@ namespace PreampFirmware.Streaming
             long lost = waiting - _waitingBuffers;
             _consumed += lost;
             _lost += lost;
+            UpdateDue();
             return (int)lost;
         }
 
         /// <summary>
-        /// Called after a read that began at <paramref name="beganUs"/> and returned at <paramref name="endedUs"/>. The
-        /// first read after <see cref="Start"/>, and any read that waited (a quarter of a buffer or more), returned as its
-        /// buffer completed: that anchors the model.
+        /// Called after a read of <paramref name="buffers"/> buffers that began at <paramref name="beganUs"/> and returned at
+        /// <paramref name="endedUs"/>. The first read after <see cref="Start"/>, and any read that waited (a quarter of a
+        /// buffer or more), returned as its last buffer completed: that anchors the model.
         /// </summary>
-        public void Read(long beganUs, long endedUs)
+        public void Read(long beganUs, long endedUs, int buffers)
         {
-            _consumed++;
+            _consumed += buffers;
             if (!_anchored || endedUs - beganUs >= _periodUs / 4)
             {
                 _anchored = true;
                 _anchorUs = endedUs;
                 _anchorIndex = _consumed - 1;
             }
+            UpdateDue();
         }
 
         /// <summary>Frames the converter completed by <paramref name="nowUs"/> since <see cref="Start"/> (the frame being converted then).</summary>

@@ -109,14 +109,17 @@ namespace PreampFirmware.Streaming
 
         /// <summary>
         /// Mutes in the converter what <paramref name="muteBits"/> says (b0 input 1, b1 input 2), so the stream and the
-        /// meters carry exactly what is recorded. A write the converter does not take back is a converter fault.
+        /// meters carry exactly what is recorded. A write the converter does not take back is a converter fault (false: the
+        /// caller tries again).
         /// </summary>
-        public void ApplyMute(int muteBits)
+        public bool ApplyMute(int muteBits)
         {
             if (_adc.IsConfigured && _adc.SetMute(muteBits) != Pcm1863.Ok)
             {
                 FaultFound(_adc.LastError);
+                return false;
             }
+            return true;
         }
 
         /// <summary>Once every <see cref="CheckMs"/>: the chip must run at the stream's rate with its clocks locked and its configuration intact.</summary>

@@ -6,9 +6,10 @@ namespace PreampFirmware.Streaming
 {
     /// <summary>
     /// Level meter fed with one frame out of every <see cref="Decimation"/>, picked from each block as it passes
-    /// (about four frames of a 256-frame block at 48 kHz: per-block work, no loop over the samples). The stride is
+    /// (about five frames of a 1024-frame block at 48 kHz: per-block work, no loop over the samples). The stride is
     /// odd and not a multiple of 3, so it shares no factor with a tone's period in samples at 44.1/48 kHz (48 for
-    /// 1 kHz at 48 kHz): successive spot samples walk through every phase of a tone and its RMS comes out right. Keeps ten 30 ms sub-windows of sum of squares and peak per
+    /// 1 kHz at 48 kHz), and chosen per rate so that successive spot samples walk evenly through the phases of a tone
+    /// and its RMS comes out right (<see cref="DecimationFor"/>). Keeps ten 30 ms sub-windows of sum of squares and peak per
     /// channel; the reading covers the last 300 ms. Levels are relative to ADC full scale (a full-scale sine reads
     /// 0 dBFS peak and −3.01 dBFS RMS). Peaks between spot samples are missed: clipping is reported by the PGA2500's
     /// OVR pins and seen in full by the host.
@@ -27,28 +28,56 @@ namespace PreampFirmware.Streaming
         private readonly int[] _peak = new int[2 * SubWindows];
         private readonly int[] _count = new int[SubWindows];
         private readonly int[] _freshPeak = new int[2];
-        /// <summary>Spot samples per second the decimation aims at.</summary>
-        public const int SpotRate = 800;
+        private readonly int[] _recentPeak = new int[2];   // the current and the previous sub-window, kept as they change
+        private int _signalCounts = int.MaxValue;
+        private int _clipCounts = int.MaxValue;
+        private int _thresholdBits;
+        /// <summary>Spot samples per second the decimation aims at: about five a block of 1024 frames at 48 kHz.</summary>
+        public const int SpotRate = 230;
 
-        private int _decimation = 61;
+        private int _decimation = 205;
         private int _countdown = 1;
-        private int _subLength = 23;
+        private int _subLength = 7;
         private int _sub;
 
         /// <summary>Frames per metered frame.</summary>
         public int Decimation { get { return _decimation; } }
 
+        /// <summary>Spot samples in a 30 ms sub-window at the configured rate.</summary>
+        public int SpotsPerSubWindow { get { return _subLength; } }
+
         /// <summary>Sets the decimation for a sample rate and clears the reading.</summary>
         public void Configure(int sampleRate)
         {
-            int d = sampleRate / SpotRate;
-            if (d < 1) d = 1;
-            if (d > 1 && d % 2 == 0) d++;
-            while (d > 1 && d % 3 == 0) d += 2;
+            int d = DecimationFor(sampleRate);
             _decimation = d;
             _subLength = sampleRate / d * SubWindowMilliseconds / 1000;
             if (_subLength < 1) _subLength = 1;
             Clear();
+        }
+
+        /// <summary>
+        /// Frames per spot sample at <paramref name="sampleRate"/>: near rate / <see cref="SpotRate"/>, odd and not a multiple
+        /// of 3, and for the converter's rates the stride whose spot samples of a steady tone read its RMS most truly over
+        /// the 300 ms window (worked out for tones from 50 Hz to 0.45 fS: within 0.16 dB; at 48 kHz 0.11 dB, 1 kHz 0.01 dB).
+        /// A stride that is nearly a multiple of a tone's half period would sample few of its phases.
+        /// </summary>
+        public static int DecimationFor(int sampleRate)
+        {
+            switch (sampleRate)
+            {
+                case 16000: return 67;
+                case 32000: return 151;
+                case 44100: return 187;
+                case 48000: return 205;
+                case 88200: return 389;
+                case 96000: return 443;
+            }
+            int d = sampleRate / SpotRate;
+            if (d < 1) d = 1;
+            if (d > 1 && d % 2 == 0) d++;
+            while (d > 1 && d % 3 == 0) d += 2;
+            return d;
         }
 
         /// <summary>Forgets the reading.</summary>
@@ -56,6 +85,9 @@ namespace PreampFirmware.Streaming
         {
             for (int i = 0; i < _sumSquares.Length; i++) { _sumSquares[i] = 0; _peak[i] = 0; }
             for (int i = 0; i < SubWindows; i++) _count[i] = 0;
+            _recentPeak[0] = 0;
+            _recentPeak[1] = 0;
+            _thresholdBits = 0;
             _sub = 0;
             _countdown = 1;
         }
@@ -69,34 +101,36 @@ namespace PreampFirmware.Streaming
         public void OfferBlock(byte[] block, int offset, int frames, int channelOneSlot)
         {
             int a = channelOneSlot == 0 ? offset : offset + AudioFrame.SampleBytes;
-            int b = channelOneSlot == 0 ? offset + AudioFrame.SampleBytes : offset;
+            int d = channelOneSlot == 0 ? AudioFrame.SampleBytes : -AudioFrame.SampleBytes;   // from channel 1's sample to channel 2's
             int stride = AudioFrame.Bytes * _decimation;
-            int end = AudioFrame.Bytes * frames;
-            int at = AudioFrame.Bytes * (_countdown - 1);
-            while (at < end)
+            int end = a + AudioFrame.Bytes * frames;
+            int p = a + AudioFrame.Bytes * (_countdown - 1);
+            while (p < end)
             {
                 int room = _subLength - _count[_sub];
+                int stop = p + room * stride;   // where this sub-window ends, if the block reaches it
+                if (stop > end) stop = end;
+                int first = p;
                 double sum0 = 0;
                 double sum1 = 0;
                 int peak0 = 0;
                 int peak1 = 0;
-                int n = 0;
-                while (at < end && n < room)
+                while (p < stop)
                 {
-                    int v = ((block[a + at] << 8) | (block[a + at + 1] << 16) | (block[a + at + 2] << 24)) >> 8;
-                    int w = ((block[b + at] << 8) | (block[b + at + 1] << 16) | (block[b + at + 2] << 24)) >> 8;
+                    int v = ((block[p] << 8) | (block[p + 1] << 16) | (block[p + 2] << 24)) >> 8;
+                    int q = p + d;
+                    int w = ((block[q] << 8) | (block[q + 1] << 16) | (block[q + 2] << 24)) >> 8;
                     sum0 += (double)v * v;
                     sum1 += (double)w * w;
                     if (v < 0) v = -v;
                     if (w < 0) w = -w;
                     if (v > peak0) peak0 = v;
                     if (w > peak1) peak1 = w;
-                    n++;
-                    at += stride;
+                    p += stride;
                 }
-                Accumulate(sum0, sum1, peak0, peak1, n);
+                Accumulate(sum0, sum1, peak0, peak1, (p - first) / stride);
             }
-            _countdown = (at - end) / AudioFrame.Bytes + 1;
+            _countdown = (p - end) / AudioFrame.Bytes + 1;
         }
 
         /// <summary>A 24-bit little-endian two's complement sample.</summary>
@@ -124,15 +158,25 @@ namespace PreampFirmware.Streaming
             if (peak1 > _peak[i0 + 1]) _peak[i0 + 1] = peak1;
             if (peak0 > _freshPeak[0]) _freshPeak[0] = peak0;
             if (peak1 > _freshPeak[1]) _freshPeak[1] = peak1;
+            bool moved = false;
+            if (peak0 > _recentPeak[0]) { _recentPeak[0] = peak0; moved = true; }
+            if (peak1 > _recentPeak[1]) { _recentPeak[1] = peak1; moved = true; }
             _count[_sub] += n;
             if (_count[_sub] >= _subLength)
             {
+                moved = true;
+                _recentPeak[0] = _peak[i0];   // the sub-window just finished becomes the previous one
+                _recentPeak[1] = _peak[i0 + 1];
                 _sub = (_sub + 1) % SubWindows;
                 _count[_sub] = 0;
                 _sumSquares[_sub * 2] = 0;
                 _sumSquares[_sub * 2 + 1] = 0;
                 _peak[_sub * 2] = 0;
                 _peak[_sub * 2 + 1] = 0;
+            }
+            if (moved)
+            {
+                UpdateThresholdBits();
             }
         }
 
@@ -154,6 +198,48 @@ namespace PreampFirmware.Streaming
             int a = _peak[_sub * 2 + channel];
             int b = _peak[previous * 2 + channel];
             return (a > b ? a : b) / FullScale;
+        }
+
+        /// <summary>
+        /// Largest |sample| of a channel in the current and the previous sub-window, in converter counts (full scale
+        /// 8 388 608): for comparisons against a threshold in counts, with no logarithm.
+        /// </summary>
+        public int RecentPeak(int channel)
+        {
+            return _recentPeak[channel];
+        }
+
+        /// <summary>Sets the two thresholds of <see cref="ThresholdBits"/>, dBFS peak (a display's SIGNAL and CLIP).</summary>
+        public void SetThresholds(double signalDbfs, double clipDbfs)
+        {
+            _signalCounts = CountsAt(signalDbfs);
+            _clipCounts = CountsAt(clipDbfs);
+            UpdateThresholdBits();
+        }
+
+        /// <summary>
+        /// Where the recent peaks stand against the thresholds, kept as the peaks change: per channel b0 above the signal
+        /// threshold, b1 at or above the clip threshold (bits 2 and 3 for channel 2). A display asks every tick; this is one
+        /// field read.
+        /// </summary>
+        public int ThresholdBits { get { return _thresholdBits; } }
+
+        private void UpdateThresholdBits()
+        {
+            int bits = 0;
+            for (int ch = 0; ch < 2; ch++)
+            {
+                int peak = _recentPeak[ch];
+                if (peak > _signalCounts) bits |= 1 << (2 * ch);
+                if (peak >= _clipCounts) bits |= 2 << (2 * ch);
+            }
+            _thresholdBits = bits;
+        }
+
+        /// <summary>A level in dBFS as a peak in converter counts (full scale 8 388 608).</summary>
+        public static int CountsAt(double dbfs)
+        {
+            return (int)(FullScale * Math.Pow(10, dbfs / 20.0));
         }
 
         /// <summary>Largest |sample| of a channel since <see cref="ResetFreshPeak"/>, as a fraction of full scale.</summary>

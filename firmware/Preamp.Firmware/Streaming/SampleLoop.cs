@@ -4,10 +4,10 @@ using PreampFirmware.Hal;
 namespace PreampFirmware.Streaming
 {
     /// <summary>
-    /// Owns the audio input. Per block, and only per block: one read of N frames into place (native DMA copy), the
-    /// meter's few spot samples, and while streaming a header with two native CRC-32s. The DMA keeps converting
-    /// between reads; a read that comes too late finds buffers dropped, which <see cref="BlockTiming"/> counts from
-    /// the clock and the next block announces.
+    /// Owns the audio input. Per block, and only per block: one read of N frames into place (native DMA copy; a block is
+    /// several DMA buffers, so the per-block work is paid once for all of them), the meter's few spot samples, and while
+    /// streaming a header with two native CRC-32s. The DMA keeps converting between reads; a read that comes too late
+    /// finds buffers dropped, which <see cref="BlockTiming"/> counts from the clock and the next block announces.
     /// </summary>
     public sealed class SampleLoop
     {
@@ -20,7 +20,9 @@ namespace PreampFirmware.Streaming
         private readonly byte[] _scratch;
         private readonly uint[] _gainCommand = { StreamBlock.NoGainCommand, StreamBlock.NoGainCommand };
         private readonly int _framesPerBlock;
+        private int _framesPerBuffer = 1;   // the DMA's unit: losses and the model count in buffers
         private byte _layout;
+        private int _channelOneSlot;
         private int _rate;
         private long _streamStartBuffer;
         private long _streamStartUs;
@@ -30,7 +32,7 @@ namespace PreampFirmware.Streaming
         private long _blocksRead;
         private bool _lostWhileStreaming;
 
-        /// <summary>A loop over <paramref name="audio"/>, blocks of one DMA buffer.</summary>
+        /// <summary>A loop over <paramref name="audio"/>, blocks of the stream's size (a whole number of DMA buffers).</summary>
         public SampleLoop(IAudioInput audio, ICrc32 crc, IMicrosecondClock clock, SampleStream stream, LevelMeter meter)
         {
             _audio = audio;
@@ -42,7 +44,7 @@ namespace PreampFirmware.Streaming
             _scratch = new byte[StreamBlock.Bytes(_framesPerBlock)];
         }
 
-        /// <summary>Frames per DMA buffer an input must have for this loop: a block is one buffer.</summary>
+        /// <summary>Frames per block: a whole number of the input's DMA buffers.</summary>
         public int FramesPerBlock { get { return _framesPerBlock; } }
 
         /// <summary>True while the converter's clocks run.</summary>
@@ -81,26 +83,29 @@ namespace PreampFirmware.Streaming
         public long BlocksRead { get { return _blocksRead; } }
 
         /// <summary>Frames the DMA dropped since the converter started (as the clock tells).</summary>
-        public long FramesLost { get { return _timing.Lost * _framesPerBlock; } }
+        public long FramesLost { get { return _timing.Lost * _framesPerBuffer; } }
 
         /// <summary>True once frames were lost while streaming (cleared by <see cref="BeginStream"/>).</summary>
         public bool LostWhileStreaming { get { return _lostWhileStreaming; } }
 
         /// <summary>
-        /// Starts the converter's clocks and DMA at <paramref name="rate"/> and reads the first buffer at once: nothing can
-        /// be waiting yet, so the read waits for the DMA (at most one block's time) and anchors the timing to the
-        /// converter's clock. Frames from before the converter ran its first block are not metered.
+        /// Starts the converter's clocks and DMA at <paramref name="rate"/> and reads the first DMA buffer at once: nothing
+        /// can be waiting yet, so the read waits for the DMA (at most one buffer's time) and anchors the timing to the
+        /// converter's clock. Frames from before the converter ran its first buffer are not metered.
         /// </summary>
         public void Start(int rate)
         {
             _audio.Start(rate);
             _rate = rate;
             _layout = StreamBlock.LayoutFor(_audio.ChannelOneSlot);
+            _channelOneSlot = _audio.ChannelOneSlot;
             long began = _clock.NowMicroseconds;
-            _timing.Start(began, rate, _audio.FramesPerBuffer, _audio.WaitingBuffers);
+            int perBuffer = _audio.FramesPerBuffer;
+            _framesPerBuffer = perBuffer;
+            _timing.Start(began, rate, perBuffer, _audio.WaitingBuffers, _framesPerBlock / perBuffer);
             _meter.Configure(rate);
-            _audio.Read(_scratch, StreamBlock.HeaderBytes, _framesPerBlock);
-            _timing.Read(began, _clock.NowMicroseconds);
+            _audio.Read(_scratch, StreamBlock.HeaderBytes, perBuffer);
+            _timing.Read(began, _clock.NowMicroseconds, 1);
             _blocksRead = 1;
         }
 
@@ -155,7 +160,7 @@ namespace PreampFirmware.Streaming
             {
                 return;
             }
-            long frame = _timing.FrameAt(_clock.NowMicroseconds) - _streamStartBuffer * _framesPerBlock;
+            long frame = _timing.FrameAt(_clock.NowMicroseconds) - _streamStartBuffer * _framesPerBuffer;
             _gainCommand[channel] = frame < 0 ? 0 : (uint)frame;
         }
 
@@ -170,17 +175,17 @@ namespace PreampFirmware.Streaming
             bool streaming = _stream.IsRunning;
             if (lost > 0 && streaming)
             {
-                _stream.CountConverterLoss(lost * _framesPerBlock);
+                _stream.CountConverterLoss(lost * _framesPerBuffer);
                 _lostWhileStreaming = true;
             }
-            long first = (_timing.Consumed - _streamStartBuffer) * _framesPerBlock;
+            long first = (_timing.Consumed - _streamStartBuffer) * _framesPerBuffer;
             byte[] block = streaming ? _stream.FreeBlock() : null;
             byte[] target = block == null ? _scratch : block;
             _audio.Read(target, StreamBlock.HeaderBytes, _framesPerBlock);
             long ended = _clock.NowMicroseconds;
-            _timing.Read(began, ended);
+            _timing.Read(began, ended, _timing.BuffersPerRead);
             _blocksRead++;
-            _meter.OfferBlock(target, StreamBlock.HeaderBytes, _framesPerBlock, _audio.ChannelOneSlot);
+            _meter.OfferBlock(target, StreamBlock.HeaderBytes, _framesPerBlock, _channelOneSlot);
             if (!streaming)
             {
                 return;
