@@ -508,7 +508,7 @@ public static class Program
         var linkErrors = new Option<double>("--link-errors") { Description = "Bit error rate applied to device-to-host bytes" };
         var seconds = new Option<double>("--seconds") { Description = "Exit after this many seconds (default: until Ctrl+C)" };
         var panel = new Option<bool>("--panel") { Description = "Show the front panel in the terminal, with keys for the knob and buttons" };
-        var blockCost = new Option<int>("--block-cost-us") { Description = "Processor time per converter block, µs (default 0, a PC's speed): above the block period (5333 µs at 48 kHz) the sample loop falls behind, the DMA drops buffers, and the board counts and announces them" };
+        var blockCost = new Option<int>("--block-cost-us") { Description = "Processor time per converter block, µs (default 0, a PC's speed): above the block period (21333 µs at 48 kHz) the sample loop falls behind, the DMA drops buffers, and the board counts and announces them" };
         var c = new Command("sim", "Run the firmware on the simulated board, paced to real time, and serve it to real tools") { tcp, pty, flash, errors, linkErrors, seconds, panel, blockCost };
         c.SetAction(r =>
         {

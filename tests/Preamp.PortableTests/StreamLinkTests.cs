@@ -66,7 +66,13 @@ namespace PreampFirmware.Tests
             Assert.AreEqual(2, r.Link.ServiceOutput(2));
             Assert.AreEqual(1, r.Link.ServiceOutput(5));
             Assert.AreEqual(0, r.Link.ServiceOutput(5));
-            Assert.AreEqual(3 * r.Stream.BlockLength, owner.TakeSent().Length);
+            byte[] sent = owner.TakeSentBytes();
+            Assert.AreEqual(3 * r.Stream.BlockLength, sent.Length);
+            for (int k = 0; k < 3; k++)
+            {
+                Assert.AreEqual(StreamBlock.Sync0, sent[k * r.Stream.BlockLength], "block " + k.ToString() + " starts with its sync");
+                Assert.AreEqual((uint)k, StreamBlock.GetUInt32(sent, k * r.Stream.BlockLength + 4), "in sequence");
+            }
             r.Link.Stop();
             r.Blocks(2);
             Assert.AreEqual(0, r.Link.ServiceOutput(5), "stopped: nothing goes out");

@@ -169,7 +169,8 @@ namespace PreampFirmware.Tests
     {
         private byte[] _in = new byte[0];
         private int _inAt;
-        private string _out = "";
+        private byte[] _sent = new byte[256];
+        private int _sentCount;
 
         /// <summary>Makes bytes available to read.</summary>
         public void Receive(byte[] data)
@@ -189,12 +190,29 @@ namespace PreampFirmware.Tests
             Receive(b);
         }
 
-        /// <summary>Takes what was sent so far.</summary>
+        /// <summary>
+        /// Takes what was sent so far as text (SCPI answers: printable ASCII and line ends). Binary data goes through
+        /// <see cref="TakeSentBytes"/>: nanoFramework's strings end at a NUL, so bytes never become characters here.
+        /// </summary>
         public string TakeSent()
         {
-            string s = _out;
-            _out = "";
-            return s;
+            byte[] b = TakeSentBytes();
+            char[] text = new char[b.Length];
+            for (int i = 0; i < b.Length; i++)
+            {
+                Assert.IsTrue(b[i] >= 0x09 && b[i] < 0x7F, "text answers only: byte " + b[i].ToString() + " at " + i.ToString());
+                text[i] = (char)b[i];
+            }
+            return new string(text);
+        }
+
+        /// <summary>Takes what was sent so far, byte for byte.</summary>
+        public byte[] TakeSentBytes()
+        {
+            byte[] b = new byte[_sentCount];
+            Array.Copy(_sent, b, _sentCount);
+            _sentCount = 0;
+            return b;
         }
 
         /// <inheritdoc />
@@ -212,7 +230,14 @@ namespace PreampFirmware.Tests
         /// <inheritdoc />
         public void Write(byte[] buffer, int offset, int count)
         {
-            for (int i = 0; i < count; i++) _out = _out + (char)buffer[offset + i];
+            if (_sentCount + count > _sent.Length)
+            {
+                byte[] grown = new byte[(_sentCount + count) * 2];
+                Array.Copy(_sent, grown, _sentCount);
+                _sent = grown;
+            }
+            Array.Copy(buffer, offset, _sent, _sentCount, count);
+            _sentCount += count;
         }
 
         /// <summary>The link's speed, bytes per second (921 600 baud unless a test says otherwise).</summary>

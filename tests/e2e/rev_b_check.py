@@ -91,9 +91,9 @@ def main():
         proc.terminate()
         proc.wait(10)
 
-    # A sample loop too slow for 48 kHz (8 ms of processor time per 5.33 ms block): the simulated DMA drops buffers
+    # A sample loop too slow for 48 kHz (32 ms of processor time per 21.3 ms block): the simulated DMA drops buffers
     # without a word; the board counts them from its clock, the host fills exactly those frames, the file keeps its length.
-    proc, tcp, pty = start_sim(preamp, ["--block-cost-us", "8000"])
+    proc, tcp, pty = start_sim(preamp, ["--block-cost-us", "32000"])
     try:
         path = os.path.join(workdir, "slow.wav")
         code, out = capture(preamp, "tcp://127.0.0.1:%d" % tcp, path, 3)

@@ -272,6 +272,42 @@ public sealed class PortabilityChecker
         public override void VisitConstructorInitializer(ConstructorInitializerSyntax node) { JudgeNode(node); base.VisitConstructorInitializer(node); }
         public override void VisitElementAccessExpression(ElementAccessExpressionSyntax node) { JudgeNode(node); base.VisitElementAccessExpression(node); }
 
+        /// <summary>
+        /// A byte cast to a character that goes straight into a string (concatenated, appended, or passed to a string's
+        /// constructor or Concat): nanoFramework's strings end at a NUL, so binary data built into a string loses bytes
+        /// there (<c>"" + 'a' + (char)0 + 'b'</c> has length 1 on the device). Binary data stays in byte arrays; text that
+        /// arrived as bytes is checked printable and copied into a char[] first (as the SCPI line reader does).
+        /// </summary>
+        public override void VisitCastExpression(CastExpressionSyntax node)
+        {
+            if (_model.GetTypeInfo(node.Type).Type?.SpecialType == SpecialType.System_Char
+                && _model.GetTypeInfo(node.Expression).Type?.SpecialType is SpecialType.System_Byte or SpecialType.System_SByte
+                && IntoString(node))
+            {
+                Report(node, "string built from raw bytes: " + node + " (nanoFramework strings end at a NUL; keep binary data in byte[])");
+            }
+            base.VisitCastExpression(node);
+        }
+
+        private bool IntoString(ExpressionSyntax cast)
+        {
+            SyntaxNode at = cast;
+            while (at.Parent is ParenthesizedExpressionSyntax) at = at.Parent;
+            switch (at.Parent)
+            {
+                case BinaryExpressionSyntax b when b.IsKind(SyntaxKind.AddExpression):
+                    return _model.GetTypeInfo(b).Type?.SpecialType == SpecialType.System_String;
+                case AssignmentExpressionSyntax a when a.IsKind(SyntaxKind.AddAssignmentExpression):
+                    return _model.GetTypeInfo(a.Left).Type?.SpecialType == SpecialType.System_String;
+                case ArgumentSyntax { Parent: ArgumentListSyntax { Parent: var call } }:
+                    var target = _model.GetSymbolInfo(call).Symbol as IMethodSymbol;
+                    string type = target?.ContainingType?.ToDisplayString();
+                    return type == "System.String" || type == "System.Text.StringBuilder";
+                default:
+                    return false;
+            }
+        }
+
         public override void VisitForEachStatement(ForEachStatementSyntax node)
         {
             var info = _model.GetForEachStatementInfo(node);

@@ -76,6 +76,9 @@ namespace PreampFirmware
     [InlineData("public static System.Collections.IEnumerable Go() { yield return 1; }", "iterator")]
     [InlineData("public static void Go<T>(T x) { }", "generic declaration")]
     [InlineData("public static string[] Go() { return System.Enum.GetNames(typeof(System.DayOfWeek)); }", "not in nanoFramework")]
+    [InlineData("public static string Go(byte[] b) { string s = \"\"; for (int i = 0; i < b.Length; i++) s = s + (char)b[i]; return s; }", "string built from raw bytes")]
+    [InlineData("public static string Go(byte[] b) { string s = \"\"; s += (char)b[0]; return s; }", "string built from raw bytes")]
+    [InlineData("public static string Go(byte[] b) { var t = new System.Text.StringBuilder(); t.Append((char)b[0]); return t.ToString(); }", "string built from raw bytes")]
     public void EachUnsupportedConstructIsNamedWithItsFile(string member, string expected)
     {
         var v = CheckWith("firmware/Preamp.Firmware/Scpi/ErrorQueue.cs", "namespace PreampFirmware { public static class Injected { " + member + " } }");
