@@ -29,7 +29,7 @@ public static class SimCommands
             if (!c.TryInteger(0, out int detents)) return;
             double ms = 100;
             if (c.ParameterCount > 1 && !c.TryNumber(1, out ms)) return;
-            if (ms <= 0 || ms > 10000 || detents < -1000 || detents > 1000) { c.Fail(ScpiError.DataOutOfRange, "detents ±1000, 0 < ms ≤ 10000"); return; }
+            if (ms <= 0 || ms > 10000 || detents < -1000 || detents > 1000) { c.Fail(ScpiError.DataOutOfRange, "detents +/-1000, 0 < ms <= 10000"); return; }
             board.TurnKnob(detents, ms);
         });
         t.Add("SIMulation:BUTTon", 2, 2, 1, c =>
@@ -39,7 +39,7 @@ public static class SimCommands
                 : c.IsKeyword(0, "KNOB") ? board.EncoderSwitch : null;
             if (pin == null) { c.Fail(ScpiError.IllegalParameterValue, "button is CHANnel, PHANtom or KNOB"); return; }
             if (!c.TryNumber(1, out double ms)) return;
-            if (ms <= 0 || ms > 60000) { c.Fail(ScpiError.DataOutOfRange, "hold time 0 < ms ≤ 60000"); return; }
+            if (ms <= 0 || ms > 60000) { c.Fail(ScpiError.DataOutOfRange, "hold time 0 < ms <= 60000"); return; }
             board.PressButton(pin, ms);
         });
         t.Add("SIMulation:RELay?", 1, 1, 1, c =>
@@ -103,7 +103,7 @@ public static class SimCommands
         {
             if (c.ParameterCount != 3) { c.Fail(ScpiError.MissingParameter, "SINE,<Hz>,<dBu>"); return; }
             if (!c.TryNumber(1, out double hz) || !c.TryNumber(2, out double dbu)) return;
-            if (hz <= 0 || hz > 100000 || dbu < -160 || dbu > 30) { c.Fail(ScpiError.DataOutOfRange, "0 < Hz ≤ 100000, -160 ≤ dBu ≤ 30"); return; }
+            if (hz <= 0 || hz > 100000 || dbu < -160 || dbu > 30) { c.Fail(ScpiError.DataOutOfRange, "0 < Hz <= 100000, -160 <= dBu <= 30"); return; }
             s.FrequencyHz = hz;
             s.Dbu = dbu;
             s.Kind = SourceKind.Sine;
@@ -113,7 +113,7 @@ public static class SimCommands
         {
             if (c.ParameterCount != 2) { c.Fail(ScpiError.MissingParameter, "NOISE,<dBu>"); return; }
             if (!c.TryNumber(1, out double dbu)) return;
-            if (dbu < -160 || dbu > 30) { c.Fail(ScpiError.DataOutOfRange, "-160 ≤ dBu ≤ 30"); return; }
+            if (dbu < -160 || dbu > 30) { c.Fail(ScpiError.DataOutOfRange, "-160 <= dBu <= 30"); return; }
             s.Dbu = dbu;
             s.Kind = SourceKind.Noise;
             return;
