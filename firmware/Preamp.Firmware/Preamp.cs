@@ -88,6 +88,7 @@ namespace PreampFirmware
 
             Channels.GainCommanded += OnGainCommanded;
             SelfTest.Failed += OnSelfTestFailed;
+            SelfTest.Passed += OnSelfTestPassed;
             DeviceErrors.Raised += OnDeviceError;
             ScpiCommandTable t = Hosts.Commands;
             SystemCommands.Register(t, Hosts, Channels, Automation, StreamLink, SelfTest, Condition);
@@ -119,22 +120,17 @@ namespace PreampFirmware
         public void DetachHost(ScpiSession session) { Hosts.Detach(session); }
 
         /// <summary>
-        /// Power-on sequence: safe state, stored calibration, then the self-test (PGA2500 loop-back, PCM1863 bring-up on
-        /// the I2S clocks). On a pass the last saved state comes back. Returns the self-test result (0 = pass).
+        /// Power-on sequence: the connected sessions read PON, safe state, stored calibration, then the self-test (PGA2500
+        /// loop-back, PCM1863 bring-up on the I2S clocks). On a pass the last saved state comes back (as after any self-test
+        /// that passes while the board is in its safe state). Returns the self-test result (0 = pass).
         /// </summary>
         public int Boot()
         {
+            Hosts.PowerOn();
             Converter.Shutdown();   // whatever the converter holds, it is set up again
             EnterSafeState();
             Settings.LoadCalibration();
-            if (SelfTest.Run() != 0)
-            {
-                return SelfTest.Result;
-            }
-            Channels.Ready = true;
-            Settings.RestoreState();
-            Converter.ApplyMute(Channels.MuteBits());
-            return 0;
+            return SelfTest.Run();
         }
 
         /// <summary>
@@ -204,7 +200,21 @@ namespace PreampFirmware
         private void OnSelfTestFailed(int result)
         {
             StreamLink.Stop();
+            Settings.SaveNow();   // a change still waiting for its delayed write is what a pass brings back
             EnterSafeState();
+        }
+
+        /// <summary>A pass from the safe state (boot, or a *TST? after a fault was cleared): the board comes back as at power-on.</summary>
+        private void OnSelfTestPassed()
+        {
+            if (Channels.Ready)
+            {
+                return;
+            }
+            Channels.Ready = true;
+            GainChainWatch.Resume();
+            Settings.RestoreState();
+            Converter.ApplyMute(Channels.MuteBits());
         }
 
         private void OnDeviceError(int code, string detail)

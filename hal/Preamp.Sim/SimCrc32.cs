@@ -20,7 +20,7 @@ public sealed class SimCrc32 : ICrc32
         if (count <= 0 || count > MaxBytes || offset > MaxBytes)
         {
             // On the ESP32 an empty range returns FFFFFFFFh and a longer one wraps: both would be silent errors there.
-            throw new ArgumentOutOfRangeException(nameof(count), "the native CRC-32 takes 1 … 32 767 bytes at offsets below 32 768, got " + count + " at " + offset);
+            throw new ArgumentOutOfRangeException(nameof(count), "the native CRC-32 takes 1..32767 bytes at offsets below 32768, got " + count + " at " + offset);
         }
         Calls++;
         return Crc32.HashToUInt32(new ReadOnlySpan<byte>(data, offset, count));

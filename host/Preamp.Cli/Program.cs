@@ -101,6 +101,8 @@ public static class Program
                     if (line.Contains('?')) Console.WriteLine(link.Query(line));
                     else link.Send(line);
                 }
+                string restarted = BoardRestart.LinesUseEventRegister(r.GetValue(lines)) ? null : BoardRestart.Check(link);
+                if (restarted != null) Console.Error.WriteLine("note: " + restarted);
                 var errors = link.DrainErrors();
                 foreach (var e in errors) Console.Error.WriteLine("error: " + e);
                 return errors.Count == 0 ? 0 : 1;
@@ -130,6 +132,8 @@ public static class Program
                 Console.WriteLine("stream: " + StreamState(link));
                 string condition = link.Query("SYSTem:CONDition?");
                 Console.WriteLine("board: " + (condition == "NONE" ? "no faults" : Markup.Escape(condition).ToLowerInvariant().Replace(",", ", ") + " (see `preamp scpi \"*TST?\"`)"));
+                string restarted = BoardRestart.Check(link);
+                if (restarted != null) Console.WriteLine("board: " + restarted);
                 bool calibrated = link.Query("CALibration:STATe?") == "1";
                 string alignment = link.Query("CALibration:ALIGnment?") == "SMPTE" ? "SMPTE RP155 (+4 dBu = −20 dBFS)" : "EBU R68 (0 dBu = −18 dBFS)";
                 Console.WriteLine("calibration: " + (calibrated ? "loaded (" + link.Query("CALibration:REFerence?") + " dBu,Hz reference)" : "none, nominal values") + "; alignment " + alignment);

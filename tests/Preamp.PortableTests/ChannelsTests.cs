@@ -82,6 +82,28 @@ namespace PreampFirmware.Tests
         }
 
         [TestMethod]
+        public static void ALinkedStepActsTheSameFromEitherInput()
+        {
+            for (int from = 0; from < 2; from++)
+            {
+                ChannelRig r = new ChannelRig();
+                r.Channels.SetGain(0, 10);
+                r.Channels.SetGain(1, 25);
+                r.Channels.SetLink(true);
+                r.Channels.StepGain(from, -1);        // input 1 would go to 0, input 2 to 24: both go -10 dB
+                Assert.IsFalse(r.Channels.LastMoveClamped);
+                Assert.AreEqual(0, r.Spi.GainOf(0));
+                Assert.AreEqual(15, r.Spi.GainOf(1));
+                r.Channels.StepGain(from, 1);
+                Assert.AreEqual(10, r.Spi.GainOf(0));
+                Assert.AreEqual(25, r.Spi.GainOf(1));
+                r.Channels.StepGain(from, 2);
+                Assert.AreEqual(12, r.Spi.GainOf(0));
+                Assert.AreEqual(27, r.Spi.GainOf(1));
+            }
+        }
+
+        [TestMethod]
         public static void ALinkedMoveIntoTheGapStopsWhereBothHaveAGain()
         {
             ChannelRig r = new ChannelRig();

@@ -20,6 +20,7 @@ namespace PreampFirmware.Tests
             public readonly SelfTest SelfTest;
             public readonly GainChainWatch Watch;
             public int FailedResult = -1;
+            public int Passes;
 
             public Rig()
             {
@@ -29,10 +30,13 @@ namespace PreampFirmware.Tests
                 Converter = new Converter(new Pcm1863(AdcSpi, Clock), loop, meter, Errors);
                 SelfTest = new SelfTest(Channels.Gain, Converter, Channels.Channels, Errors);
                 SelfTest.Failed += OnFailed;
+                SelfTest.Passed += OnPassed;
                 Watch = new GainChainWatch(Channels.Gain, Errors);
             }
 
             private void OnFailed(int result) { FailedResult = result; }
+
+            private void OnPassed() { Passes++; }
         }
 
         [TestMethod]
@@ -144,6 +148,40 @@ namespace PreampFirmware.Tests
             Assert.AreEqual(SelfTest.Adc, dead.SelfTest.Run());
             Assert.IsFalse(dead.Converter.IsRunning, "a converter that failed is shut down");
             Assert.StartsWith("-330:PCM1863 does not answer", dead.Log.Text);
+        }
+
+        [TestMethod]
+        public static void AFailureSaysItLeavesTheSafeStateToAPassWhichIsAnnounced()
+        {
+            Rig r = new Rig();
+            r.Channels.Spi.Stuck = 0;
+            r.SelfTest.Run();
+            Assert.AreEqual(0, r.Passes);
+            Assert.Contains("safe state (muted, phantom off, gains 0 dB) until a *TST? passes", r.Log.Text);
+            r.Channels.Spi.Stuck = ChainSpi.Working;
+            Assert.AreEqual(0, r.SelfTest.Run());
+            Assert.AreEqual(1, r.Passes, "a pass is announced: the root brings the board back from its safe state");
+        }
+
+        [TestMethod]
+        public static void TheWatchResumesAfreshWithoutReportingTheSafeStatesFailures()
+        {
+            Rig r = new Rig();
+            r.Channels.Spi.Stuck = 0;
+            r.Channels.Gain.Write();                  // fails while nobody watches (the safe state)
+            r.Channels.Spi.Stuck = ChainSpi.Working;
+            r.Watch.Resume();
+            r.Channels.Gain.Write();
+            r.Watch.Tick(10);
+            Assert.IsFalse(r.Watch.Fault);
+            Assert.AreEqual("", r.Log.Text);
+            Rig stale = new Rig();
+            stale.Channels.Spi.Stuck = 0;
+            stale.Channels.Gain.Write();
+            stale.Channels.Spi.Stuck = ChainSpi.Working;
+            stale.Channels.Gain.Write();
+            stale.Watch.Tick(10);
+            Assert.IsTrue(stale.Watch.Fault, "without Resume the old failure is news");
         }
     }
 }

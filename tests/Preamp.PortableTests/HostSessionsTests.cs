@@ -45,6 +45,18 @@ namespace PreampFirmware.Tests
         }
 
         [TestMethod]
+        public static void PowerOnReachesTheSessionsConnectedThenAndNoLaterOne()
+        {
+            Rig r = new Rig();
+            ScpiSession early = r.Hosts.Attach(new FakeSerial());
+            r.Hosts.PowerOn();
+            ScpiSession late = r.Hosts.Attach(new FakeSerial());
+            Assert.AreEqual(StatusRegisters.PowerOn, early.Status.Event);
+            Assert.AreEqual(0, late.Status.Event);
+            Assert.AreEqual(0, early.Errors.Count, "PON is an event bit, not an error");
+        }
+
+        [TestMethod]
         public static void AClosedSessionHearsNothingMoreAndTakesItsStreamWithIt()
         {
             Rig r = new Rig();

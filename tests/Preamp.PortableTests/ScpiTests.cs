@@ -25,6 +25,10 @@ namespace PreampFirmware.Tests
             t.Add("INPut#:LEVel?", 0, 0, 2, c => c.Reply(s_level.ToString()));
             t.Add("INPut#:NAME", 1, 1, 2, c => s_name = c.Text(0));
             t.Add("INPut#:NAME?", 0, 0, 2, c => c.Reply("\"" + s_name + "\""));
+            t.Add("FAIL?", c => { c.Reply("half"); c.Fail(ScpiError.DataOutOfRange, "no"); });
+            t.Add("LIM", 1, 1, 1, c => { int v; if (c.TryInteger(0, 2, 9, 5, out v)) s_level = v; });
+            t.Add("LIM?", 0, 1, 1, c => { if (!c.AnsweredLimit("2", "9", "5")) c.Reply(s_level.ToString()); });
+            t.Add("DLIM", 1, 1, 1, c => { double v; if (c.TryNumber(0, 0.5, 1.5, 1.0, out v)) s_level = (int)(v * 10); });
             return new ScpiSession(t, port);
         }
 
@@ -86,13 +90,98 @@ namespace PreampFirmware.Tests
         }
 
         [TestMethod]
-        public static void AnErrorSkipsTheRestOfItsLineOnly()
+        public static void ACommandErrorSkipsTheRestOfItsLineAnExecutionErrorDoesNot()
         {
             FakeSerial port = new FakeSerial();
             ScpiSession s = NewSession(port);
             Run(s, port, "INP1:LEV 5\n");
+            Assert.AreEqual("", Run(s, port, "INP1:FOO 1;INP1:LEV 7\n"));
+            Assert.AreEqual("51\n", Run(s, port, "INP1:LEV?\n"), "the command after a command error did not run");
             Assert.AreEqual("", Run(s, port, "INP1:LEV 99;INP1:LEV 7\n"));
-            Assert.AreEqual("51\n", Run(s, port, "INP1:LEV?\n"), "the command after the error did not run");
+            Assert.AreEqual("71\n", Run(s, port, "INP1:LEV?\n"), "the command after an execution error ran (IEEE 488.2)");
+        }
+
+        [TestMethod]
+        public static void AQueryThatFailsAnswersNothingAndTheOthersOnItsLineAnswer()
+        {
+            FakeSerial port = new FakeSerial();
+            ScpiSession s = NewSession(port);
+            Assert.AreEqual("", Run(s, port, "FAIL?\n"));
+            Assert.AreEqual("Maker,Model,123,1.0\n", Run(s, port, "FAIL?;*IDN?\n"));
+            Assert.AreEqual(2, s.Errors.Count);
+            Assert.AreEqual(StatusRegisters.ExecutionError, s.Status.ReadEvent());
+        }
+
+        [TestMethod]
+        public static void EachErrorClassSetsItsEventBit()
+        {
+            Assert.AreEqual(StatusRegisters.CommandError, StatusRegisters.EventBitOf(-100));
+            Assert.AreEqual(StatusRegisters.CommandError, StatusRegisters.EventBitOf(-199));
+            Assert.AreEqual(StatusRegisters.ExecutionError, StatusRegisters.EventBitOf(-200));
+            Assert.AreEqual(StatusRegisters.ExecutionError, StatusRegisters.EventBitOf(-299));
+            Assert.AreEqual(StatusRegisters.DeviceDependentError, StatusRegisters.EventBitOf(-300));
+            Assert.AreEqual(StatusRegisters.DeviceDependentError, StatusRegisters.EventBitOf(-399));
+            Assert.AreEqual(StatusRegisters.QueryError, StatusRegisters.EventBitOf(-400));
+            Assert.AreEqual(StatusRegisters.QueryError, StatusRegisters.EventBitOf(-499));
+            Assert.AreEqual(0, StatusRegisters.EventBitOf(-500));
+            Assert.AreEqual(0, StatusRegisters.EventBitOf(-99));
+            Assert.AreEqual(0, StatusRegisters.EventBitOf(0));
+            FakeSerial port = new FakeSerial();
+            ScpiSession s = NewSession(port);
+            Run(s, port, "FOO\nINP1:LEV 99\n");
+            s.Report(-330, "device");
+            Assert.AreEqual(StatusRegisters.CommandError | StatusRegisters.ExecutionError | StatusRegisters.DeviceDependentError, s.Status.ReadEvent());
+            Assert.AreEqual(0, s.Status.ReadEvent(), "reading clears");
+        }
+
+        [TestMethod]
+        public static void TheStatusByteSummarisesThroughItsMasks()
+        {
+            StatusRegisters r = new StatusRegisters();
+            Assert.AreEqual(0, r.StatusByte(false, false));
+            Assert.AreEqual(StatusRegisters.ErrorAvailable, r.StatusByte(true, false));
+            Assert.AreEqual(StatusRegisters.MessageAvailable, r.StatusByte(false, true));
+            r.SetEvent(StatusRegisters.PowerOn | 0x100);
+            Assert.AreEqual(StatusRegisters.PowerOn, r.Event, "only 8 bits");
+            Assert.AreEqual(0, r.StatusByte(false, false), "ESE masks PON out");
+            r.EventEnable = 0x180;
+            Assert.AreEqual(0x80, r.EventEnable);
+            Assert.AreEqual(StatusRegisters.EventSummary, r.StatusByte(false, false));
+            r.ServiceEnable = 0xFF;
+            Assert.AreEqual(0xBF, r.ServiceEnable, "bit 6 is not maskable");
+            Assert.AreEqual(StatusRegisters.EventSummary | StatusRegisters.MasterSummary, r.StatusByte(false, false));
+            r.ServiceEnable = StatusRegisters.ErrorAvailable;
+            Assert.AreEqual(StatusRegisters.EventSummary, r.StatusByte(false, false));
+            Assert.AreEqual(StatusRegisters.EventSummary | StatusRegisters.ErrorAvailable | StatusRegisters.MasterSummary, r.StatusByte(true, false));
+            r.ClearEvent();
+            Assert.AreEqual(0, r.Event);
+            Assert.AreEqual(0x80, r.EventEnable, "the masks stay");
+        }
+
+        [TestMethod]
+        public static void NumbersTakeMinimumMaximumAndDefaultAndQueriesReportThem()
+        {
+            FakeSerial port = new FakeSerial();
+            ScpiSession s = NewSession(port);
+            Run(s, port, "LIM MAX\n");
+            Assert.AreEqual("9\n", Run(s, port, "LIM?\n"));
+            Run(s, port, "LIM min\n");
+            Assert.AreEqual("2\n", Run(s, port, "LIM?\n"));
+            Run(s, port, "LIM DEFault\n");
+            Assert.AreEqual("5\n", Run(s, port, "LIM?\n"));
+            Run(s, port, "LIM 7\n");
+            Assert.AreEqual("2;9;5;7\n", Run(s, port, "LIM? MIN;LIM? MAXIMUM;LIM? DEF;LIM?\n"));
+            Run(s, port, "DLIM MAX\n");
+            Assert.AreEqual("15\n", Run(s, port, "LIM?\n"));
+            Run(s, port, "DLIM MIN\n");
+            Assert.AreEqual("5\n", Run(s, port, "LIM?\n"));
+            Run(s, port, "DLIM DEF\n");
+            Assert.AreEqual("10\n", Run(s, port, "LIM?\n"));
+            Assert.AreEqual(0, s.Errors.Count);
+            Assert.AreEqual("", Run(s, port, "LIM? UP\n"));
+            Assert.StartsWith("-224,", s.Errors.Pop());
+            Run(s, port, "LIM UP\n");
+            Assert.StartsWith("-104,", s.Errors.Pop());
         }
 
         [TestMethod]

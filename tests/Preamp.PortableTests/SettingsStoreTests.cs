@@ -79,6 +79,21 @@ namespace PreampFirmware.Tests
         }
 
         [TestMethod]
+        public static void AFailedPresetOrCalibrationWriteIsAConditionUntilAWriteSucceeds()
+        {
+            Rig r = new Rig(new FakeFileStore());
+            r.Files.FailWrites = true;
+            Assert.IsNotNull(r.Store.SavePreset(2));
+            Assert.IsTrue(r.Store.SaveFailing, "a preset that did not reach the flash");
+            r.Files.FailWrites = false;
+            Assert.IsNull(r.Store.SavePreset(2));
+            Assert.IsFalse(r.Store.SaveFailing);
+            r.Files.FailWrites = true;
+            Assert.IsNotNull(r.Store.StoreCalibration());
+            Assert.IsTrue(r.Store.SaveFailing, "a calibration that did not reach the flash");
+        }
+
+        [TestMethod]
         public static void ADamagedStateIsReportedOnceAndStaysAConditionUntilTheNextSave()
         {
             Rig r = new Rig(new FakeFileStore());

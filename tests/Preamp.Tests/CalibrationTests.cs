@@ -136,7 +136,7 @@ public class CalibrationTests
         var h = new Host();
         string data = h.Ask("CAL:DATA?");
         h.Ask("CAL:LOCK ON", 0.1);
-        foreach (var cmd in new[] { "CAL:GAIN 1,30,0.1", "CAL:PAD 1,20.1", "CAL:DATA " + data, "CAL:STOR", "CAL:CLE", "CAL:ALIG SMPTE", "CAL:REF -40,1000", "CAL:VAL ON" })
+        foreach (var cmd in new[] { "CAL:GAIN 1,30,0.1", "CAL:PAD 1,20.1", "CAL:DATA " + data, "CAL:STOR", "CAL:CLE", "CAL:ALIG SMPTE", "CAL:REF -40,1000" })
         {
             h.Ask(cmd);
             Assert.StartsWith("-221,", h.Ask("SYST:ERR?"));
@@ -151,7 +151,8 @@ public class CalibrationTests
     public void ExportImportMovesACalibrationAndDamagedDataIsRefused()
     {
         var a = new Host();
-        a.Ask("CAL:GAIN 1,30,0.37;:CAL:GAIN 2,65,-1.1;:CAL:PAD 2,20.4;:CAL:ALIG SMPTE;:CAL:VAL ON;:CAL:STOR", 0.1);
+        a.Ask("CAL:DATA " + Persist.CalibrationRecord(Persist.MeasuredCalibration()));
+        a.Ask("CAL:GAIN 1,30,0.37;:CAL:GAIN 2,65,-1.1;:CAL:PAD 2,20.4;:CAL:ALIG SMPTE;:CAL:STOR", 0.1);
         string data = a.Ask("CAL:DATA?");
         Assert.StartsWith("\"", data);
         var b = new Host();
@@ -172,9 +173,11 @@ public class CalibrationTests
     [Fact]
     public void APowerCutAtAnyStepOfACalibrationWriteKeepsTheOldOrTheNew()
     {
-        const string oldCal = "CAL:GAIN 1,30,0.25;:CAL:PAD 2,19.6;:CAL:REF -40,1000;:CAL:VAL ON;:CAL:STOR";
+        string measured = "CAL:DATA " + Persist.CalibrationRecord(Persist.MeasuredCalibration());
+        const string oldCal = "CAL:GAIN 1,30,0.25;:CAL:PAD 2,19.6;:CAL:REF -40,1000;:CAL:STOR";
         const string newCal = "CAL:GAIN 1,30,-0.5;:CAL:GAIN 2,65,1.1;:CAL:ALIG SMPTE;:CAL:STOR";
         var probe = new Host();
+        probe.Ask(measured);
         probe.Ask(oldCal, 0.05);
         byte[] before = Persist.Calibration(probe.Runner);
         int steps = probe.FlashStepsOf(newCal, 0.05);
@@ -184,6 +187,7 @@ public class CalibrationTests
         for (int cut = 0; cut < steps; cut++)
         {
             var h = new Host();
+            h.Ask(measured);
             h.Ask(oldCal, 0.05);
             h.Runner.Board.Flash.CutPowerAfterSteps = cut;
             h.Ask(newCal, 0.05);                                            // cut at step `cut`: the board reboots

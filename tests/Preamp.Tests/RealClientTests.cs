@@ -143,6 +143,13 @@ public class RealClientTests
     [PythonClientsFact]
     public void TheBoardIsADesktopInputAndCapturesPipe() => RunCheck("desktop_audio_check.py", "all desktop audio checks passed");
 
+    /// <summary>
+    /// IEEE 488.2 status from PyVISA: *ESR? bits from their causes, *ESE/*SRE/*STB?, a failing query that answers nothing
+    /// with its error queued and its bit set, MIN/MAX/DEF, ASCII errors, PON after a restart only for the sessions that saw it.
+    /// </summary>
+    [PythonClientsFact]
+    public void StatusReportingAsAVisaScriptUsesIt() => RunCheck("status_check.py", "all status checks passed");
+
     /// <summary>Runs one of tests/e2e/*.py against the built preamp tool and fails with its output.</summary>
     private static void RunCheck(string script, string success)
     {

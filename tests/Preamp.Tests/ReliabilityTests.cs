@@ -16,7 +16,7 @@ public class ReliabilityTests
     public void ADamagedCalibrationIsAConditionNotAnErrorEveryLaterConnectionInherits()
     {
         var first = new Host();
-        first.Ask("CAL:VAL ON;:CAL:STOR", 0.1);
+        first.Ask("CAL:DATA " + Persist.CalibrationRecord(Persist.MeasuredCalibration()) + ";:CAL:STOR", 0.1);
         var flash = first.Runner.Board.Flash;
         foreach (var name in flash.Names.Where(n => n.StartsWith("calibration")).ToList()) flash.Corrupt(name, 20);
 

@@ -86,6 +86,21 @@ public static class Persist
         return p;
     }
 
+    /// <summary>A calibration as the wizard measures it: valid, with its reference (-40 dBu at 1 kHz), corrections zero.</summary>
+    public static PreampFirmware.Control.Calibration MeasuredCalibration()
+    {
+        return new PreampFirmware.Control.Calibration { IsValid = true, ReferenceDbu = -40, ReferenceHz = 1000 };
+    }
+
+    /// <summary>The quoted Base64 record CALibration:DATA imports, of <paramref name="cal"/>.</summary>
+    public static string CalibrationRecord(PreampFirmware.Control.Calibration cal)
+    {
+        var p = new byte[PreampFirmware.Control.Calibration.PayloadBytes];
+        cal.Encode(p);
+        var image = PreampFirmware.Storage.RecordStore.Encode(PreampFirmware.Control.Calibration.Tag, PreampFirmware.Control.Calibration.Version, 0, p, p.Length);
+        return "\"" + System.Convert.ToBase64String(image) + "\"";
+    }
+
     /// <summary>The payload of the newest valid record of <paramref name="file"/> (what a boot would load), or null.</summary>
     public static byte[] Stored(SimFlash flash, string file, string tag, int version)
     {

@@ -60,6 +60,9 @@ namespace PreampFirmware.Control
         /// <summary>True when the data is a calibration (loaded or imported), false for nominal values.</summary>
         public bool IsValid { get { return _valid; } set { _valid = value; } }
 
+        /// <summary>True when the data is marked valid and names the reference it was measured with (a complete calibration).</summary>
+        public bool IsComplete { get { return _valid && _referenceHz >= 20 && _referenceHz <= 20000; } }
+
         /// <summary>Alignment convention (<see cref="AlignmentEbu"/> or <see cref="AlignmentSmpte"/>).</summary>
         public int Alignment { get { return _alignment; } set { _alignment = value == AlignmentSmpte ? AlignmentSmpte : AlignmentEbu; } }
 

@@ -146,11 +146,40 @@ namespace PreampFirmware.Control
 
         /// <summary>
         /// Moves a channel's gain by <paramref name="steps"/> steps of the chip's gain table by hand (the knob, UP, DOWN).
-        /// Linked, the other channel moves by the same number of dB, so their offset in dB is kept (see <see cref="SetGain"/>).
+        /// Linked, each step is the smallest move both channels can make in that direction (so the offset in dB is kept
+        /// across the chip's gap between 0 and 10 dB), whichever channel the step came from; at the end of the range
+        /// they stay, as one channel does.
         /// </summary>
         public void StepGain(int channel, int steps)
         {
-            Move(channel, GainAtIndex(GainIndex(_inputs[channel].GainDb) + steps), true);
+            if (!_linked)
+            {
+                Move(channel, GainAtIndex(GainIndex(_inputs[channel].GainDb) + steps), true);
+                return;
+            }
+            int direction = steps < 0 ? -1 : 1;
+            int d = 0;
+            for (int i = 0; i < steps * direction; i++)
+            {
+                int next = NextLinkedMove(d, direction);
+                if (next == d) break;
+                d = next;
+            }
+            _clamped = false;
+            MoveLinked(d, true);
+        }
+
+        /// <summary>The smallest move beyond <paramref name="fromDb"/> in <paramref name="direction"/> that gives both channels a gain the chip has, or <paramref name="fromDb"/>.</summary>
+        private int NextLinkedMove(int fromDb, int direction)
+        {
+            for (int d = fromDb + direction; d >= -Pga2500Word.MaxGainDb && d <= Pga2500Word.MaxGainDb; d += direction)
+            {
+                if (Pga2500Chain.IsValidGain(_inputs[0].GainDb + d) && Pga2500Chain.IsValidGain(_inputs[1].GainDb + d))
+                {
+                    return d;
+                }
+            }
+            return fromDb;
         }
 
         /// <summary>

@@ -31,6 +31,18 @@ namespace PreampFirmware.Health
         /// <summary>True while the chain's loop-back is wrong.</summary>
         public bool Fault { get { return _fault; } }
 
+        /// <summary>
+        /// Starts watching afresh after a self-test proved the chain loops back (failures of the safe state, when nobody
+        /// watched, are not news).
+        /// </summary>
+        public void Resume()
+        {
+            _fault = false;
+            _failuresSeen = _gain.LoopBackFailures;
+            _writesSeen = _gain.Writes;
+            _idleMs = 0;
+        }
+
         /// <summary>One look, <paramref name="elapsedMs"/> after the last.</summary>
         public void Tick(int elapsedMs)
         {

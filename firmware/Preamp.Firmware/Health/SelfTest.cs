@@ -8,11 +8,15 @@ namespace PreampFirmware.Health
     /// <summary>Called when a self-test failed: the board must go to its safe state.</summary>
     public delegate void SelfTestFailedHandler(int result);
 
+    /// <summary>Called when a self-test passed: a board in its safe state may come back.</summary>
+    public delegate void SelfTestPassedHandler();
+
     /// <summary>
     /// Tests the PGA2500 chain's loop-back (each chip's word on its own), then the converter. A converter that is not running yet (boot, or after a
     /// failure) is brought up; a running one is only read — its status and configuration — so a self-test while
     /// recording changes nothing in the converter's audio path. A running converter that fails the check gets one
-    /// fresh bring-up. Each fault is reported as -330; a failure raises <see cref="Failed"/>.
+    /// fresh bring-up. Each fault is reported as -330 with what a failure does (the safe state, and how to leave it); a
+    /// failure raises <see cref="Failed"/>, a pass <see cref="Passed"/>.
     /// </summary>
     public sealed class SelfTest
     {
@@ -37,8 +41,14 @@ namespace PreampFirmware.Health
             _errors = errors;
         }
 
+        /// <summary>What a failure does, added to its report.</summary>
+        public const string SafeStateNote = "; the board is in its safe state (muted, phantom off, gains 0 dB) until a *TST? passes, which brings back the last saved state";
+
         /// <summary>Raised after a run that found a fault.</summary>
         public event SelfTestFailedHandler Failed;
+
+        /// <summary>Raised after a run that found no fault.</summary>
+        public event SelfTestPassedHandler Passed;
 
         /// <summary>Result of the last run: 0 when both chips passed, else <see cref="GainChain"/> | <see cref="Adc"/>.</summary>
         public int Result { get { return _result; } }
@@ -57,7 +67,6 @@ namespace PreampFirmware.Health
             if (gainFault != null)
             {
                 _result |= GainChain;
-                _errors.Report(DeviceErrors.SelfTestFailed, gainFault);
             }
             bool running = _converter.IsRunning;
             int adc = running ? _converter.Check() : _converter.BringUp(_channels.MuteBits());
@@ -65,16 +74,30 @@ namespace PreampFirmware.Health
             {
                 adc = _converter.BringUp(_channels.MuteBits());
             }
+            string adcFault = null;
             if (adc != Pcm1863.Ok)
             {
                 _result |= Adc;
-                _errors.Report(DeviceErrors.SelfTestFailed, _converter.LastError);
+                adcFault = _converter.LastError;
                 _converter.Shutdown();
+            }
+            if (gainFault != null)
+            {
+                _errors.Report(DeviceErrors.SelfTestFailed, adcFault == null ? gainFault + SafeStateNote : gainFault);
+            }
+            if (adcFault != null)
+            {
+                _errors.Report(DeviceErrors.SelfTestFailed, adcFault + SafeStateNote);
             }
             if (_result != 0)
             {
-                SelfTestFailedHandler handler = Failed;
-                if (handler != null) handler(_result);
+                SelfTestFailedHandler failed = Failed;
+                if (failed != null) failed(_result);
+            }
+            else
+            {
+                SelfTestPassedHandler passed = Passed;
+                if (passed != null) passed();
             }
             return _result;
         }

@@ -21,7 +21,7 @@ namespace PreampFirmware.Host
         public const int Calibration = 8;
         /// <summary>The saved settings did not load; the board started from defaults.</summary>
         public const int Settings = 16;
-        /// <summary>The last write of the settings to flash failed.</summary>
+        /// <summary>The last write to flash (the state, a preset, the calibration) failed.</summary>
         public const int Flash = 32;
         /// <summary>The sample loop fell behind during the running stream.</summary>
         public const int SampleLoop = 64;

@@ -10,7 +10,9 @@ namespace PreampFirmware.Host
 {
     /// <summary>
     /// CALibration commands. The heavy work (averaging, RMS, fitting) is the host's; the device holds the result,
-    /// applies it (corrections to dBu readings) and keeps it in two flash slots.
+    /// applies it (corrections to dBu readings) and keeps it in two flash slots. A calibration is valid only when a
+    /// complete one was imported (CALibration:DATA, what the wizard measured, with its reference) or loaded: no command
+    /// marks hand-set values valid.
     /// </summary>
     public static class CalibrationCommands
     {
@@ -28,7 +30,6 @@ namespace PreampFirmware.Host
             t.Add("CALibration:ALIGnment?", c => c.Reply(store.Calibration.Alignment == Calibration.AlignmentSmpte ? "SMPTE" : "EBU"));
             t.Add("CALibration:REFerence", 2, 2, 1, c => Reference(store, c));
             t.Add("CALibration:REFerence?", c => c.Reply(ScpiFormat.Fixed(store.Calibration.ReferenceDbu, 2) + "," + store.Calibration.ReferenceHz.ToString()));
-            t.Add("CALibration:VALid", 1, 1, 1, c => { bool on; if (Writable(store, c) && c.TryBoolean(0, out on)) store.Calibration.IsValid = on; });
             t.Add("CALibration:DATA", 1, 1, 1, c => Import(store, channels, stream, c));
             t.Add("CALibration:DATA?", c => c.Reply("\"" + Export(store) + "\""));
             t.Add("CALibration:STORe", c => Store(store, c));
@@ -169,6 +170,11 @@ namespace PreampFirmware.Host
             if (!check.Decode(payload))
             {
                 c.Fail(ScpiError.IllegalParameterValue, "calibration values out of range");
+                return;
+            }
+            if (!check.IsComplete)
+            {
+                c.Fail(ScpiError.IllegalParameterValue, "not a complete calibration (it must be marked valid and name its reference, 20..20000 Hz); CALibration:CLEar returns to nominal values");
                 return;
             }
             store.Calibration.Decode(payload);

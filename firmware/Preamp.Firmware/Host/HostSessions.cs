@@ -57,6 +57,18 @@ namespace PreampFirmware.Host
             Snapshot();
         }
 
+        /// <summary>
+        /// Power-on: every session connected now (the links that are there from power-on, and after a restart those that
+        /// stayed connected) gets PON in its event register; a session opened later never does.
+        /// </summary>
+        public void PowerOn()
+        {
+            for (int i = 0; i < _sessions.Count; i++)
+            {
+                ((ScpiSession)_sessions[i]).Status.SetEvent(StatusRegisters.PowerOn);
+            }
+        }
+
         /// <summary>Runs every complete line each session has received.</summary>
         public void Poll()
         {

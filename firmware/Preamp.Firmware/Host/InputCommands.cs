@@ -16,7 +16,7 @@ namespace PreampFirmware.Host
             int n = Channels.Count;
             InputChannel[] inputs = channels.Inputs;
             t.Add("INPut#:GAIN", 1, 1, n, c => SetGain(c, channels));
-            t.Add("INPut#:GAIN?", 0, 0, n, c => c.Reply(inputs[c.Suffix - 1].GainDb.ToString()));
+            t.Add("INPut#:GAIN?", 0, 1, n, c => { if (!c.AnsweredLimit("0", MaxGain, "0")) c.Reply(inputs[c.Suffix - 1].GainDb.ToString()); });
             t.Add("INPut#:PAD", 1, 1, n, c => { bool on; if (Ready(c, channels) && c.TryBoolean(0, out on)) channels.SetPad(c.Suffix - 1, on); });
             t.Add("INPut#:PAD?", 0, 0, n, c => c.Reply(ScpiFormat.Bit(inputs[c.Suffix - 1].Pad)));
             t.Add("INPut#:POLarity", 1, 1, n, c => SetPolarity(c, channels));
@@ -31,9 +31,9 @@ namespace PreampFirmware.Host
             t.Add("INPut#:GAIN:AUTO", 0, 0, n, c => { if (Ready(c, channels)) automation.StartAutoGain(c.Suffix - 1); });
             t.Add("INPut#:GAIN:AUTO:STATus?", 0, 0, n, c => c.Reply(AutoGainStatus.Name(automation.AutoGainOf(c.Suffix - 1).Status)));
             t.Add("INPut#:GAIN:AUTO:TIME", 1, 1, n, c => AutoTime(c, automation));
-            t.Add("INPut#:GAIN:AUTO:TIME?", 0, 0, n, c => c.Reply(ScpiFormat.Fixed(automation.AutoGainOf(c.Suffix - 1).WindowMs / 1000.0, 1)));
+            t.Add("INPut#:GAIN:AUTO:TIME?", 0, 1, n, c => { if (!c.AnsweredLimit(Tenths(MinWindowS), Tenths(MaxWindowS), Tenths(AutoGain.DefaultWindowMs / 1000.0))) c.Reply(Tenths(automation.AutoGainOf(c.Suffix - 1).WindowMs / 1000.0)); });
             t.Add("INPut#:GAIN:AUTO:TARGet", 1, 1, n, c => AutoTarget(c, automation));
-            t.Add("INPut#:GAIN:AUTO:TARGet?", 0, 0, n, c => c.Reply(ScpiFormat.Fixed(automation.AutoGainOf(c.Suffix - 1).TargetDbfs, 1)));
+            t.Add("INPut#:GAIN:AUTO:TARGet?", 0, 1, n, c => { if (!c.AnsweredLimit(Tenths(MinTargetDbfs), Tenths(MaxTargetDbfs), Tenths(AutoGain.DefaultTargetDbfs))) c.Reply(Tenths(automation.AutoGainOf(c.Suffix - 1).TargetDbfs)); });
             t.Add("INPut#:CLIPsafe", 1, 1, n, c => { bool on; if (c.TryBoolean(0, out on)) automation.SetClipSafe(c.Suffix - 1, on); });
             t.Add("INPut#:CLIPsafe?", 0, 0, n, c => c.Reply(ScpiFormat.Bit(automation.ClipSafeOf(c.Suffix - 1).Enabled)));
             t.Add("INPut:LINK", 1, 1, 1, c => { bool on; if (c.TryBoolean(0, out on)) channels.SetLink(on); });
@@ -41,6 +41,22 @@ namespace PreampFirmware.Host
             t.Add("*SAV", 1, 1, 1, c => Preset(c, channels, settings, true));
             t.Add("*RCL", 1, 1, 1, c => Preset(c, channels, settings, false));
             t.Add("MEASure:LEVel?", 1, 1, 1, c => Level(c, channels, settings.Calibration, meter));
+        }
+
+        /// <summary>Shortest auto gain listening window, s.</summary>
+        public const double MinWindowS = 0.5;
+        /// <summary>Longest auto gain listening window, s.</summary>
+        public const double MaxWindowS = 60;
+        /// <summary>Lowest auto gain peak target, dBFS.</summary>
+        public const double MinTargetDbfs = -40;
+        /// <summary>Highest auto gain peak target, dBFS.</summary>
+        public const double MaxTargetDbfs = -1;
+
+        private static readonly string MaxGain = Pga2500Word.MaxGainDb.ToString();
+
+        private static string Tenths(double value)
+        {
+            return ScpiFormat.Fixed(value, 1);
         }
 
         /// <summary>False, with -240 queued, when the board failed its self-test and stays safe.</summary>
@@ -57,12 +73,14 @@ namespace PreampFirmware.Host
         private static void SetGain(ScpiCall c, Channels channels)
         {
             int channel = c.Suffix - 1;
+            if (c.IsKeyword(0, "UP") || c.IsKeyword(0, "DOWN"))
+            {
+                // One step of the chip's gain table; linked, the next gain both inputs have, from either input alike.
+                channels.StepGain(channel, c.IsKeyword(0, "UP") ? 1 : -1);
+                return;
+            }
             int target;
-            if (c.IsKeyword(0, "MINimum")) target = 0;
-            else if (c.IsKeyword(0, "MAXimum")) target = Pga2500Word.MaxGainDb;
-            else if (c.IsKeyword(0, "UP")) target = Channels.GainAtIndex(Channels.GainIndex(channels.Inputs[channel].GainDb) + 1);
-            else if (c.IsKeyword(0, "DOWN")) target = Channels.GainAtIndex(Channels.GainIndex(channels.Inputs[channel].GainDb) - 1);
-            else if (!c.TryInteger(0, out target)) return;
+            if (!c.TryInteger(0, 0, Pga2500Word.MaxGainDb, 0, out target)) return;
 
             if (!Pga2500Chain.IsValidGain(target))
             {
@@ -109,8 +127,8 @@ namespace PreampFirmware.Host
         private static void AutoTime(ScpiCall c, GainAutomation automation)
         {
             double s;
-            if (!c.TryNumber(0, out s)) return;
-            if (s < 0.5 || s > 60)
+            if (!c.TryNumber(0, MinWindowS, MaxWindowS, AutoGain.DefaultWindowMs / 1000.0, out s)) return;
+            if (s < MinWindowS || s > MaxWindowS)
             {
                 c.Fail(ScpiError.DataOutOfRange, "listening window 0.5..60 s");
                 return;
@@ -121,8 +139,8 @@ namespace PreampFirmware.Host
         private static void AutoTarget(ScpiCall c, GainAutomation automation)
         {
             double dbfs;
-            if (!c.TryNumber(0, out dbfs)) return;
-            if (dbfs < -40 || dbfs > -1)
+            if (!c.TryNumber(0, MinTargetDbfs, MaxTargetDbfs, AutoGain.DefaultTargetDbfs, out dbfs)) return;
+            if (dbfs < MinTargetDbfs || dbfs > MaxTargetDbfs)
             {
                 c.Fail(ScpiError.DataOutOfRange, "peak target -40..-1 dBFS");
                 return;

@@ -14,7 +14,7 @@ namespace PreampFirmware.Host
         {
             SampleStream blocks = stream.Stream;
             t.Add("STReam:RATE", 1, 1, 1, c => SetRate(c, channels, converter, stream));
-            t.Add("STReam:RATE?", c => c.Reply(converter.SampleRate.ToString()));
+            t.Add("STReam:RATE?", 0, 1, 1, c => { if (!c.AnsweredLimit(MinRate(), stream.MaxRate(c.Session.Port).ToString(), Converter.DefaultSampleRate.ToString())) c.Reply(converter.SampleRate.ToString()); });
             t.Add("STReam:RATE:MAXimum?", c => c.Reply(stream.MaxRate(c.Session.Port).ToString()));
             t.Add("STReam:STARt", c => Start(c, channels, converter, stream));
             t.Add("STReam:STOP", c => Stop(c, stream));
@@ -37,6 +37,11 @@ namespace PreampFirmware.Host
             return list;
         }
 
+        private static string MinRate()
+        {
+            return Pcm1863.SupportedRates()[0].ToString();
+        }
+
         private static string Baud(ScpiCall c)
         {
             return (c.Session.Port.BytesPerSecond * 10).ToString() + " baud";
@@ -45,7 +50,7 @@ namespace PreampFirmware.Host
         private static void SetRate(ScpiCall c, Channels channels, Converter converter, StreamLink stream)
         {
             int rate;
-            if (!c.TryInteger(0, out rate))
+            if (!c.TryInteger(0, Pcm1863.SupportedRates()[0], stream.MaxRate(c.Session.Port), Converter.DefaultSampleRate, out rate))
             {
                 return;
             }

@@ -15,10 +15,15 @@ namespace PreampFirmware.Host
         {
             t.Add("*IDN?", c => c.Reply(hosts.Identity));
             t.Add("*OPC?", c => c.Reply("1"));
-            t.Add("*OPC", c => { });
+            t.Add("*OPC", c => c.Session.Status.SetEvent(StatusRegisters.OperationComplete));   // every command completes before the next runs
             t.Add("*WAI", c => { });
-            t.Add("*ESR?", c => c.Reply("0"));
-            t.Add("*CLS", c => c.Session.Errors.Clear());
+            t.Add("*ESR?", c => c.Reply(c.Session.Status.ReadEvent().ToString()));
+            t.Add("*ESE", 1, 1, 1, c => { int m; if (Mask(c, out m)) c.Session.Status.EventEnable = m; });
+            t.Add("*ESE?", c => c.Reply(c.Session.Status.EventEnable.ToString()));
+            t.Add("*SRE", 1, 1, 1, c => { int m; if (Mask(c, out m)) c.Session.Status.ServiceEnable = m; });
+            t.Add("*SRE?", c => c.Reply(c.Session.Status.ServiceEnable.ToString()));
+            t.Add("*STB?", c => c.Reply(c.Session.Status.StatusByte(c.Session.Errors.Count > 0, c.Session.AnswerWaiting).ToString()));
+            t.Add("*CLS", c => { c.Session.Errors.Clear(); c.Session.Status.ClearEvent(); });
             t.Add("*RST", c => Reset(c, channels, automation, stream));
             t.Add("*TST?", c => SelfTest(c, stream, selfTest));
 
@@ -29,6 +34,17 @@ namespace PreampFirmware.Host
             t.Add("SYSTem:COMMunicate:OVERruns?", c => c.Reply(c.Session.InputBytesLost.ToString()));
             t.Add("SYSTem:CONDition?", c => c.Reply(BoardCondition.Names(condition.Bits)));
             t.Add("STATus:QUEStionable:CONDition?", c => c.Reply(condition.Bits.ToString()));
+        }
+
+        private static bool Mask(ScpiCall c, out int mask)
+        {
+            if (!c.TryInteger(0, out mask)) return false;
+            if (mask < 0 || mask > 255)
+            {
+                c.Fail(ScpiError.DataOutOfRange, "a register mask is 0..255, got " + mask.ToString());
+                return false;
+            }
+            return true;
         }
 
         /// <summary>

@@ -141,6 +141,57 @@ namespace PreampFirmware.Scpi
             return true;
         }
 
+        /// <summary>
+        /// Reads a number that may also be MINimum, MAXimum or DEFault (SCPI-99 vol. 1 §7.2.1), which give
+        /// <paramref name="min"/>, <paramref name="max"/> and <paramref name="def"/>; reports -104 on anything else that is
+        /// not a number. The range is the caller's to check.
+        /// </summary>
+        public bool TryNumber(int index, double min, double max, double def, out double value)
+        {
+            int limit = Limit(index);
+            value = limit == 1 ? min : limit == 2 ? max : def;
+            return limit != 0 || TryNumber(index, out value);
+        }
+
+        /// <summary>A whole number, or MINimum, MAXimum or DEFault as in <see cref="TryNumber(int, double, double, double, out double)"/>.</summary>
+        public bool TryInteger(int index, int min, int max, int def, out int value)
+        {
+            int limit = Limit(index);
+            value = limit == 1 ? min : limit == 2 ? max : def;
+            return limit != 0 || TryInteger(index, out value);
+        }
+
+        /// <summary>
+        /// A setting's query with an optional MINimum, MAXimum or DEFault: given one, answers that limit and returns true;
+        /// given none, returns false (the query answers the setting). Any other parameter is -224 (no answer), and true.
+        /// </summary>
+        public bool AnsweredLimit(string min, string max, string def)
+        {
+            if (_count == 0)
+            {
+                return false;
+            }
+            int limit = Limit(0);
+            if (limit == 0)
+            {
+                Fail(ScpiError.IllegalParameterValue, "the query takes MINimum, MAXimum or DEFault, got '" + _parameters[0] + "'");
+            }
+            else
+            {
+                Reply(limit == 1 ? min : limit == 2 ? max : def);
+            }
+            return true;
+        }
+
+        /// <summary>1 for MINimum, 2 for MAXimum, 3 for DEFault, 0 otherwise.</summary>
+        private int Limit(int index)
+        {
+            if (IsKeyword(index, "MINimum")) return 1;
+            if (IsKeyword(index, "MAXimum")) return 2;
+            if (IsKeyword(index, "DEFault")) return 3;
+            return 0;
+        }
+
         private static bool IsNumeric(string p)
         {
             int digits = 0;
@@ -165,7 +216,10 @@ namespace PreampFirmware.Scpi
             _reply = answer;
         }
 
-        /// <summary>Reports an error with its standard text and a detail; the rest of the line is skipped.</summary>
+        /// <summary>
+        /// Reports an error with its standard text and a detail; a query that failed answers nothing. A command error
+        /// (-1xx) also skips the rest of the line.
+        /// </summary>
         public void Fail(int code, string detail)
         {
             _failed = true;

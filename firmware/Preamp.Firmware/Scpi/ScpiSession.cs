@@ -9,8 +9,10 @@ namespace PreampFirmware.Scpi
     /// A SCPI session on one byte link (IEEE 488.2 message exchange, simplified for a serial line): LF, CR or CR LF
     /// ends a line, ';' separates commands, a header without a leading ':' after ';' continues the
     /// previous command's path, queries' answers on one line are joined by ';' and sent with one LF, set commands
-    /// answer nothing, and every error is queued for SYSTem:ERRor?. After an error the rest of that line is
-    /// skipped. A line over <see cref="MaxLineLength"/> characters or with bytes outside printable ASCII is
+    /// answer nothing, and every error is queued for SYSTem:ERRor? and sets its bit in the session's
+    /// <see cref="StatusRegisters"/>. As IEEE 488.2 has it, a command error (-1xx: the parser could not make sense of
+    /// it) skips the rest of its line; after an execution or device error the line goes on; a query that fails answers
+    /// nothing (its error says why), the other queries of the line still answer. A line over <see cref="MaxLineLength"/> characters or with bytes outside printable ASCII is
     /// refused whole; the session resynchronises at the next LF.
     /// </summary>
     public sealed class ScpiSession
@@ -27,6 +29,7 @@ namespace PreampFirmware.Scpi
         private readonly ScpiCommandTable _table;
         private readonly ISerialPort _port;
         private readonly ErrorQueue _errors = new ErrorQueue();
+        private readonly StatusRegisters _status = new StatusRegisters();
         private readonly byte[] _readBuffer = new byte[128];
         private readonly ScpiLineReader _reader = new ScpiLineReader();
         private byte[] _writeBuffer = new byte[1024];
@@ -55,6 +58,12 @@ namespace PreampFirmware.Scpi
         /// <summary>This session's error queue.</summary>
         public ErrorQueue Errors { get { return _errors; } }
 
+        /// <summary>This session's IEEE 488.2 status registers (*ESR?, *ESE, *SRE, *STB?).</summary>
+        public StatusRegisters Status { get { return _status; } }
+
+        /// <summary>True while answers of the line being run wait to be sent (the status byte's MAV).</summary>
+        public bool AnswerWaiting { get { return _responses != null; } }
+
         /// <summary>The link this session talks on.</summary>
         public ISerialPort Port { get { return _port; } }
 
@@ -64,12 +73,20 @@ namespace PreampFirmware.Scpi
         /// <summary>Lines executed so far.</summary>
         public long LinesExecuted { get { return _linesExecuted; } }
 
-        /// <summary>Queues an error with its standard text and an optional detail after ';'.</summary>
+        /// <summary>
+        /// Queues an error with its standard text and an optional detail after ';', and sets its event bit. A command
+        /// error (-1xx) skips the rest of the line.
+        /// </summary>
         public void PushError(int code, string detail)
         {
             string text = ScpiError.Text(code);
             _errors.Push(code, detail == null || detail.Length == 0 ? text : text + ";" + detail);
-            _lineFailed = true;
+            int bit = StatusRegisters.EventBitOf(code);
+            _status.SetEvent(bit);
+            if (bit == StatusRegisters.CommandError)
+            {
+                _lineFailed = true;
+            }
         }
 
         /// <summary>Queues an error raised outside this session's own commands (device faults); does not abort a line.</summary>
@@ -321,10 +338,10 @@ namespace PreampFirmware.Scpi
             }
             catch (Exception e)
             {
-                PushError(ScpiError.ExecutionError, e.Message);
+                _call.Fail(ScpiError.ExecutionError, e.Message);
             }
             string reply = _call.TakeReply();
-            if (reply != null)
+            if (reply != null && !_call.Failed)
             {
                 _responses = _responses == null ? reply : _responses + ";" + reply;
             }

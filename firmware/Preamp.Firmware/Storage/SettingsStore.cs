@@ -51,7 +51,7 @@ namespace PreampFirmware.Storage
         /// <summary>True while the saved state did not load at boot (until the state is written again).</summary>
         public bool StateDamaged { get { return _stateDamaged; } }
 
-        /// <summary>True while the last write of the state failed (the previous record is still on flash).</summary>
+        /// <summary>True while the last write to flash (the state, a preset, the calibration) failed; the previous record is still there.</summary>
         public bool SaveFailing { get { return _saveFailing; } }
 
         /// <summary>True while a change waits for its delayed write.</summary>
@@ -110,7 +110,9 @@ namespace PreampFirmware.Storage
         public string SavePreset(int n)
         {
             _channels.Encode(_calibrationLock, _settings);
-            return _records.Save(ChannelSettings.PresetFile(n), ChannelSettings.PresetTag(n), ChannelSettings.Version, _settings, _settings.Length);
+            string problem = _records.Save(ChannelSettings.PresetFile(n), ChannelSettings.PresetTag(n), ChannelSettings.Version, _settings, _settings.Length);
+            _saveFailing = problem != null;
+            return problem;
         }
 
         /// <summary>
@@ -179,6 +181,7 @@ namespace PreampFirmware.Storage
         {
             _calibration.Encode(_calibrationPayload);
             string problem = _records.Save(Calibration.File, Calibration.Tag, Calibration.Version, _calibrationPayload, _calibrationPayload.Length);
+            _saveFailing = problem != null;
             if (problem == null)
             {
                 _calibrationDamaged = false;
@@ -191,6 +194,7 @@ namespace PreampFirmware.Storage
         {
             _calibration.Clear();
             string problem = _records.Erase(Calibration.File);
+            _saveFailing = problem != null;
             if (problem != null)
             {
                 _errors.Report(DeviceErrors.HardwareError, problem);

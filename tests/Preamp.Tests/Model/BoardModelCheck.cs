@@ -18,12 +18,13 @@ public sealed record Step(int Kind, int Session, int Channel, int Value)
     /// <summary>Kinds of step.</summary>
     public const int Gain = 0, Pad = 1, Polarity = 2, Mute = 3, Phantom = 4, PhantomLock = 5, Link = 6, BadCommand = 7, Knob = 8,
                      ChannelButton = 9, PhantomHold = 10, Source = 11, StreamStart = 12, StreamStop = 13, Reset = 14, Open = 15, Close = 16,
-                     Wait = 17, Fault = 18, PowerCut = 19, Save = 20, Recall = 21, AutoGain = 22, ReadErrors = 23, SelfTest = 24, Kinds = 25;
+                     Wait = 17, Fault = 18, PowerCut = 19, Save = 20, Recall = 21, AutoGain = 22, ReadErrors = 23, SelfTest = 24, ReadStatus = 25,
+                     FaultRecovery = 26, Kinds = 27;
 
     /// <summary>The kinds' names, as <see cref="ToString"/> prints them.</summary>
     public static readonly string[] KindNames = { "Gain", "Pad", "Polarity", "Mute", "Phantom", "PhantomLock", "Link", "BadCommand", "Knob",
         "ChannelButton", "PhantomHold", "Source", "StreamStart", "StreamStop", "Reset", "Open", "Close", "Wait", "Fault", "PowerCut",
-        "Save", "Recall", "AutoGain", "ReadErrors", "SelfTest" };
+        "Save", "Recall", "AutoGain", "ReadErrors", "SelfTest", "ReadStatus", "FaultRecovery" };
 
     /// <inheritdoc />
     public override string ToString() => KindNames[Kind] + "(s" + Session + ",ch" + Channel + "," + Value + ")";
@@ -40,8 +41,10 @@ public sealed class ModelViolation : Exception
 /// after every step what must always hold: phantom is on only from an explicit command or a 2 s hold and never on a
 /// locked channel; every gain is one the chip can take, and the chip holds the gain the firmware says; linked gains keep
 /// their offset in dB; a restored state equals the record saved last, byte for byte; each session's error queue holds
-/// what its own commands caused, plus device errors only from faults while it was connected; only the stream's owner
-/// stops the stream; every frame of a stream the host did not get as sent is accounted for by a cause.
+/// what its own commands caused, plus device errors only from faults while it was connected, and its *ESR? the event bits
+/// of those errors, with PON only when the board restarted while it was connected; a self-test that passes after a
+/// fault cleared brings back the saved state without a reboot; only the stream's owner stops the stream; every frame of
+/// a stream the host did not get as sent is accounted for by a cause.
 /// </summary>
 public sealed class BoardModelCheck
 {
@@ -49,11 +52,12 @@ public sealed class BoardModelCheck
     public static readonly Gen<Step> Steps =
         Gen.Frequency(
             (30, Gen.Select(Gen.Int[0, Step.Link], Gen.Int[0, 2], Gen.Int[0, 1], Gen.Int[0, 999], (k, s, c, v) => new Step(k, s, c, v))),
-            (12, Gen.Select(Gen.OneOf(Step.BadCommand, Step.Knob, Step.ChannelButton, Step.Source, Step.Wait, Step.Save, Step.Recall, Step.ReadErrors),
+            (12, Gen.Select(Gen.OneOf(Step.BadCommand, Step.Knob, Step.ChannelButton, Step.Source, Step.Wait, Step.Save, Step.Recall, Step.ReadErrors,
+                                      Step.ReadStatus),
                             Gen.Int[0, 2], Gen.Int[0, 1], Gen.Int[0, 999], (k, s, c, v) => new Step(k, s, c, v))),
             (10, Gen.Select(Gen.OneOf(Step.StreamStart, Step.StreamStop, Step.Reset, Step.Open, Step.Close, Step.SelfTest),
                             Gen.Int[0, 2], Gen.Int[0, 1], Gen.Int[0, 999], (k, s, c, v) => new Step(k, s, c, v))),
-            (2, Gen.Select(Gen.OneOf(Step.PhantomHold, Step.Fault, Step.PowerCut, Step.AutoGain),
+            (2, Gen.Select(Gen.OneOf(Step.PhantomHold, Step.Fault, Step.PowerCut, Step.AutoGain, Step.FaultRecovery),
                            Gen.Int[0, 2], Gen.Int[0, 1], Gen.Int[0, 999], (k, s, c, v) => new Step(k, s, c, v))));
 
     /// <summary>Sequences of 40 to 80 steps.</summary>
@@ -102,8 +106,10 @@ public sealed class BoardModelCheck
         public readonly StreamDecoder Decoder = new();
         public readonly List<string> Lines = new();
         public SampleTimeline Timeline = new();
-        public readonly List<int> Expected = new();   // error codes its own commands caused, oldest first
+        public readonly ExpectedErrors Expected = new();   // error codes its own commands caused, oldest first
         public bool HeardFault;                        // connected while a fault was active: device errors allowed
+        public bool EventsFromFaults;                  // since *ESR? was last read: device errors may have set EXE or DDE
+        public bool PowerOn;                           // the board restarted since *ESR? was last read
 
         public Client(SimRunner runner)
         {
@@ -141,6 +147,18 @@ public sealed class BoardModelCheck
         c.Port.HostWrite(bytes, 0, bytes.Length);
         RunFor(seconds);
         return string.Join("\n", c.Lines);
+    }
+
+    /// <summary>Error codes a session's own commands caused, and the event bits they set (kept until *ESR? is read).</summary>
+    private sealed class ExpectedErrors : List<int>
+    {
+        public int Events;
+
+        public new void Add(int code)
+        {
+            base.Add(code);
+            Events |= PreampFirmware.Scpi.StatusRegisters.EventBitOf(code);
+        }
     }
 
     private Client Pick(int i) => _clients[i % _clients.Count];
@@ -235,6 +253,8 @@ public sealed class BoardModelCheck
                 Ask(c, "INP1:GAIN:AUTO:TIME 0.5;:INP2:GAIN:AUTO:TIME 0.5;:INP" + n + ":GAIN:AUTO", 1.0);
                 break;
             case Step.ReadErrors: ReadErrors(c); break;
+            case Step.ReadStatus: ReadStatus(c); break;
+            case Step.FaultRecovery: DoFaultRecovery(c); break;
             case Step.SelfTest:
                 if (_owner >= 0) { Ask(c, "*TST?"); c.Expected.Add(-221); break; }
                 string result = Ask(c, "*TST?", 0.2);
@@ -252,6 +272,15 @@ public sealed class BoardModelCheck
                    : value == -2 ? Channels.GainAtIndex(Channels.GainIndex(inputs[ch].GainDb) - 1) : value;
         bool linked = Fw.Channels.Linked;
         Ask(c, "INP" + (ch + 1) + ":GAIN " + (value == -1 ? "UP" : value == -2 ? "DOWN" : value.ToString()));
+        if (linked && value < 0)
+        {
+            // A linked step: the nearest move both inputs can make in that direction, the same from either input.
+            int dir = value == -1 ? 1 : -1, step = dir;
+            while (Math.Abs(step) <= 65 && !(Valid(g0 + step) && Valid(g1 + step))) step += dir;
+            if (Math.Abs(step) > 65) step = 0;
+            Expect(g0 + step, g1 + step, "linked " + g0 + "/" + g1 + ", input " + (ch + 1) + (dir > 0 ? " UP" : " DOWN"));
+            return;
+        }
         if (!Valid(target)) { c.Expected.Add(-222); Expect(g0, g1, "an out-of-range gain changes nothing"); return; }
         if (!linked)
         {
@@ -291,7 +320,7 @@ public sealed class BoardModelCheck
 
     private void DoFault(Client c, string fault)
     {
-        foreach (var client in _clients) client.HeardFault = true;
+        foreach (var client in _clients) client.HeardFault = client.EventsFromFaults = true;
         Ask(c, "SIM:FAULt " + fault, 1.2);
         Ask(c, "SIM:FAULt CLEar", 1.2);
         string condition = Ask(c, "SYST:COND?");
@@ -319,9 +348,64 @@ public sealed class BoardModelCheck
         }
         _selected = ChannelSettings.Selected(stored);
         _owner = -1;
-        // Fresh sessions after the reboot; they were there for the boot, which reports a record the cut damaged (-240).
-        foreach (var client in _clients) { client.Expected.Clear(); client.HeardFault = true; }
+        // Fresh sessions after the reboot; they were there for the boot, which reports a record the cut damaged (-240),
+        // and they read PON.
+        foreach (var client in _clients)
+        {
+            client.Expected.Clear();
+            client.Expected.Events = 0;
+            client.HeardFault = client.EventsFromFaults = client.PowerOn = true;
+        }
         if (owner != null) owner.Timeline = new SampleTimeline();
+    }
+
+    /// <summary>
+    /// A gain chain fault, a self-test that fails (the board goes to its safe state), the fault cleared, a self-test
+    /// that passes: the board is back in operation, with the state the flash holds (as after a boot), and no reboot.
+    /// </summary>
+    private void DoFaultRecovery(Client c)
+    {
+        if (_owner >= 0) return;   // *TST? is refused while streaming
+        foreach (var client in _clients) client.HeardFault = client.EventsFromFaults = true;
+        int cycles = _runner.Board.PowerCycles;
+        Ask(c, "SIM:FAULt GAINBUS,STUCK0", 0.05);
+        string failed = Ask(c, "*TST?", 0.2);
+        if (failed == "0") throw new ModelViolation("the self-test passed with the gain chain's MISO stuck");
+        if (Fw.Channels.Ready) throw new ModelViolation("a failed self-test left the board in operation");
+        Ask(c, "SIM:FAULt GAINBUS,OFF", 0.05);
+        string passed = Ask(c, "*TST?", 0.2);
+        if (passed != "0" && !(passed == "" && c.HeardFault)) throw new ModelViolation("the self-test failed after the fault cleared: " + passed);
+        if (!Fw.Channels.Ready) throw new ModelViolation("a passing self-test did not bring the board back");
+        if (_runner.Board.PowerCycles != cycles) throw new ModelViolation("the board rebooted");
+        var stored = Stored(ChannelSettings.StateFile, ChannelSettings.StateTag) ?? FactoryState.Value;
+        var state = EncodedState(_runner);
+        if (!stored.SequenceEqual(state))
+            throw new ModelViolation("after a passing self-test the board holds " + Convert.ToHexString(state) + " but the last record saved holds " + Convert.ToHexString(stored));
+        for (int i = 0; i < 2; i++)
+        {
+            _locked[i] = ChannelSettings.Lock(stored, i);
+            _phantomWanted[i] = ChannelSettings.Phantom(stored, i) && !_locked[i];
+        }
+        _selected = ChannelSettings.Selected(stored);
+    }
+
+    /// <summary>*ESR?: the event bits of what this session's commands caused, PON only after a restart it saw; reading clears.</summary>
+    private void ReadStatus(Client c)
+    {
+        string answer = Ask(c, "*ESR?");
+        if (!int.TryParse(answer.Split('\n').LastOrDefault(), out int esr))
+        {
+            if (c.HeardFault) { c.Expected.Events = 0; c.EventsFromFaults = false; c.PowerOn = false; return; }   // a garbled answer
+            throw new ModelViolation("*ESR? answered '" + answer + "'");
+        }
+        int known = c.Expected.Events | (c.PowerOn ? PreampFirmware.Scpi.StatusRegisters.PowerOn : 0);
+        int deviceBits = PreampFirmware.Scpi.StatusRegisters.ExecutionError | PreampFirmware.Scpi.StatusRegisters.DeviceDependentError;
+        bool agrees = c.EventsFromFaults ? (esr & known) == known && (esr & ~deviceBits) == (known & ~deviceBits) : esr == known;
+        if (!agrees)
+            throw new ModelViolation("*ESR? reads " + esr + ", expected " + known + (c.EventsFromFaults ? " (and device errors)" : "") + (c.PowerOn ? "" : ": PON without a restart"));
+        c.Expected.Events = 0;
+        c.EventsFromFaults = false;
+        c.PowerOn = false;
     }
 
     private static readonly Lazy<byte[]> FactoryState = new(() => EncodedState(new SimRunner()));
