@@ -38,11 +38,17 @@ public sealed class SimRunner
     }
 
     private readonly string _serial;
+    private Streaming.SampleStream _stream;   // the firmware's, held here so that modelling the writer asks it nothing more
+    private Streaming.StreamLink _link;
+    private int _blockLength;
 
     /// <summary>Builds the firmware, attaches a session to each host link (they are there from power-on, so they hear the boot), boots.</summary>
     private void StartFirmware(IEnumerable<SimSerialPort> ports)
     {
         Firmware = new Preamp(Board.Io);
+        _stream = Firmware.Stream;
+        _link = Firmware.StreamLink;
+        _blockLength = _stream.BlockLength;
         Firmware.Hosts.Identity = "PreampFirmware,PA2-REVB (simulated)," + _serial + ",0.2.0";
         SimCommands.Register(this, Firmware.Hosts.Commands);
         _sessions.Clear();
@@ -100,6 +106,28 @@ public sealed class SimRunner
     /// processor (the work counter) may advance the board's time here by what the call cost, as a slower processor would.
     /// </summary>
     public Action<FirmwareCall, long> Called { get; set; }
+
+    /// <summary>
+    /// Called with true before the runner looks at the firmware's state to model the board (is a stream block waiting for
+    /// the link?) and with false after: that looking is the simulator's, not work the device does.
+    /// </summary>
+    public Action<bool> Modelling { get; set; }
+
+    private int ReadyBlocks()
+    {
+        Modelling?.Invoke(true);
+        int n = _stream.ReadyBlocks;
+        Modelling?.Invoke(false);
+        return n;
+    }
+
+    private SimSerialPort LinkPort()
+    {
+        Modelling?.Invoke(true);
+        var port = _link.Port as SimSerialPort;
+        Modelling?.Invoke(false);
+        return port;
+    }
 
     /// <summary>The session open now on <paramref name="port"/> (a new one after each power cycle), or null.</summary>
     public ScpiSession SessionOf(SimSerialPort port)
@@ -183,6 +211,13 @@ public sealed class SimRunner
                         }
                         FeedLink();
                     }
+                    if (ReadyBlocks() == 0)
+                    {
+                        // The writer thread wakes on the same 10 ms steps; finding nothing to send costs it a call.
+                        long polled = Board.NowMicroseconds;
+                        Firmware.ServiceStreamOutput(1);
+                        Called?.Invoke(FirmwareCall.StreamOutput, polled);
+                    }
                     var sentBefore = _sessions.Select(s => (s.Port as SimSerialPort)?.TransmitDoneUs ?? 0).ToArray();
                     long began = Board.NowMicroseconds;
                     Firmware.Tick(began);
@@ -228,14 +263,14 @@ public sealed class SimRunner
     /// <summary>When the stream owner's link next has room for a waiting block (the writer thread's wake-up), or long.MaxValue.</summary>
     private long LinkRoomUs()
     {
-        if (Firmware.Stream.ReadyBlocks == 0 || Firmware.StreamLink.Port is not SimSerialPort port) return long.MaxValue;
-        return Math.Max(Board.NowMicroseconds + 1, port.RoomForUs(Firmware.Stream.BlockLength));
+        if (ReadyBlocks() == 0 || LinkPort() is not SimSerialPort port) return long.MaxValue;
+        return Math.Max(Board.NowMicroseconds + 1, port.RoomForUs(_blockLength));
     }
 
     private void FeedLink()
     {
-        if (Firmware.Stream.ReadyBlocks == 0) return;
-        if (Firmware.StreamLink.Port is SimSerialPort port && port.TransmitBacklog < Firmware.Stream.BlockLength)
+        if (ReadyBlocks() == 0) return;
+        if (LinkPort() is SimSerialPort port && port.TransmitBacklog < _blockLength)
         {
             long began = Board.NowMicroseconds;
             Firmware.ServiceStreamOutput(1);

@@ -77,6 +77,7 @@ public static class DeviceScenarios
             }
             if (cost > 0) runner.Board.AdvanceBy(cost);
         };
+        runner.Modelling = paused => WorkCounter.Paused = paused;
         WorkCounter.Reset();
         ilBefore = 0;
         long framesBefore = runner.Firmware.Stream.FramesSent;

@@ -84,9 +84,13 @@ public static class WorkCounter
         s_callsOutByPart = new long[s_parts.Length];
     }
 
+    /// <summary>True while the simulator, not the device, runs woven code (it looks at the firmware's state to model the board).</summary>
+    public static bool Paused { get; set; }
+
     /// <summary>Called by woven code at the head of basic block <paramref name="id"/>.</summary>
     public static void Block(int id)
     {
+        if (Paused) return;
         var b = s_blocks[id];
         int part = s_depth == 0 ? b.OwnPart : s_partStack[s_depth - 1];
         Il += b.Il;

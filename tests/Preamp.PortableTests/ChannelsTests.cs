@@ -33,12 +33,12 @@ namespace PreampFirmware.Tests
         [TestMethod]
         public static void StepsWalkTheChipsGainTable()
         {
-            Assert.AreEqual(0, Channels.GainIndex(0));
-            Assert.AreEqual(1, Channels.GainIndex(10));
-            Assert.AreEqual(56, Channels.GainIndex(65));
-            Assert.AreEqual(0, Channels.GainAtIndex(-3));
-            Assert.AreEqual(10, Channels.GainAtIndex(1));
-            Assert.AreEqual(65, Channels.GainAtIndex(99));
+            Assert.AreEqual(0, GainSteps.Index(0));
+            Assert.AreEqual(1, GainSteps.Index(10));
+            Assert.AreEqual(56, GainSteps.Index(65));
+            Assert.AreEqual(0, GainSteps.AtIndex(-3));
+            Assert.AreEqual(10, GainSteps.AtIndex(1));
+            Assert.AreEqual(65, GainSteps.AtIndex(99));
             ChannelRig r = new ChannelRig();
             r.Channels.StepGain(0, 1);                // 0 → 10: the chip has nothing between
             Assert.AreEqual(10, r.Spi.GainOf(0));

@@ -116,20 +116,6 @@ namespace PreampFirmware.Control
             _bitsVersion = _version;
         }
 
-        /// <summary>Gain steps of the PGA2500 in order: 0, 10, 11 … 65 dB.</summary>
-        public static int GainIndex(int gainDb)
-        {
-            return gainDb == 0 ? 0 : gainDb - Pga2500Word.MinSteppedGainDb + 1;
-        }
-
-        /// <summary>Gain of a step index (clamped to the range).</summary>
-        public static int GainAtIndex(int index)
-        {
-            if (index <= 0) return 0;
-            int db = index + Pga2500Word.MinSteppedGainDb - 1;
-            return db > Pga2500Word.MaxGainDb ? Pga2500Word.MaxGainDb : db;
-        }
-
         /// <summary>Selects the knob's channel.</summary>
         public void Select(int channel)
         {
@@ -154,32 +140,19 @@ namespace PreampFirmware.Control
         {
             if (!_linked)
             {
-                Move(channel, GainAtIndex(GainIndex(_inputs[channel].GainDb) + steps), true);
+                Move(channel, GainSteps.AtIndex(GainSteps.Index(_inputs[channel].GainDb) + steps), true);
                 return;
             }
             int direction = steps < 0 ? -1 : 1;
             int d = 0;
             for (int i = 0; i < steps * direction; i++)
             {
-                int next = NextLinkedMove(d, direction);
+                int next = GainSteps.NextLinkedMove(_inputs[0].GainDb, _inputs[1].GainDb, d, direction);
                 if (next == d) break;
                 d = next;
             }
             _clamped = false;
             MoveLinked(d, true);
-        }
-
-        /// <summary>The smallest move beyond <paramref name="fromDb"/> in <paramref name="direction"/> that gives both channels a gain the chip has, or <paramref name="fromDb"/>.</summary>
-        private int NextLinkedMove(int fromDb, int direction)
-        {
-            for (int d = fromDb + direction; d >= -Pga2500Word.MaxGainDb && d <= Pga2500Word.MaxGainDb; d += direction)
-            {
-                if (Pga2500Chain.IsValidGain(_inputs[0].GainDb + d) && Pga2500Chain.IsValidGain(_inputs[1].GainDb + d))
-                {
-                    return d;
-                }
-            }
-            return fromDb;
         }
 
         /// <summary>
@@ -221,26 +194,12 @@ namespace PreampFirmware.Control
 
         private void MoveLinked(int deltaDb, bool manual)
         {
-            int d = LinkedDelta(deltaDb);
+            int d = GainSteps.LinkedDelta(_inputs[0].GainDb, _inputs[1].GainDb, deltaDb);
             _clamped = d != deltaDb;
             int g0 = _inputs[0].GainDb;
             int g1 = _inputs[1].GainDb;
             Apply(0, g0 + d, manual);
             Apply(1, g1 + d, manual);
-        }
-
-        /// <summary>The move closest to <paramref name="wantedDb"/> (not beyond it) that gives both channels a gain the chip has.</summary>
-        private int LinkedDelta(int wantedDb)
-        {
-            int step = wantedDb > 0 ? -1 : 1;
-            for (int d = wantedDb; d != 0; d += step)
-            {
-                if (Pga2500Chain.IsValidGain(_inputs[0].GainDb + d) && Pga2500Chain.IsValidGain(_inputs[1].GainDb + d))
-                {
-                    return d;
-                }
-            }
-            return 0;
         }
 
         private void Apply(int channel, int gainDb, bool manual)

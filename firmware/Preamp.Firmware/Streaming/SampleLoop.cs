@@ -23,6 +23,7 @@ namespace PreampFirmware.Streaming
         private int _framesPerBuffer = 1;   // the DMA's unit: losses and the model count in buffers
         private byte _layout;
         private int _channelOneSlot;
+        private bool _running;   // the input's clocks run: only this loop starts and stops them, and the loop asks often
         private int _rate;
         private long _streamStartBuffer;
         private long _streamStartUs;
@@ -48,7 +49,7 @@ namespace PreampFirmware.Streaming
         public int FramesPerBlock { get { return _framesPerBlock; } }
 
         /// <summary>True while the converter's clocks run.</summary>
-        public bool IsRunning { get { return _audio.IsRunning; } }
+        public bool IsRunning { get { return _running; } }
 
         /// <summary>Converter rate, S/s (0 before <see cref="Start"/>).</summary>
         public int SampleRate { get { return _rate; } }
@@ -62,7 +63,7 @@ namespace PreampFirmware.Streaming
         {
             get
             {
-                if (!_audio.IsRunning)
+                if (!_running)
                 {
                     return long.MaxValue;
                 }
@@ -96,6 +97,7 @@ namespace PreampFirmware.Streaming
         public void Start(int rate)
         {
             _audio.Start(rate);
+            _running = true;
             _rate = rate;
             _layout = StreamBlock.LayoutFor(_audio.ChannelOneSlot);
             _channelOneSlot = _audio.ChannelOneSlot;
@@ -113,6 +115,7 @@ namespace PreampFirmware.Streaming
         public void Stop()
         {
             _audio.Stop();
+            _running = false;
         }
 
         /// <summary>

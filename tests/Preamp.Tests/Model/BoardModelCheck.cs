@@ -268,8 +268,8 @@ public sealed class BoardModelCheck
     {
         var inputs = Fw.Channels.Inputs;
         int g0 = inputs[0].GainDb, g1 = inputs[1].GainDb;
-        int target = value == -1 ? Channels.GainAtIndex(Channels.GainIndex(inputs[ch].GainDb) + 1)
-                   : value == -2 ? Channels.GainAtIndex(Channels.GainIndex(inputs[ch].GainDb) - 1) : value;
+        int target = value == -1 ? GainSteps.AtIndex(GainSteps.Index(inputs[ch].GainDb) + 1)
+                   : value == -2 ? GainSteps.AtIndex(GainSteps.Index(inputs[ch].GainDb) - 1) : value;
         bool linked = Fw.Channels.Linked;
         Ask(c, "INP" + (ch + 1) + ":GAIN " + (value == -1 ? "UP" : value == -2 ? "DOWN" : value.ToString()));
         if (linked && value < 0)
