@@ -11,6 +11,12 @@ namespace PreampFirmware.Sim;
 /// baud rate) after the previous one, so a rate the link cannot carry backs up here too. Bytes from the host that
 /// arrive while the device's receive buffer is full are lost and counted (<see cref="ReceiveOverruns"/>), as the
 /// ESP32's UART driver loses them; a host that honours <see cref="HostRoom"/> (flow control) loses none.
+/// <para>
+/// A host that stops reading holds the link back: once <see cref="HostBufferBytes"/> have arrived at the host end and
+/// wait there unread, the line stalls (the TCP socket or pseudo-terminal behind it is full) and the device's writes
+/// wait, as a blocking UART write waits. The firmware's stream ring then fills and it drops blocks for the link, which
+/// it counts and announces in the next block's header, so what the host reads afterwards accounts for every frame.
+/// </para>
 /// </summary>
 public sealed class SimSerialPort : ISerialPort
 {
@@ -18,6 +24,8 @@ public sealed class SimSerialPort : ISerialPort
     public const int ReceiveBufferBytes = 2048;
     /// <summary>Transmit backlog the device may queue before writes are dropped, bytes.</summary>
     public const int TransmitBufferBytes = 64 * 1024;
+    /// <summary>Bytes the host end holds unread before the line stalls (a USB-UART bridge and its driver's buffer).</summary>
+    public const int HostBufferBytes = 16 * 1024;
 
     private readonly SimBoard _board;
     private readonly Queue<byte> _rx = new();
@@ -152,7 +160,10 @@ public sealed class SimSerialPort : ISerialPort
     /// <summary>Bytes the firmware wrote that did not fit in the transmit backlog.</summary>
     public long TransmitOverruns { get; private set; }
 
-    /// <summary>Bytes the firmware wrote that have not yet left the UART (what a blocking write would wait for).</summary>
+    /// <summary>
+    /// Bytes the firmware wrote that have not yet left the UART (what a blocking write would wait for), or, when the
+    /// host has stopped reading, the bytes beyond what the host end holds: the line is stalled until it reads.
+    /// </summary>
     public int TransmitBacklog
     {
         get
@@ -160,10 +171,17 @@ public sealed class SimSerialPort : ISerialPort
             lock (_tx)
             {
                 double waiting = _lineFreeUs - _board.NowMicroseconds;
-                return waiting <= 0 ? 0 : (int)Math.Ceiling(waiting * Baud / 10e6);
+                int onTheLine = waiting <= 0 ? 0 : (int)Math.Ceiling(waiting * Baud / 10e6);
+                return Math.Max(onTheLine, _txBytes - HostBufferBytes);
             }
         }
     }
+
+    /// <summary>Bytes the firmware wrote that the host has not read yet (on the line or waiting at the host end).</summary>
+    public int HostUnread { get { lock (_tx) return _txBytes; } }
+
+    /// <summary>True when the host end holds <see cref="HostBufferBytes"/> unread: the line waits for the host.</summary>
+    public bool StalledByHost { get { lock (_tx) return _txBytes > HostBufferBytes; } }
 
     /// <summary>Board time at which the last byte written so far has left the UART, µs.</summary>
     public double TransmitDoneUs { get { lock (_tx) return _lineFreeUs; } }
@@ -171,11 +189,15 @@ public sealed class SimSerialPort : ISerialPort
     /// <summary>Time the UART's hardware FIFO (128 bytes) takes to empty, µs: a write returns when what is left fits in it.</summary>
     public double TransmitFifoUs => 128 * 10e6 / Baud;
 
-    /// <summary>Board time at which fewer than <paramref name="bytes"/> bytes will wait to leave the UART, µs.</summary>
+    /// <summary>
+    /// Board time at which fewer than <paramref name="bytes"/> bytes will wait to leave the UART, µs; long.MaxValue
+    /// while the line waits for the host to read (no time can be known).
+    /// </summary>
     public long RoomForUs(int bytes)
     {
         lock (_tx)
         {
+            if (_txBytes - HostBufferBytes >= bytes) return long.MaxValue;
             return (long)Math.Ceiling(_lineFreeUs - (bytes - 1) * 10e6 / Baud);
         }
     }
@@ -206,11 +228,10 @@ public sealed class SimSerialPort : ISerialPort
             double byteUs = 10e6 / Baud;
             long now = _board.NowMicroseconds;
             if (_lineFreeUs < now) _lineFreeUs = now;
-            int room = TransmitBufferBytes - _txBytes;
-            if (count > room)
+            if (count > TransmitBufferBytes - _txBytes)
             {
-                TransmitOverruns += count - room;
-                count = Math.Max(0, room);
+                TransmitOverruns += count;   // a write is dropped whole: never half a block or half an answer
+                return;
             }
             if (count == 0) return;
             var data = new byte[count];

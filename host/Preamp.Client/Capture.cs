@@ -103,14 +103,15 @@ public static class Capture
             progress?.Invoke((double)written / target);
             if (written >= target) done.Set();
         };
-        long blocksSeen = 0;
-        Action<SampleBlock> onBlock = b => { lock (timeline) { timeline.Accept(b); blocksSeen++; } };
+        double lastBlockAt = link.Transport.Seconds;
+        Action<SampleBlock> onBlock = b => { lock (timeline) { timeline.Accept(b); lastBlockAt = link.Transport.Seconds; } };
         link.BlockReceived += onBlock;
         string endedEarly = null;
         try
         {
             link.Command("STReam:STARt");
-            endedEarly = WaitForTheEnd(link, done, cancel, seconds, () => Interlocked.Read(ref blocksSeen));
+            lock (timeline) lastBlockAt = link.Transport.Seconds;
+            endedEarly = WaitForTheEnd(link, done, cancel, seconds, () => { lock (timeline) return lastBlockAt; });
         }
         finally
         {
@@ -159,32 +160,70 @@ public static class Capture
     /// <summary>Seconds without a single block after which a recording is given up.</summary>
     public const double SilentLinkSeconds = 3;
 
+    /// <summary>Seconds without a block that must back a "stream not active" answer before it is believed (one bit turns "1" into "0").</summary>
+    public const double StoppedQuietSeconds = 0.5;
+
     /// <summary>
-    /// Waits until the recording is complete or cancelled. Once a second it asks whether the stream still runs on the
-    /// device (only its owner can stop it, but the board stops it on a fault or a reset); it gives up when the stream
-    /// stopped or no block came for <see cref="SilentLinkSeconds"/>. Returns why it ended early, or null.
+    /// Waits until the recording is complete or cancelled. Once a second (of the board's time) it asks whether the stream
+    /// still runs on the device (only its owner can stop it, but the board stops it on a fault or a reset). It gives up
+    /// when the board says the stream stopped and the blocks stopped too, or when no block came for
+    /// <see cref="SilentLinkSeconds"/> — measured from the last block's arrival, never across a question whose answer a
+    /// damaged link lost. A recording that has its length is complete, whatever else happened. Returns why it ended
+    /// early, or null.
     /// </summary>
-    private static string WaitForTheEnd(PreampLink link, ManualResetEventSlim done, CancellationToken cancel, double seconds, Func<long> blocks)
+    private static string WaitForTheEnd(PreampLink link, ManualResetEventSlim done, CancellationToken cancel, double seconds, Func<double> lastBlockAt)
     {
-        var overall = System.Diagnostics.Stopwatch.StartNew();
-        var quiet = System.Diagnostics.Stopwatch.StartNew();
-        long last = blocks();
-        while (overall.Elapsed.TotalSeconds < seconds * 2 + 5)
+        Func<double> clock = () => link.Transport.Seconds;
+        double start = clock();
+        double nextAsk = start + 1;
+        var waits = new[] { done.WaitHandle, cancel.WaitHandle };
+        while (true)
         {
-            if (WaitHandle.WaitAny(new[] { done.WaitHandle, cancel.WaitHandle }, TimeSpan.FromSeconds(1)) != WaitHandle.WaitTimeout) return null;
-            long now = blocks();
-            if (now != last) { last = now; quiet.Restart(); }
-            string active;
-            try { active = link.Query("STReam:ACTive?"); }
-            catch (PreampException) { active = null; }   // a damaged or late answer proves nothing
-            if (active == "0")
+            if (WaitHandle.WaitAny(waits, TimeSpan.FromMilliseconds(10)) != WaitHandle.WaitTimeout) return null;
+            double now = clock();
+            if (now - start > seconds * 2 + 5) return done.IsSet ? null : "the recording took more than twice its length";
+            if (now < nextAsk) continue;
+            nextAsk = now + 1;
+            string active = AskActive(link);
+            if (done.IsSet) return null;
+            double quiet = clock() - lastBlockAt();
+            if (active == "0" && quiet >= StoppedQuietSeconds)
             {
-                if (done.IsSet) return null;
-                var why = link.DrainErrors();
+                var why = DrainErrorsTolerantly(link);
                 return "the stream stopped on the device" + (why.Count > 0 ? " (" + string.Join("; ", why) + ")" : "");
             }
-            if (quiet.Elapsed.TotalSeconds >= SilentLinkSeconds) return "no audio came for " + SilentLinkSeconds.ToString(CultureInfo.InvariantCulture) + " s";
+            if (quiet >= SilentLinkSeconds) return "no audio came for " + SilentLinkSeconds.ToString(CultureInfo.InvariantCulture) + " s";
         }
-        return done.IsSet ? null : "the recording took more than twice its length";
+    }
+
+    /// <summary>STReam:ACTive? as "0" or "1", or null when the answer was lost or is not one of them (damaged).</summary>
+    private static string AskActive(PreampLink link)
+    {
+        link.DiscardAnswers();   // a late answer to an earlier question must not pass for this one
+        try
+        {
+            string a = link.Query("STReam:ACTive?");
+            return a is "0" or "1" ? a : null;
+        }
+        catch (PreampException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The error queue, read until empty; an answer a damaged link lost is asked again once, then the rest is left.</summary>
+    internal static System.Collections.Generic.List<string> DrainErrorsTolerantly(PreampLink link)
+    {
+        var errors = new System.Collections.Generic.List<string>();
+        int lost = 0;
+        for (int i = 0; i < 64 && lost < 2; i++)
+        {
+            string e;
+            try { e = link.Query("SYSTem:ERRor?"); }
+            catch (PreampException) { lost++; continue; }
+            if (e.StartsWith("0,", StringComparison.Ordinal)) break;
+            errors.Add(e);
+        }
+        return errors;
     }
 }

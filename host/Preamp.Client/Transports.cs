@@ -21,6 +21,17 @@ public interface IByteTransport : IDisposable
     string Description { get; }
     /// <summary>Waits <paramref name="milliseconds"/> of the board's time (the wall clock's for a real board).</summary>
     void Pause(int milliseconds) => Thread.Sleep(milliseconds);
+    /// <summary>The board's time in seconds from an arbitrary origin (the wall clock's for a real board): what a capture's timers count.</summary>
+    double Seconds => WallClock.Seconds;
+}
+
+/// <summary>The wall clock, in seconds since this process first asked.</summary>
+public static class WallClock
+{
+    private static readonly System.Diagnostics.Stopwatch s_watch = System.Diagnostics.Stopwatch.StartNew();
+
+    /// <summary>Seconds since the first use.</summary>
+    public static double Seconds => s_watch.Elapsed.TotalSeconds;
 }
 
 /// <summary>A serial port (the board's USB-UART bridge, or a pseudo-terminal).</summary>
@@ -214,6 +225,9 @@ public sealed class VirtualTimeSimTransport : IByteTransport
 
     /// <inheritdoc />
     public string Description => "simulated board (virtual time)";
+
+    /// <summary>The board's time, s: a capture's timers run on it, so they see what the board did, however fast the computer runs.</summary>
+    public double Seconds => Runner.Board.NowMicroseconds / 1e6;   // a 64-bit read is whole on the PCs this runs on
 
     /// <inheritdoc />
     public int Read(byte[] buffer, int offset, int count)
