@@ -11,7 +11,7 @@ using Xunit;
 
 namespace PreampFirmware.DesktopTests;
 
-/// <summary>Skipped on a developer machine without Debian's python3-pyvisa-py, python3-serial, python3-numpy and sox; required under CI (.ci/run installs them).</summary>
+/// <summary>Skipped on a developer machine without Debian's python3-pyvisa-py, python3-serial, python3-numpy, sox and socat; required under CI (.ci/run installs them).</summary>
 public sealed class PythonClientsFactAttribute : FactAttribute
 {
     public const string Python = "/usr/bin/python3";
@@ -19,12 +19,12 @@ public sealed class PythonClientsFactAttribute : FactAttribute
     public PythonClientsFactAttribute()
     {
         if (Available() || Environment.GetEnvironmentVariable("CI") == "true") return;
-        Skip = "needs " + Python + " with pyvisa, pyvisa-py, pyserial and numpy, sox and PulseAudio (apt-get install python3-pyvisa-py python3-serial python3-numpy sox pulseaudio pulseaudio-utils)";
+        Skip = "needs " + Python + " with pyvisa, pyvisa-py, pyserial and numpy, sox, socat and PulseAudio (apt-get install python3-pyvisa-py python3-serial python3-numpy sox socat pulseaudio pulseaudio-utils)";
     }
 
     public static bool Available()
     {
-        if (!File.Exists(Python) || !File.Exists("/usr/bin/sox") || !File.Exists("/usr/bin/pulseaudio") || !File.Exists("/usr/bin/parec")) return false;
+        if (!File.Exists(Python) || !File.Exists("/usr/bin/sox") || !File.Exists("/usr/bin/socat") || !File.Exists("/usr/bin/pulseaudio") || !File.Exists("/usr/bin/parec")) return false;
         try
         {
             using var p = Process.Start(new ProcessStartInfo(Python, "-c \"import pyvisa, pyvisa_py, serial, numpy\"") { RedirectStandardError = true, RedirectStandardOutput = true });
@@ -84,6 +84,38 @@ public class RealClientTests
             Assert.Equal("42", b.Query("INP2:GAIN?"));                    // same board
             Assert.Equal("0,\"No error\"", b.Query("SYST:ERR?"));        // own error queue
             Assert.StartsWith("-113,", a.Query("SYST:ERR?"));
+        }
+        finally
+        {
+            stop.Cancel();
+            thread.Join();
+        }
+    }
+
+    /// <summary>
+    /// A client that sends its lines and shuts down its sending side (what `echo '*IDN?' | socat - TCP:...` and Python's
+    /// shutdown(SHUT_WR) do) gets every answer, and then the connection closes.
+    /// </summary>
+    [Fact]
+    public void AHalfClosedTcpClientGetsItsAnswersThenTheConnectionCloses()
+    {
+        var (runner, stop, thread) = StartRealTime();
+        try
+        {
+            using var server = new SimTcpServer(runner, 0);
+            using var s = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+            s.Connect(System.Net.IPAddress.Loopback, server.Port);
+            s.Send(System.Text.Encoding.ASCII.GetBytes("*IDN?\nNOT:A:COMMAND\nSYST:ERR?\n"));
+            s.Shutdown(System.Net.Sockets.SocketShutdown.Send);
+            s.ReceiveTimeout = 15000;
+            var got = new MemoryStream();
+            var buffer = new byte[4096];
+            int n;
+            while ((n = s.Receive(buffer)) > 0) got.Write(buffer, 0, n);   // ends when the server closes
+            var lines = System.Text.Encoding.ASCII.GetString(got.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(2, lines.Length);
+            Assert.StartsWith("PreampFirmware,", lines[0]);
+            Assert.StartsWith("-113,", lines[1]);
         }
         finally
         {
