@@ -200,7 +200,8 @@ public static class Program
         var compensate = new Option<bool>("--compensate") { Description = "Undo analog gain changes (clip safe, auto gain) in the file, referred to the lowest gain used" };
         var format = new Option<string>("--format") { Description = "wav (24-bit), or raw PCM for pipes: s24le, s32le (24 bits left-justified)", DefaultValueFactory = _ => SampleFormat.Wav };
         var c = new Command("capture", "Record the stream to a 24-bit WAV file, or to standard output with --out - ; lost or damaged frames become silence and are counted. " +
-                                       "Exit code 0: every frame arrived; 2: the whole length, but some frames are silence standing in for lost ones; 1: an error, or it ended early")
+                                       "Exit code 0: every frame arrived; 2: the whole length, but some frames are silence standing in for lost ones; 1: an error, it ended early, " +
+                                       "or the board reported a hardware fault during it (a converter that stopped)")
             { seconds, output, rate, channels, compensate, format };
         c.SetAction(r =>
         {
@@ -239,8 +240,13 @@ public static class Program
                     if (low != high)
                         say.WriteLine("input " + result.Channels[i] + ": analog gain moved between " + low + " and " + high + " dB" + (result.Compensated ? "; compensated, file level referred to " + low + " dB" : " (add --compensate to undo it in the file)"));
                 }
+                foreach (var e in result.BoardErrors) say.WriteLine("device error during the recording: " + e);
+                if (result.BoardCondition is string condition && condition != "NONE") say.WriteLine("board condition at the end: " + condition);
+                if (result.BoardFault != null)
+                    Fail("not a good take: " + result.BoardFault + "; the file holds what the stream carried, which is not what the inputs had");
                 if (result.EndedEarly != null)
                     return Fail("the recording ended early: " + result.EndedEarly + "; the file holds the " + result.Frames + " of " + result.FramesRequested + " sample frames that came");
+                if (result.BoardFault != null) return 1;
                 if (result.TailSilence > 0)
                     return Fail("the recording is incomplete: its last " + result.TailSilence + " sample frames never came and are silence");
                 return result.AnyLoss ? 2 : 0;

@@ -32,6 +32,19 @@ public sealed class CaptureResult
     /// <summary>Frames asked for.</summary>
     public long FramesRequested { get; init; }
 
+    /// <summary>The errors the board queued for this connection during the recording (SYSTem:ERRor?), oldest first.</summary>
+    public System.Collections.Generic.IReadOnlyList<string> BoardErrors { get; init; } = Array.Empty<string>();
+
+    /// <summary>SYSTem:CONDition? once the stream stopped (NONE, or e.g. CONVERTER), or null when the answer was lost.</summary>
+    public string BoardCondition { get; init; }
+
+    /// <summary>
+    /// Why the file cannot be trusted to hold what the inputs had, by the board's own word — a hardware or self-test error
+    /// during the recording, or a self-test, gain chain or converter condition at its end — or null. Silence is not a
+    /// fault: only what the board reports is.
+    /// </summary>
+    public string BoardFault { get; init; }
+
     /// <summary>True when any sample frame of the file is silence standing in for something lost.</summary>
     public bool AnyLoss => Timeline.AnyLoss || TailSilence > 0;
 
@@ -120,6 +133,8 @@ public static class Capture
             link.Pause(100);
             link.DiscardAnswers();
         }
+        var (boardErrors, boardCondition, boardFault) = AskTheBoard(link);
+        if (endedEarly == StoppedOnTheDevice && boardErrors.Count > 0) endedEarly += " (" + string.Join("; ", boardErrors) + ")";
         long tail;
         long requested = target;
         var ranges = new (int, int)[channels.Length];
@@ -154,7 +169,44 @@ public static class Capture
             written = target;
         }
         return new CaptureResult { Path = name, Rate = actualRate, Frames = target, FramesRequested = requested, Channels = channels, Timeline = timeline, TailSilence = tail,
-                                   Compensated = compensate, GainRange = ranges, EndedEarly = endedEarly };
+                                   Compensated = compensate, GainRange = ranges, EndedEarly = endedEarly,
+                                   BoardErrors = boardErrors, BoardCondition = boardCondition, BoardFault = boardFault };
+    }
+
+    private const string StoppedOnTheDevice = "the stream stopped on the device";
+
+    /// <summary>Conditions of the board (SYSTem:CONDition?) under which its samples cannot be trusted.</summary>
+    private static readonly string[] AudioPathConditions = { "SELFTEST", "GAINCHAIN", "CONVERTER" };
+
+    /// <summary>
+    /// What the board said about the recording, read once the stream has stopped (the link is quiet then, so a damaged
+    /// answer is unlikely): every error it queued for this connection, and its conditions.
+    /// </summary>
+    private static (System.Collections.Generic.List<string> Errors, string Condition, string Fault) AskTheBoard(PreampLink link)
+    {
+        var errors = DrainErrorsTolerantly(link);
+        string condition = null;
+        for (int attempt = 0; attempt < 2 && condition == null; attempt++)
+        {
+            try
+            {
+                string c = link.Query("SYSTem:CONDition?");
+                if (c == "NONE" || c.Split(',').All(n => n.Length > 0 && n.All(char.IsAsciiLetterUpper))) condition = c;
+            }
+            catch (PreampException)
+            {
+            }
+        }
+        var hardware = errors.Where(e => e.StartsWith("-240,", StringComparison.Ordinal) || e.StartsWith("-330,", StringComparison.Ordinal)).ToList();
+        var lasting = condition == null ? new string[0] : condition.Split(',').Where(AudioPathConditions.Contains).ToArray();
+        string fault = null;
+        if (hardware.Count > 0 || lasting.Length > 0)
+        {
+            fault = "the board reported a fault of its audio path during the recording" +
+                    (hardware.Count > 0 ? ": " + string.Join("; ", hardware) : "") +
+                    (lasting.Length > 0 ? (hardware.Count > 0 ? "; " : ": ") + "condition " + string.Join(",", lasting) + " at its end" : "");
+        }
+        return (errors, condition, fault);
     }
 
     /// <summary>Seconds without a single block after which a recording is given up.</summary>
@@ -187,11 +239,7 @@ public static class Capture
             string active = AskActive(link);
             if (done.IsSet) return null;
             double quiet = clock() - lastBlockAt();
-            if (active == "0" && quiet >= StoppedQuietSeconds)
-            {
-                var why = DrainErrorsTolerantly(link);
-                return "the stream stopped on the device" + (why.Count > 0 ? " (" + string.Join("; ", why) + ")" : "");
-            }
+            if (active == "0" && quiet >= StoppedQuietSeconds) return StoppedOnTheDevice;
             if (quiet >= SilentLinkSeconds) return "no audio came for " + SilentLinkSeconds.ToString(CultureInfo.InvariantCulture) + " s";
         }
     }
