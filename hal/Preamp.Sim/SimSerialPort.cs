@@ -22,10 +22,13 @@ public sealed class SimSerialPort : ISerialPort
 {
     /// <summary>Receive buffer size of the device's UART driver, bytes.</summary>
     public const int ReceiveBufferBytes = 2048;
-    /// <summary>Transmit backlog the device may queue before writes are dropped, bytes.</summary>
-    public const int TransmitBufferBytes = 64 * 1024;
-    /// <summary>Bytes the host end holds unread before the line stalls (a USB-UART bridge and its driver's buffer).</summary>
-    public const int HostBufferBytes = 16 * 1024;
+    /// <summary>
+    /// Bytes the host end holds unread before the line stalls: the driver's and the program's buffers, about 0.7 s of a
+    /// 48 kHz stream, so a host that is only busy for a moment (a garbage collection, a loaded machine) loses nothing.
+    /// </summary>
+    public const int HostBufferBytes = 256 * 1024;
+    /// <summary>Transmit backlog the device may queue before writes are dropped, bytes: beyond what the stalled host end holds.</summary>
+    public const int TransmitBufferBytes = HostBufferBytes + 64 * 1024;
 
     private readonly SimBoard _board;
     private readonly Queue<byte> _rx = new();

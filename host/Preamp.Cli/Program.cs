@@ -228,12 +228,16 @@ public static class Program
                     .Start(ctx =>
                     {
                         var task = ctx.AddTask("capturing " + (toStdout ? "to standard output" : path), maxValue: 1.0);
-                        result = Capture.Run(link, r.GetValue(seconds), open, toStdout ? "standard output" : path, r.GetValue(rate), list, f => task.Value = f, stop.Token, r.GetValue(compensate));
+                        result = Capture.Run(link, r.GetValue(seconds), open, toStdout ? "standard output" : path, r.GetValue(rate), list, f => task.Value = f, stop.Token, r.GetValue(compensate),
+                                             toStdout ? null : path);
                         task.Value = 1.0;
                     });
                 say.WriteLine("wrote " + result.Path + ": " + result.Frames + " frames, " + (result.Frames / (double)result.Rate).ToString("0.000", CultureInfo.InvariantCulture)
                     + " s at " + result.Rate + " S/s, 24-bit" + (fmt == SampleFormat.Wav ? "" : " as " + fmt) + ", channels " + string.Join(",", result.Channels));
                 say.WriteLine(result.LossReport);
+                if (result.Filled.Count > 0)
+                    say.WriteLine(toStdout ? "the " + result.Filled.Count + " filled ranges are not marked in a stream on standard output: capture to a file to get them as markers"
+                                           : result.Filled.Count + " filled ranges marked" + (fmt == SampleFormat.Wav ? " as cue points in the file and" : "") + " in " + result.GapsPath);
                 for (int i = 0; i < result.Channels.Length; i++)
                 {
                     var (low, high) = result.GainRange[i];

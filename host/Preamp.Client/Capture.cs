@@ -32,6 +32,12 @@ public sealed class CaptureResult
     /// <summary>Frames asked for.</summary>
     public long FramesRequested { get; init; }
 
+    /// <summary>Every range of the file filled with silence, in order, with its cause (also cue points in a WAV file).</summary>
+    public System.Collections.Generic.IReadOnlyList<FilledRange> Filled { get; init; } = Array.Empty<FilledRange>();
+
+    /// <summary>The sidecar JSON that lists <see cref="Filled"/> (take.wav.gaps.json), or null when none was written.</summary>
+    public string GapsPath { get; init; }
+
     /// <summary>The errors the board queued for this connection during the recording (SYSTem:ERRor?), oldest first.</summary>
     public System.Collections.Generic.IReadOnlyList<string> BoardErrors { get; init; } = Array.Empty<string>();
 
@@ -63,14 +69,16 @@ public static class Capture
     /// <paramref name="path"/>, stops the stream. <paramref name="progress"/> gets the fraction done.
     /// </summary>
     public static CaptureResult Run(PreampLink link, double seconds, string path, int? rate, int[] channels, Action<double> progress = null, CancellationToken cancel = default, bool compensate = false) =>
-        Run(link, seconds, (r, n, frames) => new WavWriter(path, r, n), path, rate, channels, progress, cancel, compensate);
+        Run(link, seconds, (r, n, frames) => new WavWriter(path, r, n), path, rate, channels, progress, cancel, compensate, path);
 
     /// <summary>
     /// As the file capture, into the sink <paramref name="open"/> makes once the rate is known (rate, channels, frames
     /// expected) — a WAV or raw PCM stream on standard output, for a pipe. <paramref name="name"/> names it in the result.
+    /// Every range filled with silence is marked: as cue points in a WAV file, and in a sidecar JSON beside
+    /// <paramref name="audioFile"/> (when given) named by <see cref="FilledRanges.SidecarPath"/>.
     /// </summary>
     public static CaptureResult Run(PreampLink link, double seconds, Func<int, int, long, ISampleSink> open, string name, int? rate, int[] channels,
-                                    Action<double> progress = null, CancellationToken cancel = default, bool compensate = false)
+                                    Action<double> progress = null, CancellationToken cancel = default, bool compensate = false, string audioFile = null)
     {
         foreach (int c in channels)
         {
@@ -84,6 +92,8 @@ public static class Capture
         long target = (long)Math.Round(seconds * actualRate);
 
         var timeline = new SampleTimeline { Limit = target };
+        var filled = new FilledRanges();
+        timeline.Filled += filled.Add;
         var done = new ManualResetEventSlim();
         long written = 0;
         // A plain capture streams to the file; a compensated one keeps the recording to place each gain change at
@@ -134,6 +144,7 @@ public static class Capture
             link.DiscardAnswers();
         }
         var (boardErrors, boardCondition, boardFault) = AskTheBoard(link);
+        if (wav is WavWriter file) file.Markers = filled.Ranges;
         if (endedEarly == StoppedOnTheDevice && boardErrors.Count > 0) endedEarly += " (" + string.Join("; ", boardErrors) + ")";
         long tail;
         long requested = target;
@@ -143,6 +154,8 @@ public static class Capture
             bool truncate = cancel.IsCancellationRequested || endedEarly != null;
             tail = truncate ? 0 : target - written;
             if (truncate) target = written;
+            filled.CutAt(target);
+            filled.Add(written, tail, "never-sent");
             for (int i = 0; i < channels.Length; i++)
             {
                 var m = marks[channels[i] - 1];
@@ -168,7 +181,9 @@ public static class Capture
             }
             written = target;
         }
-        return new CaptureResult { Path = name, Rate = actualRate, Frames = target, FramesRequested = requested, Channels = channels, Timeline = timeline, TailSilence = tail,
+        string summary = timeline.AnyLoss || tail > 0 ? "lost audio: " + timeline.Report(tail) : "nothing lost";
+        string sidecar = audioFile == null ? null : filled.WriteSidecar(audioFile, actualRate, target, summary);
+        return new CaptureResult { Path = name, Filled = filled.Ranges, GapsPath = sidecar, Rate = actualRate, Frames = target, FramesRequested = requested, Channels = channels, Timeline = timeline, TailSilence = tail,
                                    Compensated = compensate, GainRange = ranges, EndedEarly = endedEarly,
                                    BoardErrors = boardErrors, BoardCondition = boardCondition, BoardFault = boardFault };
     }
