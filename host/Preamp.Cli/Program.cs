@@ -124,6 +124,7 @@ public static class Program
                 {
                     string gain = link.Query("INPut" + ch + ":GAIN?");
                     var level = link.Query("MEASure:LEVel? " + ch).Split(',');
+                    if (link.Query("INPut" + ch + ":MUTE?") == "1") level = new[] { "muted", "muted", "muted" };   // not the meter's floor of -200
                     table.AddRow(ch.ToString(CultureInfo.InvariantCulture), gain, level.ElementAtOrDefault(0) ?? "?", level.ElementAtOrDefault(1) ?? "?", level.ElementAtOrDefault(2) ?? "?");
                 }
                 AnsiConsole.Write(table);
@@ -132,12 +133,19 @@ public static class Program
                 Console.WriteLine("board: " + (condition == "NONE" ? "no faults" : Markup.Escape(condition).ToLowerInvariant().Replace(",", ", ") + " (see `preamp scpi \"*TST?\"`)"));
                 bool calibrated = link.Query("CALibration:STATe?") == "1";
                 string alignment = link.Query("CALibration:ALIGnment?") == "SMPTE" ? "SMPTE RP155 (+4 dBu = −20 dBFS)" : "EBU R68 (0 dBu = −18 dBFS)";
-                Console.WriteLine("calibration: " + (calibrated ? "loaded (" + link.Query("CALibration:REFerence?") + " dBu,Hz reference)" : "none, nominal values") + "; alignment " + alignment);
+                Console.WriteLine("calibration: " + (calibrated ? "loaded (" + ReferenceText(link.Query("CALibration:REFerence?")) + " reference)" : "none, nominal values") + "; alignment " + alignment);
                 foreach (var e in link.DrainErrors()) Console.WriteLine("device error: " + e);
                 return 0;
             });
         });
         return c;
+    }
+
+    /// <summary>CALibration:REFerence?'s "-40.00,1000" as "-40.00 dBu at 1000 Hz".</summary>
+    private static string ReferenceText(string answer)
+    {
+        var parts = answer.Split(',');
+        return parts.Length == 2 ? parts[0] + " dBu at " + parts[1] + " Hz" : answer;
     }
 
     /// <summary>The lowest baud rate whose link budget carries a stream at <paramref name="rate"/>.</summary>
@@ -176,6 +184,11 @@ public static class Program
                         for (int ch = 1; ch <= 2; ch++)
                         {
                             var v = link.Query("MEASure:LEVel? " + ch).Split(',');
+                            if (link.Query("INPut" + ch + ":MUTE?") == "1")
+                            {
+                                table.AddRow(ch.ToString(CultureInfo.InvariantCulture), "muted", "muted", "muted", new string('·', 40));
+                                continue;
+                            }
                             double peak = double.Parse(v[0], CultureInfo.InvariantCulture);
                             int bar = (int)Math.Clamp((peak + 60) / 60 * 40, 0, 40);
                             string color = peak >= -0.5 ? "red" : peak >= -12 ? "yellow" : "green";
