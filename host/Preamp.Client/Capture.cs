@@ -212,6 +212,15 @@ public static class Capture
             {
             }
         }
+        return (errors, condition, Judge(errors, condition));
+    }
+
+    /// <summary>
+    /// The verdict on a take from what the board said about it: its errors during the take (SYSTem:ERRor? answers) and
+    /// its conditions at the end (SYSTem:CONDition?, null when unknown). Null for a good take, else why it is not.
+    /// </summary>
+    public static string Judge(System.Collections.Generic.IReadOnlyList<string> errors, string condition)
+    {
         var hardware = errors.Where(e => e.StartsWith("-240,", StringComparison.Ordinal) || e.StartsWith("-330,", StringComparison.Ordinal)).ToList();
         var lasting = condition == null ? new string[0] : condition.Split(',').Where(AudioPathConditions.Contains).ToArray();
         string fault = null;
@@ -221,7 +230,7 @@ public static class Capture
                     (hardware.Count > 0 ? ": " + string.Join("; ", hardware) : "") +
                     (lasting.Length > 0 ? (hardware.Count > 0 ? "; " : ": ") + "condition " + string.Join(",", lasting) + " at its end" : "");
         }
-        return (errors, condition, fault);
+        return fault;
     }
 
     /// <summary>Seconds without a single block after which a recording is given up.</summary>
