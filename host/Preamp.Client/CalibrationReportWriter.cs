@@ -21,7 +21,7 @@ public static class CalibrationReportWriter
         before.LegendText = "before calibration";
         var after = plot.Add.Scatter(gains, input.Steps.Select(s => s.ErrorAfterDb).ToArray());
         after.LegendText = "after calibration (MEASure:LEVel?)";
-        var limit = plot.Add.HorizontalSpan(-0.05, 0.05);
+        var limit = plot.Add.VerticalSpan(-0.05, 0.05);   // a band of the error axis
         limit.LegendText = "±0.05 dB";
         limit.FillStyle.Color = ScottPlot.Colors.Green.WithAlpha(0.15);
         plot.ShowLegend(ScottPlot.Edge.Bottom);   // below the axes, never over the points (the top steps sit in a corner)
