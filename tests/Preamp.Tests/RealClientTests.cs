@@ -175,6 +175,16 @@ public class RealClientTests
     [PythonClientsFact]
     public void TheBoardIsADesktopInputAndCapturesPipe() => RunCheck("desktop_audio_check.py", "all desktop audio checks passed");
 
+    /// <summary>
+    /// Nothing silent, nothing stuck, from outside: socat and a half-closed socket get their answers; a capture during which
+    /// the converter stopped exits 1 with the board's -240 and CONVERTER; captures over --link-errors 1e-5 (TCP and the
+    /// pseudo-terminal) and through 2 s of LINK,DAMAGE run their whole length, exit 2, with every filled range a cue point
+    /// and a line of take.wav.gaps.json, and sox reads them; a raw client that stops reading for 30 s finds every frame
+    /// accounted for; the panel says rev B; the README's first example prints a settled meter.
+    /// </summary>
+    [PythonClientsFact]
+    public void NothingSilentNothingStuckWithRealClients() => RunCheck("nothing_silent_check.py", "all nothing-silent checks passed");
+
     /// <summary>Runs one of tests/e2e/*.py against the built preamp tool and fails with its output.</summary>
     private static void RunCheck(string script, string success)
     {
