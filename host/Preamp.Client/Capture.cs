@@ -143,7 +143,9 @@ public static class Capture
             link.Pause(100);
             link.DiscardAnswers();
         }
-        var (boardErrors, boardCondition, boardFault) = AskTheBoard(link);
+        // A board that sent nothing for seconds may be gone: asking it would only add time-outs to the message.
+        var (boardErrors, boardCondition, boardFault) = endedEarly != null && endedEarly.StartsWith("no audio came", StringComparison.Ordinal)
+            ? (new System.Collections.Generic.List<string>(), null, null) : AskTheBoard(link);
         if (wav is WavWriter file) file.Markers = filled.Ranges;
         if (endedEarly == StoppedOnTheDevice && boardErrors.Count > 0) endedEarly += " (" + string.Join("; ", boardErrors) + ")";
         long tail;
