@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test: the portable tests, the simulated board, the host link end to end, the portability guard.
-# The end-to-end checks use real clients from Debian (PyVISA with pyvisa-py, pyserial, numpy, sox, PulseAudio, headless Chromium); they are
+# The end-to-end checks use real clients from Debian (PyVISA with pyvisa-py, pyserial, numpy, sox, socat, PulseAudio, headless Chromium); they are
 # installed here when missing and apt-get can run (root or sudo). Without them those checks are skipped, except under CI.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -10,11 +10,11 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 
-if { ! /usr/bin/python3 -c 'import pyvisa, pyvisa_py, serial, numpy' >/dev/null 2>&1 || ! command -v sox >/dev/null 2>&1 || ! command -v pulseaudio >/dev/null 2>&1 || ! command -v parec >/dev/null 2>&1 || ! [ -x /usr/bin/chromium ] || ! [ -x /usr/bin/chromedriver ]; } && command -v apt-get >/dev/null 2>&1; then
+if { ! /usr/bin/python3 -c 'import pyvisa, pyvisa_py, serial, numpy' >/dev/null 2>&1 || ! command -v sox >/dev/null 2>&1 || ! command -v socat >/dev/null 2>&1 || ! command -v pulseaudio >/dev/null 2>&1 || ! command -v parec >/dev/null 2>&1 || ! [ -x /usr/bin/chromium ] || ! [ -x /usr/bin/chromedriver ]; } && command -v apt-get >/dev/null 2>&1; then
   sudo=""
   if [ "$(id -u)" != 0 ]; then sudo="sudo -n"; fi
-  echo "installing the real clients for the end-to-end checks (python3-pyvisa-py python3-serial python3-numpy sox pulseaudio pulseaudio-utils chromium chromium-driver)"
-  if ! { $sudo apt-get update -qq && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-pyvisa-py python3-serial python3-numpy sox pulseaudio pulseaudio-utils chromium chromium-driver >/dev/null; }; then
+  echo "installing the real clients for the end-to-end checks (python3-pyvisa-py python3-serial python3-numpy sox socat pulseaudio pulseaudio-utils chromium chromium-driver)"
+  if ! { $sudo apt-get update -qq && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-pyvisa-py python3-serial python3-numpy sox socat pulseaudio pulseaudio-utils chromium chromium-driver >/dev/null; }; then
     echo "test.sh: could not install them; the PyVISA/pyserial/numpy/sox/PulseAudio/Chromium checks will be skipped (or fail under CI)" >&2
   fi
 fi

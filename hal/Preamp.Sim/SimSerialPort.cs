@@ -11,17 +11,28 @@ namespace PreampFirmware.Sim;
 /// baud rate) after the previous one, so a rate the link cannot carry backs up here too. Bytes from the host that
 /// arrive while the device's receive buffer is full are lost and counted (<see cref="ReceiveOverruns"/>), as the
 /// ESP32's UART driver loses them; a host that honours <see cref="HostRoom"/> (flow control) loses none.
+/// <para>
+/// A host that stops reading holds the link back: once <see cref="HostBufferBytes"/> have arrived at the host end and
+/// wait there unread, the line stalls (the TCP socket or pseudo-terminal behind it is full) and the device's writes
+/// wait, as a blocking UART write waits. The firmware's stream ring then fills and it drops blocks for the link, which
+/// it counts and announces in the next block's header, so what the host reads afterwards accounts for every frame.
+/// </para>
 /// </summary>
 public sealed class SimSerialPort : ISerialPort
 {
     /// <summary>Receive buffer size of the device's UART driver, bytes.</summary>
     public const int ReceiveBufferBytes = 8192;
     /// <summary>
-    /// Transmit backlog the device may queue before writes are dropped, bytes. The board's UART write waits instead
-    /// (the runner lets board time pass for the answers after each tick); this only has to hold what one tick can
-    /// answer: a full receive buffer of the shortest queries, each answered by an identity line.
+    /// Bytes the host end holds unread before the line stalls: the driver's and the program's buffers, about 0.7 s of a
+    /// 48 kHz stream, so a host that is only busy for a moment (a garbage collection, a loaded machine) loses nothing.
     /// </summary>
-    public const int TransmitBufferBytes = 256 * 1024;
+    public const int HostBufferBytes = 256 * 1024;
+    /// <summary>
+    /// Transmit backlog the device may queue before writes are dropped, bytes, beyond what the stalled host end holds. The
+    /// board's UART write waits instead (the runner lets board time pass for the answers after each tick); this only has
+    /// to hold what one tick can answer: a full receive buffer of the shortest queries, each answered by an identity line.
+    /// </summary>
+    public const int TransmitBufferBytes = HostBufferBytes + 256 * 1024;
 
     private readonly SimBoard _board;
     private readonly Queue<byte> _rx = new();
@@ -156,7 +167,10 @@ public sealed class SimSerialPort : ISerialPort
     /// <summary>Bytes the firmware wrote that did not fit in the transmit backlog.</summary>
     public long TransmitOverruns { get; private set; }
 
-    /// <summary>Bytes the firmware wrote that have not yet left the UART (what a blocking write would wait for).</summary>
+    /// <summary>
+    /// Bytes the firmware wrote that have not yet left the UART (what a blocking write would wait for), or, when the
+    /// host has stopped reading, the bytes beyond what the host end holds: the line is stalled until it reads.
+    /// </summary>
     public int TransmitBacklog
     {
         get
@@ -164,10 +178,17 @@ public sealed class SimSerialPort : ISerialPort
             lock (_tx)
             {
                 double waiting = _lineFreeUs - _board.NowMicroseconds;
-                return waiting <= 0 ? 0 : (int)Math.Ceiling(waiting * Baud / 10e6);
+                int onTheLine = waiting <= 0 ? 0 : (int)Math.Ceiling(waiting * Baud / 10e6);
+                return Math.Max(onTheLine, _txBytes - HostBufferBytes);
             }
         }
     }
+
+    /// <summary>Bytes the firmware wrote that the host has not read yet (on the line or waiting at the host end).</summary>
+    public int HostUnread { get { lock (_tx) return _txBytes; } }
+
+    /// <summary>True when the host end holds <see cref="HostBufferBytes"/> unread: the line waits for the host.</summary>
+    public bool StalledByHost { get { lock (_tx) return _txBytes > HostBufferBytes; } }
 
     /// <summary>Board time at which the last byte written so far has left the UART, µs.</summary>
     public double TransmitDoneUs { get { lock (_tx) return _lineFreeUs; } }
@@ -175,11 +196,15 @@ public sealed class SimSerialPort : ISerialPort
     /// <summary>Time the UART's hardware FIFO (128 bytes) takes to empty, µs: a write returns when what is left fits in it.</summary>
     public double TransmitFifoUs => 128 * 10e6 / Baud;
 
-    /// <summary>Board time at which fewer than <paramref name="bytes"/> bytes will wait to leave the UART, µs.</summary>
+    /// <summary>
+    /// Board time at which fewer than <paramref name="bytes"/> bytes will wait to leave the UART, µs; long.MaxValue
+    /// while the line waits for the host to read (no time can be known).
+    /// </summary>
     public long RoomForUs(int bytes)
     {
         lock (_tx)
         {
+            if (_txBytes - HostBufferBytes >= bytes) return long.MaxValue;
             return (long)Math.Ceiling(_lineFreeUs - (bytes - 1) * 10e6 / Baud);
         }
     }
@@ -210,11 +235,10 @@ public sealed class SimSerialPort : ISerialPort
             double byteUs = 10e6 / Baud;
             long now = _board.NowMicroseconds;
             if (_lineFreeUs < now) _lineFreeUs = now;
-            int room = TransmitBufferBytes - _txBytes;
-            if (count > room)
+            if (count > TransmitBufferBytes - _txBytes)
             {
-                TransmitOverruns += count - room;
-                count = Math.Max(0, room);
+                TransmitOverruns += count;   // a write is dropped whole: never half a block or half an answer
+                return;
             }
             if (count == 0) return;
             var data = new byte[count];

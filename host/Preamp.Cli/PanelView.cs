@@ -65,7 +65,7 @@ public static class PanelView
 
     private static Spectre.Console.Rendering.IRenderable Render(SimRunner runner)
     {
-        var table = new Table().Border(TableBorder.Rounded).Title("[bold]PreampFirmware — board rev A (simulated)[/]");
+        var table = new Table().Border(TableBorder.Rounded).Title("[bold]PreampFirmware — board rev B (simulated)[/]");
         table.AddColumns("", "Input 1", "Input 2");
         lock (runner.Gate)
         {

@@ -126,6 +126,7 @@ public static class Program
                 {
                     string gain = link.Query("INPut" + ch + ":GAIN?");
                     var level = link.Query("MEASure:LEVel? " + ch).Split(',');
+                    if (link.Query("INPut" + ch + ":MUTE?") == "1") level = new[] { "muted", "muted", "muted" };   // not the meter's floor of -200
                     table.AddRow(ch.ToString(CultureInfo.InvariantCulture), gain, level.ElementAtOrDefault(0) ?? "?", level.ElementAtOrDefault(1) ?? "?", level.ElementAtOrDefault(2) ?? "?");
                 }
                 AnsiConsole.Write(table);
@@ -136,12 +137,19 @@ public static class Program
                 if (restarted != null) Console.WriteLine("board: " + restarted);
                 bool calibrated = link.Query("CALibration:STATe?") == "1";
                 string alignment = link.Query("CALibration:ALIGnment?") == "SMPTE" ? "SMPTE RP155 (+4 dBu = −20 dBFS)" : "EBU R68 (0 dBu = −18 dBFS)";
-                Console.WriteLine("calibration: " + (calibrated ? "loaded (" + link.Query("CALibration:REFerence?") + " dBu,Hz reference)" : "none, nominal values") + "; alignment " + alignment);
+                Console.WriteLine("calibration: " + (calibrated ? "loaded (" + ReferenceText(link.Query("CALibration:REFerence?")) + " reference)" : "none, nominal values") + "; alignment " + alignment);
                 foreach (var e in link.DrainErrors()) Console.WriteLine("device error: " + e);
                 return 0;
             });
         });
         return c;
+    }
+
+    /// <summary>CALibration:REFerence?'s "-40.00,1000" as "-40.00 dBu at 1000 Hz".</summary>
+    private static string ReferenceText(string answer)
+    {
+        var parts = answer.Split(',');
+        return parts.Length == 2 ? parts[0] + " dBu at " + parts[1] + " Hz" : answer;
     }
 
     /// <summary>The lowest baud rate whose link budget carries a stream at <paramref name="rate"/>.</summary>
@@ -180,6 +188,11 @@ public static class Program
                         for (int ch = 1; ch <= 2; ch++)
                         {
                             var v = link.Query("MEASure:LEVel? " + ch).Split(',');
+                            if (link.Query("INPut" + ch + ":MUTE?") == "1")
+                            {
+                                table.AddRow(ch.ToString(CultureInfo.InvariantCulture), "muted", "muted", "muted", new string('·', 40));
+                                continue;
+                            }
                             double peak = double.Parse(v[0], CultureInfo.InvariantCulture);
                             int bar = (int)Math.Clamp((peak + 60) / 60 * 40, 0, 40);
                             string color = peak >= -0.5 ? "red" : peak >= -12 ? "yellow" : "green";
@@ -204,7 +217,8 @@ public static class Program
         var compensate = new Option<bool>("--compensate") { Description = "Undo analog gain changes (clip safe, auto gain) in the file, referred to the lowest gain used" };
         var format = new Option<string>("--format") { Description = "wav (24-bit), or raw PCM for pipes: s24le, s32le (24 bits left-justified)", DefaultValueFactory = _ => SampleFormat.Wav };
         var c = new Command("capture", "Record the stream to a 24-bit WAV file, or to standard output with --out - ; lost or damaged frames become silence and are counted. " +
-                                       "Exit code 0: every frame arrived; 2: the whole length, but some frames are silence standing in for lost ones; 1: an error, or it ended early")
+                                       "Exit code 0: every frame arrived; 2: the whole length, but some frames are silence standing in for lost ones; 1: an error, it ended early, " +
+                                       "or the board reported a hardware fault during it (a converter that stopped)")
             { seconds, output, rate, channels, compensate, format };
         c.SetAction(r =>
         {
@@ -231,20 +245,29 @@ public static class Program
                     .Start(ctx =>
                     {
                         var task = ctx.AddTask("capturing " + (toStdout ? "to standard output" : path), maxValue: 1.0);
-                        result = Capture.Run(link, r.GetValue(seconds), open, toStdout ? "standard output" : path, r.GetValue(rate), list, f => task.Value = f, stop.Token, r.GetValue(compensate));
+                        result = Capture.Run(link, r.GetValue(seconds), open, toStdout ? "standard output" : path, r.GetValue(rate), list, f => task.Value = f, stop.Token, r.GetValue(compensate),
+                                             toStdout ? null : path);
                         task.Value = 1.0;
                     });
                 say.WriteLine("wrote " + result.Path + ": " + result.Frames + " frames, " + (result.Frames / (double)result.Rate).ToString("0.000", CultureInfo.InvariantCulture)
                     + " s at " + result.Rate + " S/s, 24-bit" + (fmt == SampleFormat.Wav ? "" : " as " + fmt) + ", channels " + string.Join(",", result.Channels));
                 say.WriteLine(result.LossReport);
+                if (result.Filled.Count > 0)
+                    say.WriteLine(toStdout ? "the " + result.Filled.Count + " filled ranges are not marked in a stream on standard output: capture to a file to get them as markers"
+                                           : result.Filled.Count + " filled ranges marked" + (fmt == SampleFormat.Wav ? " as cue points in the file and" : "") + " in " + result.GapsPath);
                 for (int i = 0; i < result.Channels.Length; i++)
                 {
                     var (low, high) = result.GainRange[i];
                     if (low != high)
                         say.WriteLine("input " + result.Channels[i] + ": analog gain moved between " + low + " and " + high + " dB" + (result.Compensated ? "; compensated, file level referred to " + low + " dB" : " (add --compensate to undo it in the file)"));
                 }
+                foreach (var e in result.BoardErrors) say.WriteLine("device error during the recording: " + e);
+                if (result.BoardCondition is string condition && condition != "NONE") say.WriteLine("board condition at the end: " + condition);
+                if (result.BoardFault != null)
+                    Fail("not a good take: " + result.BoardFault + "; the file holds what the stream carried, which is not what the inputs had");
                 if (result.EndedEarly != null)
                     return Fail("the recording ended early: " + result.EndedEarly + "; the file holds the " + result.Frames + " of " + result.FramesRequested + " sample frames that came");
+                if (result.BoardFault != null) return 1;
                 if (result.TailSilence > 0)
                     return Fail("the recording is incomplete: its last " + result.TailSilence + " sample frames never came and are silence");
                 return result.AnyLoss ? 2 : 0;

@@ -47,9 +47,12 @@ public sealed class PreampLink : IDisposable
         {
             var rest = port.Substring(6);
             int colon = rest.LastIndexOf(':');
-            if (colon < 0 || !int.TryParse(rest.AsSpan(colon + 1), out int tcpPort)) throw new PreampException("expected tcp://host:port, got " + port);
+            if (colon <= 0 || !int.TryParse(rest.AsSpan(colon + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int tcpPort)
+                || tcpPort is < 1 or > 65535)
+                throw new PreampException("expected tcp://host:port with a port from 1 to 65535, got " + port);
             return new PreampLink(new TcpTransport(rest.Substring(0, colon), tcpPort));
         }
+        if (baud <= 0) throw new PreampException("--baud must be a positive number of bits per second, got " + baud);
         return new PreampLink(new SerialTransport(port, baud));
     }
 

@@ -1,5 +1,6 @@
 // Turns decoded stream blocks into a gap-free timeline: whatever is missing becomes counted silence.
 using System;
+using System.Linq;
 
 namespace PreampFirmware.Client;
 
@@ -20,6 +21,14 @@ public sealed class SampleTimeline
 
     /// <summary>Raised before a block's samples are emitted, with the timeline index of its first sample.</summary>
     public event Action<SampleBlock, long> BlockPlaced;
+
+    /// <summary>
+    /// Raised for every run of silence that stands in for lost frames: timeline index of its first frame, frames, and its
+    /// cause — <c>missing</c> (blocks lost on the link), <c>damaged</c> (a block that failed its CRC-32), <c>converter</c>
+    /// (the converter's DMA dropped them), <c>link</c> (the device dropped them for a slow link), joined by '+' when one
+    /// gap has several.
+    /// </summary>
+    public event Action<long, long, string> Filled;
 
     /// <summary>Receives runs of samples (channel 1, channel 2, count) in time order, silence included.</summary>
     public event Action<int[], int[], int> Samples;
@@ -89,13 +98,20 @@ public sealed class SampleTimeline
             MissingBlocks += sequenceGap;
             MissingBlockFrames += missing;
         }
-        Silence(Math.Min(gap, Limit - FramesOut));
+        long filled = Math.Min(gap, Limit - FramesOut);
+        if (filled > 0)
+        {
+            string cause = string.Join("+", new[] { missing > 0 ? "missing" : null, converter > 0 ? "converter" : null, link > 0 ? "link" : null }.Where(c => c != null));
+            Filled?.Invoke(FramesOut, filled, cause.Length == 0 ? "missing" : cause);
+        }
+        Silence(filled);
         if (block.Damaged && FramesOut < Limit)
         {
             long inside = Math.Min(block.Frames, Limit - FramesOut);
             DamagedBlocks++;
             DamagedBlockFrames += inside;
             SilencedFrames += inside;
+            Filled?.Invoke(FramesOut, inside, "damaged");
         }
         _lastConverterLost = block.ConverterLost;
         _lastLinkDropped = block.LinkDropped;

@@ -47,6 +47,13 @@ public sealed class SampleBlock
 /// A5 5A 02 (layout in firmware/Preamp.Firmware/Streaming/StreamBlock.cs). A header is taken only when its own CRC-32
 /// holds; a block whose CRC-32 over header and samples fails is reported damaged, and when a valid header starts
 /// inside it (it lost bytes and swallowed the next one) decoding resumes there.
+/// <para>
+/// The device writes every answer line and every block whole, so text and blocks never share bytes. A block whose
+/// header was damaged reads as text, and its samples may hold line ends with printable bytes between them: such lines
+/// are not answers. So after any damaged byte, lines that end within one block length of it are dropped (the damaged
+/// block cannot reach further), and a valid header throws away any partial line before it (an answer always ends with
+/// its LF before the next block starts). A dropped answer makes a query wait and fail; it never reads junk.
+/// </para>
 /// </summary>
 public sealed class StreamDecoder
 {
@@ -75,6 +82,12 @@ public sealed class StreamDecoder
     public long DroppedLines { get; private set; }
 
     private bool _tainted;
+    /// <summary>Bytes consumed since the decoder started (the position of _pending[0]).</summary>
+    private long _consumed;
+    /// <summary>Lines that end before this position may be samples of a block whose header was damaged.</summary>
+    private long _junkUntil;
+    /// <summary>Length of the last block with a valid header, bytes: how far a damaged one can reach.</summary>
+    private int _lastBlockBytes;
 
     /// <summary>Headers that failed their CRC.</summary>
     public long BadHeaders { get; private set; }
@@ -100,8 +113,7 @@ public sealed class StreamDecoder
                 if (_pending.Count - pos < HeaderBytes)
                 {
                     if (MayBeHeader(pos)) break;   // wait for the rest of a header
-                    DiscardedBytes++;
-                    _tainted = true;
+                    Damaged(pos);
                     pos++;
                     continue;
                 }
@@ -109,8 +121,7 @@ public sealed class StreamDecoder
                 if (frames < 0)
                 {
                     BadHeaders++;
-                    DiscardedBytes++;
-                    _tainted = true;
+                    Damaged(pos);
                     pos++;
                     continue;
                 }
@@ -142,6 +153,12 @@ public sealed class StreamDecoder
                     }
                 }
                 if (waitForMore) break;
+                // A block boundary: what came before it without a line end was not an answer, and damage before it is over.
+                if (_text.Length > 0 || _tainted) DroppedLines++;
+                _text.Clear();
+                _tainted = false;
+                _junkUntil = 0;
+                _lastBlockBytes = total;
                 pos += next;
                 Block?.Invoke(block);
                 continue;
@@ -150,7 +167,7 @@ public sealed class StreamDecoder
             {
                 // A line that damaged bytes ran into may be an answer with junk before it: dropping it makes the query
                 // wait or fail instead of reading a wrong answer.
-                if (_tainted) DroppedLines++;
+                if (_tainted || _consumed + pos < _junkUntil) DroppedLines++;
                 else Line?.Invoke(_text.ToString());
                 _text.Clear();
                 _tainted = false;
@@ -164,12 +181,20 @@ public sealed class StreamDecoder
             }
             else
             {
-                DiscardedBytes++;   // damaged byte outside any block
-                _tainted = true;
+                Damaged(pos);   // damaged byte outside any block
             }
             pos++;
         }
         _pending.RemoveRange(0, pos);
+        _consumed += pos;
+    }
+
+    /// <summary>A damaged byte at <paramref name="pos"/>: the line it is in, and any line ending within a block length of it, are not answers.</summary>
+    private void Damaged(int pos)
+    {
+        DiscardedBytes++;
+        _tainted = true;
+        _junkUntil = Math.Max(_junkUntil, _consumed + pos + _lastBlockBytes);
     }
 
     /// <summary>True when the bytes from <paramref name="pos"/> to the end could still begin a header.</summary>

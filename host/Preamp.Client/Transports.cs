@@ -21,6 +21,17 @@ public interface IByteTransport : IDisposable
     string Description { get; }
     /// <summary>Waits <paramref name="milliseconds"/> of the board's time (the wall clock's for a real board).</summary>
     void Pause(int milliseconds) => Thread.Sleep(milliseconds);
+    /// <summary>The board's time in seconds from an arbitrary origin (the wall clock's for a real board): what a capture's timers count.</summary>
+    double Seconds => WallClock.Seconds;
+}
+
+/// <summary>The wall clock, in seconds since this process first asked.</summary>
+public static class WallClock
+{
+    private static readonly System.Diagnostics.Stopwatch s_watch = System.Diagnostics.Stopwatch.StartNew();
+
+    /// <summary>Seconds since the first use.</summary>
+    public static double Seconds => s_watch.Elapsed.TotalSeconds;
 }
 
 /// <summary>A serial port (the board's USB-UART bridge, or a pseudo-terminal).</summary>
@@ -35,6 +46,7 @@ public sealed class SerialTransport : IByteTransport
         {
             throw new IOException(name + ": no such device (is the board plugged in? `preamp ports` lists the serial ports)");
         }
+        if (!OperatingSystem.IsWindows() && UnixTerminal.Check(name) is string problem) throw new IOException(name + ": " + problem);
         _port = new SerialPort(name, baud, Parity.None, 8, StopBits.One) { ReadTimeout = 50, WriteTimeout = 2000, Handshake = Handshake.None };
         try
         {
@@ -64,6 +76,36 @@ public sealed class SerialTransport : IByteTransport
     public void Dispose() => _port.Dispose();
 }
 
+/// <summary>Whether a path on Linux or macOS is a terminal device a serial port can be opened on.</summary>
+internal static class UnixTerminal
+{
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)] private static extern int open(string path, int flags);
+    [System.Runtime.InteropServices.DllImport("libc")] private static extern int isatty(int fd);
+    [System.Runtime.InteropServices.DllImport("libc")] private static extern int close(int fd);
+
+    /// <summary>Null when <paramref name="path"/> opens as a terminal; otherwise what is wrong, in words.</summary>
+    public static string Check(string path)
+    {
+        const int ReadWrite = 2;
+        int noCtty = OperatingSystem.IsMacOS() ? 0x20000 : 0x100;
+        int noBlock = OperatingSystem.IsMacOS() ? 0x4 : 0x800;   // do not wait for a modem's carrier
+        int fd = open(path, ReadWrite | noCtty | noBlock);
+        if (fd < 0)
+        {
+            int errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+            return errno == 13 ? "permission denied (on Linux, add yourself to the dialout group)" : null;   // EACCES; others: let the serial port say
+        }
+        try
+        {
+            return isatty(fd) == 1 ? null : "not a serial port (a terminal device such as /dev/ttyACM0 or /dev/ttyUSB0 is; `preamp ports` lists them)";
+        }
+        finally
+        {
+            close(fd);
+        }
+    }
+}
+
 /// <summary>A TCP connection (the simulator serves SCPI on a raw socket, as instruments do on port 5025).</summary>
 public sealed class TcpTransport : IByteTransport
 {
@@ -74,7 +116,15 @@ public sealed class TcpTransport : IByteTransport
     public TcpTransport(string host, int port)
     {
         _client = new TcpClient { NoDelay = true };
-        _client.Connect(host, port);
+        try
+        {
+            _client.Connect(host, port);
+        }
+        catch (SocketException e)
+        {
+            _client.Dispose();
+            throw new PreampException("cannot reach tcp://" + host + ":" + port + ": " + e.Message);
+        }
         _stream = _client.GetStream();
         _stream.ReadTimeout = 50;
         Description = "tcp://" + host + ":" + port;
@@ -214,6 +264,9 @@ public sealed class VirtualTimeSimTransport : IByteTransport
 
     /// <inheritdoc />
     public string Description => "simulated board (virtual time)";
+
+    /// <summary>The board's time, s: a capture's timers run on it, so they see what the board did, however fast the computer runs.</summary>
+    public double Seconds => Runner.Board.NowMicroseconds / 1e6;   // a 64-bit read is whole on the PCs this runs on
 
     /// <inheritdoc />
     public int Read(byte[] buffer, int offset, int count)

@@ -77,6 +77,47 @@ public sealed class WavWriter : ISampleSink
     /// <summary>Frames written.</summary>
     public long Frames => _frames;
 
+    /// <summary>A `cue ` chunk with a point per range, then LIST/adtl with each point's label (labl) and length (ltxt, purpose "rgn ").</summary>
+    private static void WriteMarkers(Stream stream, System.Collections.Generic.IReadOnlyList<FilledRange> markers)
+    {
+        var w = new BinaryWriter(stream, System.Text.Encoding.ASCII, leaveOpen: true);
+        w.Write("cue "u8);
+        w.Write(4 + 24 * markers.Count);
+        w.Write(markers.Count);
+        for (int i = 0; i < markers.Count; i++)
+        {
+            w.Write(i + 1);                        // cue point id
+            w.Write((uint)markers[i].Start);       // position, frames
+            w.Write("data"u8);
+            w.Write(0);                            // chunk start
+            w.Write(0);                            // block start
+            w.Write((uint)markers[i].Start);       // sample offset, frames
+        }
+        var list = new MemoryStream();
+        var l = new BinaryWriter(list);
+        l.Write("adtl"u8);
+        for (int i = 0; i < markers.Count; i++)
+        {
+            byte[] text = System.Text.Encoding.ASCII.GetBytes(markers[i].Label + "\0");
+            l.Write("labl"u8);
+            l.Write(4 + text.Length);
+            l.Write(i + 1);
+            l.Write(text);
+            if (text.Length % 2 == 1) l.Write((byte)0);
+            l.Write("ltxt"u8);
+            l.Write(20);
+            l.Write(i + 1);
+            l.Write((uint)markers[i].Frames);      // length, frames
+            l.Write("rgn "u8);
+            l.Write(0L);                           // country, language, dialect, code page
+        }
+        l.Flush();
+        w.Write("LIST"u8);
+        w.Write((int)list.Length);
+        w.Write(list.ToArray());
+        w.Flush();
+    }
+
     /// <inheritdoc />
     public void Write(int[][] channels, int offset, int count)
     {
@@ -84,14 +125,24 @@ public sealed class WavWriter : ISampleSink
         _frames += count;
     }
 
-    /// <summary>Writes the chunk sizes (when the stream can seek) and closes or flushes.</summary>
+    /// <summary>
+    /// Ranges to mark in the file (a file only: on a pipe the header has gone out): each becomes a cue point at its first
+    /// frame with a label (LIST/adtl labl) and its length (ltxt, a region), which DAWs such as Reaper show as markers.
+    /// </summary>
+    public System.Collections.Generic.IReadOnlyList<FilledRange> Markers { get; set; }
+
+    /// <summary>Writes the markers and the chunk sizes (when the stream can seek) and closes or flushes.</summary>
     public void Dispose()
     {
         if (_stream.CanSeek)
         {
             long data = _frames * _packer.BytesPerFrame;
+            _stream.Position = 44 + data;
+            if (data % 2 == 1) _stream.WriteByte(0);   // RIFF chunks start on even offsets
+            if (Markers is { Count: > 0 }) WriteMarkers(_stream, Markers);
+            _stream.SetLength(_stream.Position);
             _stream.Position = 4;
-            _stream.Write(BitConverter.GetBytes((int)(36 + data)));
+            _stream.Write(BitConverter.GetBytes((int)(_stream.Length - 8)));
             _stream.Position = 40;
             _stream.Write(BitConverter.GetBytes((int)data));
         }
@@ -99,6 +150,8 @@ public sealed class WavWriter : ISampleSink
         else _stream.Flush();
     }
 }
+
+/// <summary>The cue points of a WAV file: a `cue ` chunk and a LIST/adtl chunk with a labl and an ltxt per point.</summary>
 
 /// <summary>Writes raw interleaved little-endian PCM: 24-bit in 3 bytes, or left-justified in 4.</summary>
 public sealed class RawPcmWriter : ISampleSink

@@ -49,7 +49,8 @@ internal static class Pump
 /// <summary>
 /// The SCPI raw-socket server (the instrument convention is port 5025): every client gets its own session,
 /// error queue and paced link on the same board, with flow control (a client that sends faster than the board reads
-/// is held back by TCP, and loses nothing). A client that hangs up has every complete line it sent carried out.
+/// is held back by TCP, and loses nothing). A client that hangs up has every complete line it sent carried out; one
+/// that only shuts down its sending side also gets the answers, then the connection closes.
 /// </summary>
 public sealed class SimTcpServer : IDisposable
 {
@@ -102,22 +103,40 @@ public sealed class SimTcpServer : IDisposable
         }) { IsBackground = true };
         writer.Start();
         var buffer = new byte[4096];
+        bool halfClosed = false;
         try
         {
             while (!done.IsCancellationRequested)
             {
                 int n = stream.Read(buffer, 0, buffer.Length);
-                if (n <= 0) break;
+                if (n <= 0) { halfClosed = true; break; }
                 if (!Pump.ClientToPort(port, buffer, n, done.Token)) break;
             }
         }
         catch (Exception)
         {
         }
+        _runner.ClosePort(session);
+        // A client that only shut down its sending side (echo '*IDN?' | socat -, shutdown(SHUT_WR)) still reads: its
+        // lines are carried out and their answers sent before the connection closes.
+        if (halfClosed) WaitForLastAnswers(port, done.Token);
         done.Cancel();
         writer.Join(1000);
-        _runner.ClosePort(session);
         client.Dispose();
+    }
+
+    /// <summary>Longest wait for the answers of a client that stopped sending, s (a stalled reader gets no more).</summary>
+    public const double LastAnswersSeconds = 10;
+
+    /// <summary>Waits until the session of <paramref name="port"/> has run every line it got and every byte it wrote has gone to the client.</summary>
+    private void WaitForLastAnswers(SimSerialPort port, CancellationToken stop)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (!stop.IsCancellationRequested && watch.Elapsed.TotalSeconds < LastAnswersSeconds)
+        {
+            if (_runner.SessionOf(port) == null && port.HostUnread == 0) return;
+            Thread.Sleep(2);
+        }
     }
 
     /// <inheritdoc />

@@ -324,4 +324,50 @@ public class BlockCheckTests
         for (int i = 46; i < zeros.Length; i++) zeros[i] = 0x00;
         Assert.True(Decode(zeros).Damaged);
     }
+
+    /// <summary>
+    /// A block whose sync byte was damaged reads as text; line ends among its samples with printable bytes between them
+    /// are not answers. Only the real answer after the next good block comes out, so a query never reads samples.
+    /// </summary>
+    [Fact]
+    public void LinesInsideABlockWhoseHeaderWasDamagedAreNotAnswers()
+    {
+        var blocks = CapturedBlocks(3);
+        var hit = (byte[])blocks[1].Clone();
+        hit[0] ^= 0x01;                                       // the sync byte: the whole block reads as text
+        byte[] junk = Encoding.ASCII.GetBytes("\n1\n\n0,\"No error\"\n");
+        Array.Copy(junk, 0, hit, 46 + 600, junk.Length);     // samples that happen to look like answers
+        var bytes = new List<byte>();
+        bytes.AddRange(blocks[0]);
+        bytes.AddRange(Encoding.ASCII.GetBytes("1\n"));     // a real answer between blocks
+        bytes.AddRange(hit);
+        bytes.AddRange(blocks[2]);
+        bytes.AddRange(Encoding.ASCII.GetBytes("0\n"));     // and one after the damaged block
+        var d = new StreamDecoder();
+        var lines = new List<string>();
+        var got = new List<SampleBlock>();
+        d.Line += lines.Add;
+        d.Block += got.Add;
+        foreach (byte b in bytes) d.Feed(new[] { b }, 0, 1);   // byte by byte, as a slow link delivers them
+        Assert.Equal(new[] { "1", "0" }, lines);
+        Assert.Equal(2, got.Count);
+        Assert.True(d.DroppedLines >= 3);
+    }
+
+    /// <summary>Damaged bytes before a good block do not spoil the answer that follows that block.</summary>
+    [Fact]
+    public void AnAnswerAfterAGoodBlockIsNotBlamedForDamageBeforeIt()
+    {
+        var blocks = CapturedBlocks(2);
+        var bytes = new List<byte>();
+        bytes.AddRange(blocks[0]);
+        bytes.AddRange(new byte[] { 0xA4, 0x5A, 0x02, 0x01 });   // what is left of a block whose start was lost
+        bytes.AddRange(blocks[1]);
+        bytes.AddRange(Encoding.ASCII.GetBytes("1\n"));
+        var d = new StreamDecoder();
+        var lines = new List<string>();
+        d.Line += lines.Add;
+        d.Feed(bytes.ToArray(), 0, bytes.Count);
+        Assert.Equal(new[] { "1" }, lines);
+    }
 }

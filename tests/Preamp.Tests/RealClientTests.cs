@@ -11,7 +11,7 @@ using Xunit;
 
 namespace PreampFirmware.DesktopTests;
 
-/// <summary>Skipped on a developer machine without Debian's python3-pyvisa-py, python3-serial, python3-numpy and sox; required under CI (.ci/run installs them).</summary>
+/// <summary>Skipped on a developer machine without Debian's python3-pyvisa-py, python3-serial, python3-numpy, sox and socat; required under CI (.ci/run installs them).</summary>
 public sealed class PythonClientsFactAttribute : FactAttribute
 {
     public const string Python = "/usr/bin/python3";
@@ -19,12 +19,12 @@ public sealed class PythonClientsFactAttribute : FactAttribute
     public PythonClientsFactAttribute()
     {
         if (Available() || Environment.GetEnvironmentVariable("CI") == "true") return;
-        Skip = "needs " + Python + " with pyvisa, pyvisa-py, pyserial and numpy, sox and PulseAudio (apt-get install python3-pyvisa-py python3-serial python3-numpy sox pulseaudio pulseaudio-utils)";
+        Skip = "needs " + Python + " with pyvisa, pyvisa-py, pyserial and numpy, sox, socat and PulseAudio (apt-get install python3-pyvisa-py python3-serial python3-numpy sox socat pulseaudio pulseaudio-utils)";
     }
 
     public static bool Available()
     {
-        if (!File.Exists(Python) || !File.Exists("/usr/bin/sox") || !File.Exists("/usr/bin/pulseaudio") || !File.Exists("/usr/bin/parec")) return false;
+        if (!File.Exists(Python) || !File.Exists("/usr/bin/sox") || !File.Exists("/usr/bin/socat") || !File.Exists("/usr/bin/pulseaudio") || !File.Exists("/usr/bin/parec")) return false;
         try
         {
             using var p = Process.Start(new ProcessStartInfo(Python, "-c \"import pyvisa, pyvisa_py, serial, numpy\"") { RedirectStandardError = true, RedirectStandardOutput = true });
@@ -92,6 +92,38 @@ public class RealClientTests
         }
     }
 
+    /// <summary>
+    /// A client that sends its lines and shuts down its sending side (what `echo '*IDN?' | socat - TCP:...` and Python's
+    /// shutdown(SHUT_WR) do) gets every answer, and then the connection closes.
+    /// </summary>
+    [Fact]
+    public void AHalfClosedTcpClientGetsItsAnswersThenTheConnectionCloses()
+    {
+        var (runner, stop, thread) = StartRealTime();
+        try
+        {
+            using var server = new SimTcpServer(runner, 0);
+            using var s = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+            s.Connect(System.Net.IPAddress.Loopback, server.Port);
+            s.Send(System.Text.Encoding.ASCII.GetBytes("*IDN?\nNOT:A:COMMAND\nSYST:ERR?\n"));
+            s.Shutdown(System.Net.Sockets.SocketShutdown.Send);
+            s.ReceiveTimeout = 15000;
+            var got = new MemoryStream();
+            var buffer = new byte[4096];
+            int n;
+            while ((n = s.Receive(buffer)) > 0) got.Write(buffer, 0, n);   // ends when the server closes
+            var lines = System.Text.Encoding.ASCII.GetString(got.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(2, lines.Length);
+            Assert.StartsWith("PreampFirmware,", lines[0]);
+            Assert.StartsWith("-113,", lines[1]);
+        }
+        finally
+        {
+            stop.Cancel();
+            thread.Join();
+        }
+    }
+
     [Fact]
     public void InProcessCaptureWritesTheRequestedLength()
     {
@@ -149,6 +181,16 @@ public class RealClientTests
     /// </summary>
     [PythonClientsFact]
     public void StatusReportingAsAVisaScriptUsesIt() => RunCheck("status_check.py", "all status checks passed");
+
+    /// <summary>
+    /// Nothing silent, nothing stuck, from outside: socat and a half-closed socket get their answers; a capture during which
+    /// the converter stopped exits 1 with the board's -240 and CONVERTER; captures over --link-errors 1e-5 (TCP and the
+    /// pseudo-terminal) and through 2 s of LINK,DAMAGE run their whole length, exit 2, with every filled range a cue point
+    /// and a line of take.wav.gaps.json, and sox reads them; a raw client that stops reading for 30 s finds every frame
+    /// accounted for; the panel says rev B; the README's first example prints a settled meter.
+    /// </summary>
+    [PythonClientsFact]
+    public void NothingSilentNothingStuckWithRealClients() => RunCheck("nothing_silent_check.py", "all nothing-silent checks passed");
 
     /// <summary>Runs one of tests/e2e/*.py against the built preamp tool and fails with its output.</summary>
     private static void RunCheck(string script, string success)

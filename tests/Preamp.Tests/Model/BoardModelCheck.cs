@@ -19,12 +19,12 @@ public sealed record Step(int Kind, int Session, int Channel, int Value)
     public const int Gain = 0, Pad = 1, Polarity = 2, Mute = 3, Phantom = 4, PhantomLock = 5, Link = 6, BadCommand = 7, Knob = 8,
                      ChannelButton = 9, PhantomHold = 10, Source = 11, StreamStart = 12, StreamStop = 13, Reset = 14, Open = 15, Close = 16,
                      Wait = 17, Fault = 18, PowerCut = 19, Save = 20, Recall = 21, AutoGain = 22, ReadErrors = 23, SelfTest = 24, ReadStatus = 25,
-                     FaultRecovery = 26, Kinds = 27;
+                     FaultRecovery = 26, ConverterStopsInATake = 27, ReaderStalls = 28, Kinds = 29;
 
     /// <summary>The kinds' names, as <see cref="ToString"/> prints them.</summary>
     public static readonly string[] KindNames = { "Gain", "Pad", "Polarity", "Mute", "Phantom", "PhantomLock", "Link", "BadCommand", "Knob",
         "ChannelButton", "PhantomHold", "Source", "StreamStart", "StreamStop", "Reset", "Open", "Close", "Wait", "Fault", "PowerCut",
-        "Save", "Recall", "AutoGain", "ReadErrors", "SelfTest", "ReadStatus", "FaultRecovery" };
+        "Save", "Recall", "AutoGain", "ReadErrors", "SelfTest", "ReadStatus", "FaultRecovery", "ConverterStopsInATake", "ReaderStalls" };
 
     /// <inheritdoc />
     public override string ToString() => KindNames[Kind] + "(s" + Session + ",ch" + Channel + "," + Value + ")";
@@ -44,7 +44,9 @@ public sealed class ModelViolation : Exception
 /// what its own commands caused, plus device errors only from faults while it was connected, and its *ESR? the event bits
 /// of those errors, with PON only when the board restarted while it was connected; a self-test that passes after a
 /// fault cleared brings back the saved state without a reboot; only the stream's owner stops the stream; every frame of
-/// a stream the host did not get as sent is accounted for by a cause.
+/// a stream the host did not get as sent is accounted for by a cause; a converter that stops during a take is heard by
+/// the take's session and named by the board's condition; a reader that stalls loses blocks only as frames the board
+/// counts and announces.
 /// </summary>
 public sealed class BoardModelCheck
 {
@@ -57,7 +59,7 @@ public sealed class BoardModelCheck
                             Gen.Int[0, 2], Gen.Int[0, 1], Gen.Int[0, 999], (k, s, c, v) => new Step(k, s, c, v))),
             (10, Gen.Select(Gen.OneOf(Step.StreamStart, Step.StreamStop, Step.Reset, Step.Open, Step.Close, Step.SelfTest),
                             Gen.Int[0, 2], Gen.Int[0, 1], Gen.Int[0, 999], (k, s, c, v) => new Step(k, s, c, v))),
-            (2, Gen.Select(Gen.OneOf(Step.PhantomHold, Step.Fault, Step.PowerCut, Step.AutoGain, Step.FaultRecovery),
+            (2, Gen.Select(Gen.OneOf(Step.PhantomHold, Step.Fault, Step.PowerCut, Step.AutoGain, Step.FaultRecovery, Step.ConverterStopsInATake, Step.ReaderStalls),
                            Gen.Int[0, 2], Gen.Int[0, 1], Gen.Int[0, 999], (k, s, c, v) => new Step(k, s, c, v))));
 
     /// <summary>Sequences of 40 to 80 steps.</summary>
@@ -110,6 +112,7 @@ public sealed class BoardModelCheck
         public bool HeardFault;                        // connected while a fault was active: device errors allowed
         public bool EventsFromFaults;                  // since *ESR? was last read: device errors may have set EXE or DDE
         public bool PowerOn;                           // the board restarted since *ESR? was last read
+        public bool Stalled;                           // reads nothing (a client that stopped reading)
 
         public Client(SimRunner runner)
         {
@@ -123,6 +126,7 @@ public sealed class BoardModelCheck
 
         public void Drain()
         {
+            if (Stalled) return;
             var buffer = new byte[65536];
             int n;
             while ((n = Port.HostRead(buffer, 0, buffer.Length)) > 0) Decoder.Feed(buffer, 0, n);
@@ -255,6 +259,8 @@ public sealed class BoardModelCheck
             case Step.ReadErrors: ReadErrors(c); break;
             case Step.ReadStatus: ReadStatus(c); break;
             case Step.FaultRecovery: DoFaultRecovery(c); break;
+            case Step.ConverterStopsInATake: DoConverterStopsInATake(c); break;
+            case Step.ReaderStalls: DoReaderStalls(c, 1.5 + s.Value % 3); break;
             case Step.SelfTest:
                 if (_owner >= 0) { Ask(c, "*TST?"); c.Expected.Add(-221); break; }
                 string result = Ask(c, "*TST?", 0.2);
@@ -326,6 +332,66 @@ public sealed class BoardModelCheck
         string condition = Ask(c, "SYST:COND?");
         if (condition.Contains("GAINCHAIN") || condition.Contains("CONVERTER"))
             throw new ModelViolation("after " + fault + " cleared the board still reports " + condition);
+    }
+
+    /// <summary>The stream's owner, starting a stream on <paramref name="c"/> when none runs.</summary>
+    private Client Owner(Client c)
+    {
+        if (_owner < 0)
+        {
+            c.Timeline = new SampleTimeline();
+            Ask(c, "STR:STAR", 0.1);
+            _owner = _clients.IndexOf(c);
+        }
+        return _clients[_owner];
+    }
+
+    /// <summary>
+    /// The converter stops during a take: the stream goes on (its frames are digital zeros, nothing is lost on the link),
+    /// so the take can be flagged only by the board's word: the owner's session must hear a -240 and the board's
+    /// condition must name CONVERTER. Then the fault clears and the condition goes.
+    /// </summary>
+    private void DoConverterStopsInATake(Client c)
+    {
+        var owner = Owner(c);
+        foreach (var client in _clients) client.HeardFault = true;
+        Ask(c, "SIM:FAULt AUDIO,STOP", 1.5);
+        string condition = Ask(owner, "SYST:COND?");
+        if (!condition.Contains("CONVERTER"))
+            throw new ModelViolation("the converter stopped during a take, but the board's condition says " + condition);
+        var heard = ReadErrors(owner);
+        if (heard != null && !heard.Contains(-240))
+            throw new ModelViolation("the converter stopped during a take, but the take's session heard " + string.Join(",", heard));
+        // What `capture` makes of it: the same verdict the tool gives a take.
+        var said = (heard ?? new List<int>()).Select(code => code + ",\"\"").ToList();
+        if (Capture.Judge(said, condition) == null)
+            throw new ModelViolation("the converter stopped during a take (" + string.Join(",", said) + "; " + condition + "), and capture would call the take good");
+        Ask(c, "SIM:FAULt AUDIO,OFF", 1.2);
+        condition = Ask(c, "SYST:COND?");
+        if (condition.Contains("CONVERTER")) throw new ModelViolation("the converter runs again, but the board still reports " + condition);
+    }
+
+    /// <summary>
+    /// The stream's owner reads nothing for <paramref name="seconds"/>, then reads again: blocks are lost (the board cannot
+    /// hold them), but never uncounted — no sequence gap, no damaged block, and the frames the board dropped for the link
+    /// announced in the headers, so every frame is placed.
+    /// </summary>
+    private void DoReaderStalls(Client c, double seconds)
+    {
+        var owner = Owner(c);
+        var t = owner.Timeline;
+        long missing = t.MissingBlocks, damaged = t.DamagedBlocks, dropped = t.LinkDroppedFrames;
+        owner.Stalled = true;
+        RunFor(seconds);
+        owner.Stalled = false;
+        RunFor(0.3);
+        if (t.MissingBlocks != missing || t.DamagedBlocks != damaged)
+            throw new ModelViolation("a reader stalled " + seconds + " s: " + (t.MissingBlocks - missing) + " blocks missing and " + (t.DamagedBlocks - damaged) + " damaged, uncounted by the board");
+        if (t.LinkDroppedFrames <= dropped)
+            throw new ModelViolation("a reader stalled " + seconds + " s and the board announced no frames dropped for the link (" + t.Report(0) + ")");
+        long accounted = t.ConverterLostFrames + t.LinkDroppedFrames + t.DamagedBlockFrames + t.MissingBlockFrames;
+        if (t.SilencedFrames != accounted)
+            throw new ModelViolation("after a stalled reader: " + t.SilencedFrames + " frames silenced, causes account for " + accounted);
     }
 
     private void DoPowerCut(int atStep)
@@ -423,7 +489,8 @@ public sealed class BoardModelCheck
         return result == RecordStore.Loaded ? payload : null;
     }
 
-    private void ReadErrors(Client c)
+    /// <summary>Reads the session's queue to the end and checks it; returns the codes read, or null when a garbled answer left them unknown.</summary>
+    private List<int> ReadErrors(Client c)
     {
         var got = new List<int>();
         for (int i = 0; i < 20; i++)
@@ -431,13 +498,13 @@ public sealed class BoardModelCheck
             Ask(c, "SYST:ERR?");
             // The answer ends the last line; a stream block the damaged link garbled may have left text before it.
             var answer = c.Lines.Select(l => System.Text.RegularExpressions.Regex.Match(l, "(0|-[0-9]+),\"[^\"]*\"$")).LastOrDefault(m => m.Success);
-            if (answer == null && c.HeardFault) { Forget(c); return; }   // the answer fell on a line the damaged link garbled
+            if (answer == null && c.HeardFault) { Forget(c); return null; }   // the answer fell on a line the damaged link garbled
             if (answer == null) throw new ModelViolation("no answer to SYST:ERR? (" + string.Join(" | ", c.Lines) + ")");
             int code = int.Parse(answer.Groups[1].Value);
             if (code == 0) break;
             got.Add(code);
         }
-        if (c.HeardFault && got.Count > 0 && got[^1] == -350) { Forget(c); return; }   // device errors filled the queue
+        if (c.HeardFault && got.Count > 0 && got[^1] == -350) { Forget(c); return got; }   // device errors filled the queue
         var own = got.Where(code => !(c.HeardFault && code is -240 or -300 or -330)).ToList();
         var expected = c.Expected.Take(ErrorQueueCapacity).ToList();
         if (c.Expected.Count > ErrorQueueCapacity) { own = own.Take(ErrorQueueCapacity - 1).ToList(); expected = expected.Take(ErrorQueueCapacity - 1).ToList(); }
@@ -445,6 +512,7 @@ public sealed class BoardModelCheck
             throw new ModelViolation("session errors " + string.Join(",", got) + ", expected " + string.Join(",", c.Expected) + (c.HeardFault ? " (and device errors)" : ""));
         c.Expected.Clear();
         c.HeardFault = false;
+        return got;
     }
 
     /// <summary>What is left in a queue that could not be read to the end is unknown: the harness empties it and starts again.</summary>
