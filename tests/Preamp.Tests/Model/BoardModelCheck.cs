@@ -354,7 +354,7 @@ public sealed class BoardModelCheck
     private void DoConverterStopsInATake(Client c)
     {
         var owner = Owner(c);
-        foreach (var client in _clients) client.HeardFault = true;
+        foreach (var client in _clients) client.HeardFault = client.EventsFromFaults = true;
         Ask(c, "SIM:FAULt AUDIO,STOP", 1.5);
         string condition = Ask(owner, "SYST:COND?");
         if (!condition.Contains("CONVERTER"))
