@@ -38,12 +38,40 @@ public sealed class UiServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(listen));
         _app = builder.Build();
+        _app.Use(async (context, next) =>
+        {
+            string refusal = ForeignRequest(context.Request.Host.Host, context.Request.Headers.Origin.ToString(), context.Request.Host.ToString());
+            if (refusal != null)
+            {
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                await context.Response.WriteAsync(refusal);
+                return;
+            }
+            await next(context);
+        });
         _app.MapGet("/", () => Asset("index.html", "text/html; charset=utf-8"));
         _app.MapGet("/app.js", () => Asset("app.js", "text/javascript; charset=utf-8"));
         _app.MapGet("/style.css", () => Asset("style.css", "text/css; charset=utf-8"));
         _app.MapGet("/api/state", () => Results.Json(_board.State, Json));
         _app.MapGet("/events", Events);
         _app.MapPost("/api/command", Command);
+    }
+
+    /// <summary>
+    /// Why a request is refused before anything reaches the board, or null. A page on another site can make the browser send
+    /// a request here in two ways: its own name rebound to 127.0.0.1 (the request then says <c>Host: that name</c>), or a
+    /// request carrying its <c>Origin</c>. So the host asked for must be an address (no name can be rebound to one) or
+    /// <c>localhost</c>, and an <c>Origin</c>, when there is one, must be this very server: http:// and the same host and
+    /// port. Phantom power can damage a microphone that does not take it; nothing a foreign page sends may switch it.
+    /// </summary>
+    public static string ForeignRequest(string host, string origin, string hostAndPort)
+    {
+        string name = host.Trim('[', ']');
+        if (!string.Equals(name, "localhost", StringComparison.OrdinalIgnoreCase) && !IPAddress.TryParse(name, out _))
+            return "refused: the panel answers requests for its own address, not for " + host;
+        if (!string.IsNullOrEmpty(origin) && !string.Equals(origin, "http://" + hostAndPort, StringComparison.OrdinalIgnoreCase))
+            return "refused: a request from " + origin + " (another site) cannot work the panel";
+        return null;
     }
 
     /// <summary>Starts listening; returns the address the page is at.</summary>

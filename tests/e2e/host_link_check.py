@@ -19,7 +19,7 @@ import serial
 
 
 def start_sim(preamp, extra):
-    proc = subprocess.Popen(preamp + ["sim", "--tcp", "0", "--pty", "--seconds", "120"] + extra,
+    proc = subprocess.Popen(preamp + ["sim", "--tcp", "0", "--pty", "--seconds", "300"] + extra,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     tcp = pty = None
     deadline = time.time() + 60
