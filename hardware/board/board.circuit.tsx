@@ -109,7 +109,8 @@ const power = () => [
   CP("C3", "22uF", "P48_RAW", "GND"),
   R("R3", "47k", "P48_RAW", "B48_FB"),
   R("R4", "1.24k", "B48_FB", "GND"),
-  // soft start: 22 k into 47 uF (about 0.8 s), buffered by a source follower (hardware/notes/phantom-soft-start.md)
+  // soft start: 22 k into 47 uF (about 0.8 s), buffered by a source follower (hardware/notes/phantom-soft-start.md);
+  // P48_SOFT settles one gate threshold (about 2 V) under P48_RAW's 48.6 V: 46-47 V, inside IEC 61938's 48 V +/- 4 V
   R("R5", "22k", "P48_RAW", "P48_RC"),
   CP("C4", "47uF", "P48_RC", "GND"),
   <mosfet name="Q1" manufacturerPartNumber="BSS123 (100 V N-MOSFET)" channelType="n" mosfetMode="enhancement" footprint="sot23" {...slot(3.4, 3.2)}
@@ -129,7 +130,8 @@ const power = () => [
   C("C9", "1uF", "V5", "AGND"),
   C("C10", "1uF", "V3V3_A", "AGND"),
 
-  // +/-8 V from V5 (TPS65131), then the quiet +/-5 V for the PGA2500s ([verify] SLVS493 typical application before layout)
+  // +/-8 V from V5 (TPS65131), then the quiet +/-5 V for the PGA2500s ([verify] SLVS493 typical application before layout):
+  // VPOS = VREF (1.213 V) x (1 + 1M/180k) = 7.9 V, VNEG = -VREF x 1M/150k = -8.1 V, both above the 78L05/79L05's 1.7 V dropout
   <Part at={slot(5.6, 5.6)} name="U14" table={tps65131} footprint={fp.qfn(24, 4, 0.5, 2.5)}
     connections={{ VIN: "V5", ENP: "V5", ENN: "V5", PSP: "GND", PSN: "GND", INP1: "PM_SWP", INP24: "PM_SWP", VPOS: "P8_RAW", FBP: "PM_FBP",
       INN5: "V5", INN6: "V5", OUTN13: "PM_SWN", OUTN14: "PM_SWN", VNEG: "N8_RAW", FBN: "PM_FBN", VREF: "PM_VREF", CN: "PM_CN", CP: "PM_CP",
@@ -142,7 +144,7 @@ const power = () => [
   R("R6", "1M", "P8_RAW", "PM_FBP"),
   R("R7", "180k", "PM_FBP", "GND"),
   R("R8", "1M", "N8_RAW", "PM_FBN"),
-  R("R9", "180k", "PM_FBN", "PM_VREF"),
+  R("R9", "150k", "PM_FBN", "PM_VREF"),
   C("C11", "220nF", "PM_VREF", "GND"),
   C("C12", "4.7nF", "PM_CP", "GND"),
   C("C13", "4.7nF", "PM_CN", "GND"),
