@@ -39,7 +39,10 @@ public class HardwareDocsTests
     [Fact]
     public void HardwareFolderHoldsTheDocsTheReadmePromises()
     {
-        foreach (var f in new[] { "pinmap.md", "block-diagram.svg", "bom.md", "bringup.md", "analog-interface.md", "notes/relay-drive.md", "notes/phantom-soft-start.md", "notes/why-rev-b.md" })
+        Assert.Contains("CERN-OHL-S-2.0", File.ReadAllText(RepoPaths.Combine("hardware", "README.md")));
+        Assert.StartsWith("CERN Open Hardware Licence Version 2 - Strongly Reciprocal", File.ReadAllText(RepoPaths.Combine("hardware", "LICENSE")));
+        foreach (var f in new[] { "pinmap.md", "block-diagram.svg", "bom.md", "bringup.md", "analog-interface.md", "notes/relay-drive.md", "notes/phantom-soft-start.md", "notes/why-rev-b.md",
+                     "README.md", "LICENSE", "board/board.circuit.tsx", "board/schematic.svg", "board/build.sh", "board/package-lock.json" })
             Assert.True(File.Exists(RepoPaths.Combine("hardware", f)), "hardware/" + f);
     }
 }
