@@ -31,7 +31,7 @@ public class HotPathBenchmarks
         _deviceBlocks = Figures.DeviceStreamingPath(out _).Round;
     }
 
-    /// <summary>The device-side streaming path (an instant converter, a null link), 1000 blocks of 256 frames.</summary>
+    /// <summary>The device-side streaming path (an instant converter, a null link), 1000 blocks of Preamp.FramesPerBlock frames.</summary>
     [Benchmark]
     public void DeviceThousandBlocks() => _deviceBlocks();
 

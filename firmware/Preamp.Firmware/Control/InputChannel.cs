@@ -22,7 +22,7 @@ namespace PreampFirmware.Control
     /// </summary>
     public sealed class InputChannel
     {
-        /// <summary>Time the mute is in force before a relay moves, ms (longer than the converter's mute taking effect and a 5.3 ms block).</summary>
+        /// <summary>Time the mute is in force before a relay moves, ms (two control ticks: longer than the converter's mute taking effect).</summary>
         public const int MuteLeadMs = 20;
         /// <summary>
         /// Settling after phantom switches, ms: the soft-start ramp (~0.8 s), the thump's decay, and the converter's DC

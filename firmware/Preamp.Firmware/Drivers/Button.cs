@@ -25,7 +25,7 @@ namespace PreampFirmware.Drivers
     /// </summary>
     public sealed class Button
     {
-        /// <summary>Consecutive equal samples that make a change (at a 5 ms tick: 20 ms).</summary>
+        /// <summary>Consecutive equal samples that make a change (at the 10 ms tick: 40 ms).</summary>
         public const int StableSamples = 4;
         private const int StableMask = (1 << StableSamples) - 1;
 

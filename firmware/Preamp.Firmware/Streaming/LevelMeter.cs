@@ -194,10 +194,7 @@ namespace PreampFirmware.Streaming
         /// <summary>Largest |sample| of a channel in the current and the previous sub-window (the last 30–60 ms), as a fraction of full scale.</summary>
         public double RecentPeakFraction(int channel)
         {
-            int previous = (_sub + SubWindows - 1) % SubWindows;
-            int a = _peak[_sub * 2 + channel];
-            int b = _peak[previous * 2 + channel];
-            return (a > b ? a : b) / FullScale;
+            return _recentPeak[channel] / FullScale;
         }
 
         /// <summary>
