@@ -29,4 +29,10 @@ else
 fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-dotnet test PreampFirmware.sln "$@"
+# Two passes: first every test that runs in virtual time (processor-bound, side by side on the cores), then the checks
+# that run on the wall clock (real clients against real-time simulators, a real browser; trait Category=RealTime), side
+# by side and longest first: they mostly wait on real-time links, and keep their timing when nothing heavy runs beside them.
+status=0
+dotnet test PreampFirmware.sln --filter "Category!=RealTime" "$@" || status=1
+dotnet test tests/Preamp.Tests/Preamp.Tests.csproj --no-build --filter "Category=RealTime" "$@" -- xUnit.MaxParallelThreads=4 || status=1
+exit $status
