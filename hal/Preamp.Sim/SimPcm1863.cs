@@ -144,7 +144,7 @@ public sealed class SimPcm1863 : ISimSpiDevice
     }
 
     /// <summary>The ESP32 started (or changed) BCK and LRCK: <paramref name="rate"/> frames per second, <paramref name="bckPerFrame"/> bit clocks each.</summary>
-    internal void ClocksStarted(int rate, int bckPerFrame, long atUs)
+    public void ClocksStarted(int rate, int bckPerFrame, long atUs)
     {
         _clocks = true;
         _rate = rate;
