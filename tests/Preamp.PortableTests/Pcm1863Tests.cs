@@ -73,6 +73,41 @@ namespace PreampFirmware.Tests
         }
 
         [TestMethod]
+        public static void TheRememberedFramingGoesOutFirstInItsMode()
+        {
+            ScriptedSpi spi = new ScriptedSpi("PCM1863");
+            spi.ExpectReopen(1);                                // remembered: mode 1, R/W in the LSB
+            spi.Expect(SelectPage0, null);
+            spi.Expect("0D 00", "00 50");                      // 06h as configured (a warm reset)
+            ExpectVerifiedWrite(spi, "0C 41", "0D 00", "41");   // the other known value, read back
+            Pcm1863Port port = new Pcm1863Port(spi);
+            port.Remembered = 1;
+            Assert.IsTrue(port.Find());
+            spi.AssertDone();
+            Assert.AreEqual(1, port.Framing);
+            Assert.AreEqual("1,LSB,FOUND", port.Describe());
+        }
+
+        [TestMethod]
+        public static void ARememberedModeOneMsbFramingWaitsForTheModeZeroMsbAttempt()
+        {
+            ScriptedSpi spi = new ScriptedSpi("PCM1863");
+            spi.Expect(SelectPage0, null);                      // mode 0, R/W in the MSB first: a mode-1 MSB read would
+            spi.Expect("8B 00", "00 22");                      // write 45h of such a part (Pcm1863Port's comment)
+            spi.ExpectReopen(1);
+            spi.Expect(SelectPage0, null);                      // then the remembered one
+            spi.Expect("8B 00", "00 44");                      // 0Bh PCM_CFG: 44h
+            spi.Expect("87 00", "00 41");                      // 07h ADC1_INPUT_SEL_R: its reset value
+            ExpectVerifiedWrite(spi, "07 50", "87 00", "50");
+            Pcm1863Port port = new Pcm1863Port(spi);
+            port.Remembered = 3;
+            Assert.IsTrue(port.Find());
+            spi.AssertDone();
+            Assert.AreEqual(3, port.Framing);
+            Assert.AreEqual("1,MSB,FOUND", port.Describe());
+        }
+
+        [TestMethod]
         public static void MuteBitsAreWrittenOnlyWhenTheyChange()
         {
             ScriptedSpi spi = new ScriptedSpi("PCM1863");
