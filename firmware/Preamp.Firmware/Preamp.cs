@@ -62,14 +62,21 @@ namespace PreampFirmware
         public const int SliceMs = 50;
 
         private readonly ControlClock _clock = new ControlClock();
+        private readonly AdcPortRecord _adcPort;
         private int _sliceMs;
         private int _muteVersion = -1;
 
-        /// <summary>Builds every part over the board's I/O. Nothing is sent until <see cref="Boot"/>.</summary>
+        /// <summary>
+        /// Builds every part over the board's I/O, right after the app opened the buses: opening latched two stray bytes into
+        /// the PGA2500 and LED chains (hardware/bringup.md, "The SPI open glitch"), so both get their safe words first (0 dB,
+        /// pad and polarity open, LEDs dark). Nothing else is sent until <see cref="Boot"/>.
+        /// </summary>
         public Preamp(BoardIo io)
         {
             Gain = new Pga2500Chain(io.GainSpi, io.ZeroCrossEnable, io.Overload1, io.Overload2);
             Leds = new Hc595LedChain(io.LedSpi);
+            Gain.Write();
+            Leds.Flush(true);
             // Phantom relays on ESP32 GPIOs; pad on PGA2500 GPO1, polarity on GPO2.
             Relays[0] = new ChannelRelays(new Relay(io.Phantom1), new Relay(new Pga2500Gpo(Gain, 0, 1)), new Relay(new Pga2500Gpo(Gain, 0, 2)));
             Relays[1] = new ChannelRelays(new Relay(io.Phantom2), new Relay(new Pga2500Gpo(Gain, 1, 1)), new Relay(new Pga2500Gpo(Gain, 1, 2)));
@@ -78,6 +85,8 @@ namespace PreampFirmware
             SampleStream stream = new SampleStream(FramesPerBlock);
             SampleLoop loop = new SampleLoop(io.Audio, io.Crc, io.Clock, stream, Meter);
             Converter = new Converter(new Pcm1863(io.AdcSpi, io.Clock), loop, Meter, DeviceErrors);
+            _adcPort = new AdcPortRecord(io.Store);
+            Converter.Adc.Port.Found += _adcPort.Keep;   // the framing that answered is tried first next boot
             StreamLink = new StreamLink(stream, loop, DeviceErrors);
             Settings = new SettingsStore(io.Store, Channels, DeviceErrors);
             SelfTest = new SelfTest(Gain, Converter, Channels, DeviceErrors);
@@ -96,6 +105,7 @@ namespace PreampFirmware
             StreamCommands.Register(t, Channels, Converter, StreamLink);
             CalibrationCommands.Register(t, Settings, Channels, StreamLink);
             StateQuery.Register(t, Channels, Automation, Condition, Settings, Converter, StreamLink);
+            ConverterDiagnostics.Register(t, Converter);
         }
 
         /// <summary>The PCM1863 (its control port; the samples come through <see cref="Loop"/>).</summary>
@@ -130,6 +140,7 @@ namespace PreampFirmware
             Converter.Shutdown();   // whatever the converter holds, it is set up again
             EnterSafeState();
             Settings.LoadCalibration();
+            Converter.Adc.Port.Remembered = _adcPort.Load();
             return SelfTest.Run();
         }
 

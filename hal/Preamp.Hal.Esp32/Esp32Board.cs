@@ -10,8 +10,8 @@ namespace PreampFirmware.Hal.Esp32
     {
         /// <summary>
         /// Routes SPI, UART and I2S pins (COM2 defaults to GPIO0 if not routed), then opens outputs at their safe
-        /// levels first (phantom drivers low, zero-crossing on), then inputs, buses, the audio input, the knob counter,
-        /// the host port and the flash store.
+        /// levels first (phantom drivers low, zero-crossing on), then inputs, the audio input, the knob counter, the host
+        /// port, the flash store, and the SPI buses last (the caller writes the chains' safe words next).
         /// </summary>
         public static BoardIo Open(GpioController gpio)
         {
@@ -35,10 +35,6 @@ namespace PreampFirmware.Hal.Esp32
             io.ChannelButton = new Esp32Input(gpio, BoardRevB.ChannelButton, true);
             io.PhantomButton = new Esp32Input(gpio, BoardRevB.PhantomButton, true);
 
-            // Bus 1: the PGA2500 chain is opened first, so its mode 0 and clock set the bus for the LED chain too.
-            io.GainSpi = new Esp32SpiChannel(BoardRevB.SpiBusGain, BoardRevB.PgaChipSelect, SpiMode.Mode0, BoardRevB.GainBusClockHz);
-            io.LedSpi = new Esp32SpiChannel(BoardRevB.SpiBusGain, BoardRevB.LedLatch, SpiMode.Mode0, BoardRevB.GainBusClockHz);
-            io.AdcSpi = new Esp32SpiChannel(BoardRevB.SpiBusAdc, BoardRevB.AdcChipSelect, SpiMode.Mode0, BoardRevB.AdcBusClockHz);
             io.Audio = new Esp32AudioInput(BoardRevB.I2sBus, BoardRevB.I2sBitClock, BoardRevB.I2sWordSelect, BoardRevB.I2sDataIn);
             io.Crc = new Esp32Crc32();
 
@@ -46,6 +42,15 @@ namespace PreampFirmware.Hal.Esp32
             io.Host = new Esp32SerialPort(BoardRevB.HostPort, BoardRevB.HostBaud);
             io.Clock = new Esp32Clock();
             io.Store = new LittleFsFileStore();
+
+            // The buses last: opening a device clocks two bytes with its CS asserted, which the PGA2500 and LED chains latch
+            // (hardware/bringup.md, "The SPI open glitch"). Opened last, nothing slow stands between the glitch and the
+            // safe words the firmware writes first thing (the Preamp constructor, called next).
+            // Bus 1: the PGA2500 chain is opened first, so its mode 0 and clock set the bus for the LED chain too.
+            io.GainSpi = new Esp32SpiChannel(BoardRevB.SpiBusGain, BoardRevB.PgaChipSelect, SpiMode.Mode0, BoardRevB.GainBusClockHz);
+            io.LedSpi = new Esp32SpiChannel(BoardRevB.SpiBusGain, BoardRevB.LedLatch, SpiMode.Mode0, BoardRevB.GainBusClockHz);
+            // Bus 2: the PCM1863 alone, opened in mode 0; bring-up reopens it in mode 1 if the part answers only there.
+            io.AdcSpi = new Esp32SpiChannel(BoardRevB.SpiBusAdc, BoardRevB.AdcChipSelect, SpiMode.Mode0, BoardRevB.AdcBusClockHz);
             return io;
         }
     }

@@ -227,6 +227,32 @@ public sealed class SimBoard
         PowerCycles++;
     }
 
+    /// <summary>
+    /// The app opens the SPI devices (Esp32Board.Open, the buses last: PGA2500 chain, LED chain, converter, each in mode 0).
+    /// Each open clocks two zero bytes with its CS asserted (<see cref="SimSpiChannel.Open"/>): after a warm reset the
+    /// PGA2500 chain latches chip 1's old word into chip 2 and the LED chain latches its shifted contents, until the
+    /// firmware writes them.
+    /// </summary>
+    public void OpenBuses()
+    {
+        GainSpi.Reopen(0);
+        LedSpi.Reopen(0);
+        AdcSpi.Reopen(0);
+    }
+
+    /// <summary>
+    /// The ESP32 resets without a power cut (a watchdog, a reset button, a new image): its pins drop (phantom drivers low,
+    /// ZCEN low) and the I2S clocks stop; the PGA2500s, the LED chain and the PCM1863 keep what they latched. The firmware
+    /// starts again and opens the buses (<see cref="OpenBuses"/>).
+    /// </summary>
+    public void ResetProcessor()
+    {
+        CatchUpAudio();
+        Audio.Stop();
+        foreach (var pin in PhantomPins) pin.Write(false);
+        ZeroCrossEnable.Write(false);
+    }
+
     /// <summary>Board time, µs since power-on.</summary>
     public long NowMicroseconds => _now;
 

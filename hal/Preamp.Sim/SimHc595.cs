@@ -34,7 +34,14 @@ public sealed class SimHc595Chain : ISimSpiDevice
         }
         System.Array.Copy(_shift, _out, 6);
         Latches++;
+        Latched?.Invoke();
     }
+
+    /// <summary>Raised after every latch (RCLK, the chip select, rising).</summary>
+    public event System.Action Latched;
+
+    /// <summary>True when no LED is lit.</summary>
+    public bool Dark => System.Array.TrueForAll(_out, b => b == 0);
 
     /// <summary>Output byte of register U1..U6 (1-based).</summary>
     public byte Outputs(int register) => _out[register - 1];

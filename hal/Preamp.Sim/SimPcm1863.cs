@@ -32,8 +32,11 @@ public sealed class SimPcm1863 : ISimSpiDevice
     /// <summary>Time from clocks present (or a reset with clocks present) to the run state, µs ([verify] on the bench).</summary>
     public const long LockMicroseconds = 10_000;
 
-    // Decimation filter, classic FIR, as modelled here. SLAS831D §7.7 was not read: these are [verify] values in
-    // one place, checked on the bench by sweeping a generator from 0.40 fS to 0.70 fS and reading the captured level.
+    // Decimation filter, classic FIR, as modelled here. [verify] Source: these four figures follow TI's PCM1820-family
+    // digital-filter table, not a PCM186x source; SLAS831D §7.7 ("Electrical Characteristics: Digital Filter") holds the
+    // PCM1863's own figures and was not read. The one place they live; hardware/bringup.md names the bench check that
+    // settles them: a generator swept from 0.40 fS to 0.70 fS at -6 dBFS into input 1, the captured level read at each
+    // step (pass-band edge and ripple below 0.5 fS, stop-band edge and attenuation from the aliases above it).
     /// <summary>Pass band edge, × fS.</summary>
     public const double PassBandEdge = 0.454;
     /// <summary>Pass-band ripple, ± dB.</summary>
@@ -68,6 +71,16 @@ public sealed class SimPcm1863 : ISimSpiDevice
     /// <summary>Which R/W layout this part decodes (a board built to the other reading answers garbage to the driver).</summary>
     public Pcm1863WireLayout WireLayout { get; set; } = Pcm1863WireLayout.ReadWriteInBit8;
 
+    /// <summary>
+    /// The SPI mode whose edges this part samples MC on: 0 (MOSI sampled on the rising edge, the driver's documented
+    /// reading) or 1 (sampled on the falling edge, MISO driven on the rising one). The bus decodes the bits by it
+    /// (<see cref="SimSpiChannel"/>).
+    /// </summary>
+    public int SpiMode { get; set; }
+
+    /// <summary>Fault: BCK does not reach the part (LRCK does): it reports BCK halted, does not run and sends no samples.</summary>
+    public bool BitClockLost { get; set; }
+
     /// <summary>Gain error of each channel of the converter, as a factor (1 = none).</summary>
     public double[] GainErrorFactor { get; } = { 1.0, 1.0 };
 
@@ -88,6 +101,9 @@ public sealed class SimPcm1863 : ISimSpiDevice
 
     /// <summary>Register writes since power-up.</summary>
     public int Writes { get; private set; }
+
+    /// <summary>When set, every write the part takes (page, address, value), the page selects and resets included.</summary>
+    public System.Collections.Generic.List<(int Page, int Address, int Value)> WriteLog { get; set; }
 
     /// <summary>A register as the part holds it (page 0 unless given).</summary>
     public byte Register(int address, int page = 0) => _pages[page][address & 0xFF];
@@ -128,7 +144,7 @@ public sealed class SimPcm1863 : ISimSpiDevice
     }
 
     /// <summary>The ESP32 started (or changed) BCK and LRCK: <paramref name="rate"/> frames per second, <paramref name="bckPerFrame"/> bit clocks each.</summary>
-    internal void ClocksStarted(int rate, int bckPerFrame, long atUs)
+    public void ClocksStarted(int rate, int bckPerFrame, long atUs)
     {
         _clocks = true;
         _rate = rate;
@@ -144,6 +160,32 @@ public sealed class SimPcm1863 : ISimSpiDevice
         _clocks = false;
     }
 
+    /*
+     * Status registers as modelled from SLAS831D's register pages (bit meanings "1 = halted / error" [verify] on the bench:
+     * stop the I2S clocks and read 75h, or start them at 48 BCK per frame and read 74h/75h):
+     *   72h DEVICE_STATUS b3-0: 0 power-down, 1 waiting for stable clocks, 3 standby, 9 sleep, F run.
+     *   73h FSAMPLE_STATUS b2-0: 0 LRCK halted or below range, 1 8 kHz, 2 16 kHz, 3 32-48 kHz, 4 88.2-96 kHz,
+     *       5 176.4-192 kHz, 6 above range.
+     *   74h DIV_STATUS b6-4 BCK/LRCK ratio: 0 BCK halted, 1 32, 2 48, 3 64, 4 256, 6 above range, 7 invalid or LRCK
+     *       halted; b2-0 SCK ratio: 0, no SCKI on this board.
+     *   75h CLK_STATUS: b6 LRCK halted, b5 BCK halted, b4 SCK halted (always: BCK-PLL mode, no SCKI), b2 LRCK error (a
+     *       rate outside every class), b1 BCK error (a BCK/LRCK ratio the part does not take).
+     */
+
+    private bool BitClockIn => _clocks && !BitClockLost && !Stopped;
+    private bool FrameClockIn => _clocks && !Stopped;
+
+    /// <summary>74h BCK ratio code of the clocks the part sees.</summary>
+    private int RatioCode
+    {
+        get
+        {
+            if (!BitClockIn) return 0;
+            if (!FrameClockIn) return 7;
+            return _bckPerFrame switch { 32 => 1, 48 => 2, 64 => 3, 256 => 4, > 256 => 6, _ => 7 };
+        }
+    }
+
     /// <summary>DEVICE_STATUS state code now.</summary>
     private int State
     {
@@ -153,7 +195,7 @@ public sealed class SimPcm1863 : ISimSpiDevice
             if (Stopped || (power & 0x04) != 0) return 0x00;          // power-down
             if ((power & 0x01) != 0) return 0x03;                     // standby
             if ((power & 0x02) != 0) return 0x09;                     // sleep
-            if (!_clocks || RateClass == 0 || _bckPerFrame != 64 && _bckPerFrame != 32 && _bckPerFrame != 48 && _bckPerFrame != 256) return 0x01;
+            if (!BitClockIn || RateClass is 0 or 6 || RatioCode is 0 or 6 or 7) return 0x01;
             return _board.NowMicroseconds - _lockFromUs >= LockMicroseconds ? 0x0F : 0x01;
         }
     }
@@ -163,13 +205,27 @@ public sealed class SimPcm1863 : ISimSpiDevice
     {
         get
         {
-            if (!_clocks || Stopped) return 0;
+            if (!FrameClockIn) return 0;
             if (_rate >= 7000 && _rate <= 9000) return 1;
             if (_rate >= 14000 && _rate <= 18000) return 2;
             if (_rate >= 29000 && _rate <= 50000) return 3;
             if (_rate >= 85000 && _rate <= 100000) return 4;
             if (_rate >= 170000 && _rate <= 200000) return 5;
             return _rate > 200000 ? 6 : 0;
+        }
+    }
+
+    /// <summary>75h CLK_STATUS now.</summary>
+    private int ClockStatus
+    {
+        get
+        {
+            int status = 0x10;                                           // SCK halted: BCK-PLL mode, no SCKI
+            if (!FrameClockIn) status |= 0x40;
+            if (!BitClockIn) status |= 0x20;
+            if (FrameClockIn && RateClass is 0 or 6) status |= 0x04;
+            if (BitClockIn && FrameClockIn && RatioCode is 6 or 7) status |= 0x02;
+            return status;
         }
     }
 
@@ -182,11 +238,8 @@ public sealed class SimPcm1863 : ISimSpiDevice
                 case 0x00: return (byte)_page;
                 case 0x72: return (byte)State;
                 case 0x73: return (byte)RateClass;
-                case 0x74:
-                    int ratio = !_clocks || Stopped ? 0 : _bckPerFrame switch { 32 => 1, 48 => 2, 64 => 3, 256 => 4, _ => 7 };
-                    return (byte)(ratio << 4);                       // SCK ratio 0: no SCKI on this board
-                case 0x75:
-                    return (byte)(!_clocks || Stopped ? 0x70 : 0x10);  // SCK halted always (BCK-PLL mode); BCK/LRCK halted without clocks
+                case 0x74: return (byte)(RatioCode << 4);
+                case 0x75: return (byte)ClockStatus;
                 case 0x78: return (byte)(Stopped ? 0x00 : 0x07);
             }
         }
@@ -196,6 +249,7 @@ public sealed class SimPcm1863 : ISimSpiDevice
     private void WriteRegister(int address, byte value)
     {
         Writes++;
+        WriteLog?.Add((_page, address, value));
         if (address == 0x00)
         {
             if (value == 0xFE)
@@ -305,12 +359,13 @@ public sealed class SimPcm1863 : ISimSpiDevice
             bool muted = (mute & (1 << ch)) != 0;
             double[] v = volts[ch];
             double xPrev = _hpfIn[ch], yPrev = _hpfOut[ch], pole = _hpfPole;
+            bool highPass = (p0[0x71] & 0x10) != 0;                     // HPF_EN: off, DC passes
             int at = offset + 3 * ch;
             for (int i = 0; i < frames; i++, at += 6)
             {
                 double x = v[i] * scale + offsetCodes;
                 if (noise > 0) x += noise * NormalTable.Next(_noise);
-                double y = pole * (yPrev + x - xPrev);
+                double y = highPass ? pole * (yPrev + x - xPrev) : x;
                 xPrev = x;
                 yPrev = y;
                 int code = muted ? 0 : (int)Math.Clamp(Math.Round(y), -8388608, 8388607);

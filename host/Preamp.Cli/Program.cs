@@ -536,7 +536,8 @@ public static class Program
         var seconds = new Option<double>("--seconds") { Description = "Exit after this many seconds (default: until Ctrl+C)" };
         var panel = new Option<bool>("--panel") { Description = "Show the front panel in the terminal, with keys for the knob and buttons" };
         var blockCost = new Option<int>("--block-cost-us") { Description = "Processor time per converter block, µs (default 0, a PC's speed): above the block period (21333 µs at 48 kHz) the sample loop falls behind, the DMA drops buffers, and the board counts and announces them" };
-        var c = new Command("sim", "Run the firmware on the simulated board, paced to real time, and serve it to real tools") { tcp, pty, flash, errors, linkErrors, seconds, panel, blockCost };
+        var fault = new Option<string[]>("--fault") { Description = "Boot the board with a fault in place, PART,HOW as SIMulation:FAULt takes it (e.g. ADCBUS,MODE1); repeat for several", AllowMultipleArgumentsPerToken = false };
+        var c = new Command("sim", "Run the firmware on the simulated board, paced to real time, and serve it to real tools") { tcp, pty, flash, errors, linkErrors, seconds, panel, blockCost, fault };
         c.SetAction(r =>
         {
             double ber = r.GetValue(linkErrors);
@@ -551,8 +552,9 @@ public static class Program
                 Errors = r.GetValue(errors) is int seed ? BoardErrors.FromSeed(seed) : null,
             };
             SimRunner runner;
-            try { runner = new SimRunner(options); }
+            try { runner = new SimRunner(options, faults: r.GetValue(fault)); }
             catch (System.IO.InvalidDataException e) { return Fail(r.GetValue(flash) + ": " + e.Message); }
+            catch (ArgumentException e) { return Fail("--fault " + e.Message); }
             runner.Board.Host.Baud = baud;
             runner.BlockServiceMicroseconds = cost;
             using var stop = new CancellationTokenSource();
@@ -567,6 +569,7 @@ public static class Program
                 Console.WriteLine("PreampFirmware simulator: " + runner.Firmware.Hosts.Identity + ", link " + baud + " baud" + (ber > 0 ? ", bit error rate " + ber.ToString("G3", CultureInfo.InvariantCulture) : "") +
                                   (cost > 0 ? ", " + cost + " µs per converter block" : ""));
                 Console.WriteLine("self-test: " + (runner.Firmware.SelfTest.Result == 0 ? "passed" : "FAILED (" + runner.Firmware.SelfTest.Result + ")"));
+                if (runner.Faults.List() != "NONE") Console.WriteLine("faults: " + runner.Faults.List());
                 int maxRate = runner.Firmware.StreamLink.MaxRate(runner.Board.Host);
                 Console.WriteLine(maxRate == 0 ? "streaming: " + baud + " baud cannot stream at any rate (16000 S/s needs at least " + MinimumBaud(runner, 16000) + " baud; the board's 4000000 carries 48000 S/s)"
                                                : "streaming: up to " + maxRate + " S/s at " + baud + " baud");

@@ -208,7 +208,7 @@ public static class Capture
             try
             {
                 string c = link.Query("SYSTem:CONDition?");
-                if (c == "NONE" || c.Split(',').All(n => n.Length > 0 && n.All(char.IsAsciiLetterUpper))) condition = c;
+                if (c == "NONE" || c.Split(',').All(n => n.Length > 0 && n.All(char.IsAsciiLetterOrDigit) && char.IsAsciiLetterUpper(n[0]) && !n.Any(char.IsAsciiLetterLower))) condition = c;
             }
             catch (PreampException)
             {

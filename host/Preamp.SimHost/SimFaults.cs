@@ -11,6 +11,9 @@ namespace PreampFirmware.SimHost;
 /// and the firmware finds and reports it as it would on a board: a stuck MISO line (gain chain or converter bus), a
 /// converter that stops, a sample loop too slow for the rate, damaged bytes to the host, a flash write that fails, a
 /// power cut in the next flash write. The one-shot flash faults leave the list when they have happened.
+/// ADCBUS,MODE1 (the PCM1863 samples as SPI mode 1) and ADCBUS,RWMSB (it takes R/W in the address byte's MSB) are
+/// properties of the part, not of the line: each stays until ended, both can be on at once (listed as ADCBUS:MODE1 and
+/// ADCBUS:RWMSB) next to a stuck MISO, and ADCBUS,OFF ends all of them. AUDIO,NOCLOCK: BCK does not reach the converter.
 /// </summary>
 public sealed class SimFaults
 {
@@ -18,8 +21,8 @@ public sealed class SimFaults
     public static readonly IReadOnlyDictionary<string, string[]> Known = new Dictionary<string, string[]>
     {
         ["GAINBUS"] = new[] { "STUCK0", "STUCK1" },
-        ["ADCBUS"] = new[] { "STUCK0", "STUCK1" },
-        ["AUDIO"] = new[] { "STOP" },
+        ["ADCBUS"] = new[] { "STUCK0", "STUCK1", "MODE1", "RWMSB" },
+        ["AUDIO"] = new[] { "STOP", "NOCLOCK" },
         ["LOOP"] = new[] { "SLOW" },
         ["LINK"] = new[] { "DAMAGE" },
         ["FLASH"] = new[] { "FAIL", "CUT" },
@@ -43,7 +46,7 @@ public sealed class SimFaults
         var flash = _runner.Board.Flash;
         if (_active.TryGetValue("FLASH", out var how) && ((how == "FAIL" && flash.FailNextWrites == 0) || (how == "CUT" && flash.CutPowerAfterSteps < 0)))
             _active.Remove("FLASH");   // a one-shot that has happened
-        return _active.Count == 0 ? "NONE" : string.Join(",", _active.Select(kv => kv.Key + ":" + kv.Value));
+        return _active.Count == 0 ? "NONE" : string.Join(",", _active.Select(kv => PartOf(kv.Key) + ":" + kv.Value));
     }
 
     /// <summary>Switches a fault on (or, with OFF, off). Returns null, or why it is not a fault this board knows.</summary>
@@ -55,10 +58,18 @@ public sealed class SimFaults
             return "part is one of " + string.Join(", ", Known.Keys);
         if (how != "OFF" && !ways.Contains(how))
             return part + " faults are " + string.Join(", ", ways) + " (or OFF)";
-        if (how == "OFF") End(part);
+        if (how == "OFF")
+        {
+            foreach (var slot in _active.Keys.Where(k => PartOf(k) == part).ToList()) End(slot);
+        }
         else Start(part, how);
         return null;
     }
+
+    /// <summary>Where an active fault is kept: its part, or part.how for the converter's framing, which adds to the others.</summary>
+    private static string SlotOf(string part, string how) => part == "ADCBUS" && how is "MODE1" or "RWMSB" ? part + "." + how : part;
+
+    private static string PartOf(string slot) => slot.Split('.')[0];
 
     /// <summary>Ends every fault.</summary>
     public void Clear()
@@ -68,16 +79,21 @@ public sealed class SimFaults
 
     private void Start(string part, string how)
     {
-        if (_active.ContainsKey(part)) End(part);
+        string slot = SlotOf(part, how);
+        if (_active.ContainsKey(slot)) End(slot);
         var board = _runner.Board;
-        switch (part)
+        switch (slot)
         {
+            case "ADCBUS.MODE1": board.Adc.SpiMode = 1; break;
+            case "ADCBUS.RWMSB": board.Adc.WireLayout = Pcm1863WireLayout.ReadWriteInBit15; break;
+            case "AUDIO" when how == "NOCLOCK": board.Adc.BitClockLost = true; break;
             case "GAINBUS": board.GainSpi.Miso = how == "STUCK0" ? MisoFault.StuckLow : MisoFault.StuckHigh; break;
             case "ADCBUS": board.AdcSpi.Miso = how == "STUCK0" ? MisoFault.StuckLow : MisoFault.StuckHigh; break;
             case "AUDIO": board.Adc.Stopped = true; break;
             case "LOOP":
                 _blockCostBefore = _runner.BlockServiceMicroseconds;
-                _runner.BlockServiceMicroseconds = (long)(SlowLoopShare * Preamp.FramesPerBlock * 1e6 / _runner.Firmware.Converter.SampleRate);
+                int rate = _runner.Firmware?.Converter.SampleRate ?? Streaming.Converter.DefaultSampleRate;   // no firmware yet: a fault at boot
+                _runner.BlockServiceMicroseconds = (long)(SlowLoopShare * Preamp.FramesPerBlock * 1e6 / rate);
                 break;
             case "LINK":
                 _berBefore.Clear();
@@ -92,17 +108,19 @@ public sealed class SimFaults
                 else board.Flash.CutPowerAfterSteps = 0;   // power goes right after the erase: the slot is left blank
                 break;
         }
-        _active[part] = how;
+        _active[slot] = how;
     }
 
-    private void End(string part)
+    private void End(string slot)
     {
         var board = _runner.Board;
-        switch (part)
+        switch (slot)
         {
+            case "ADCBUS.MODE1": board.Adc.SpiMode = 0; break;
+            case "ADCBUS.RWMSB": board.Adc.WireLayout = Pcm1863WireLayout.ReadWriteInBit8; break;
             case "GAINBUS": board.GainSpi.Miso = MisoFault.None; break;
             case "ADCBUS": board.AdcSpi.Miso = MisoFault.None; break;
-            case "AUDIO": board.Adc.Stopped = false; break;
+            case "AUDIO": board.Adc.Stopped = false; board.Adc.BitClockLost = false; break;
             case "LOOP": _runner.BlockServiceMicroseconds = _blockCostBefore; break;
             case "LINK":
                 foreach (var (port, ber) in _berBefore) port.SetLinkErrors(ber, 77);
@@ -112,6 +130,6 @@ public sealed class SimFaults
                 board.Flash.CutPowerAfterSteps = -1;
                 break;
         }
-        _active.Remove(part);
+        _active.Remove(slot);
     }
 }

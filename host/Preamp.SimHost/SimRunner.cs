@@ -28,13 +28,28 @@ public sealed class SimRunner
     private long _nextTickUs;
     private readonly List<ScpiSession> _sessions = new();
 
-    /// <summary>Builds the board, boots the firmware on it and opens the board's own UART as the first session.</summary>
-    public SimRunner(SimBoardOptions options = null, string serial = "SIM00001")
+    /// <summary>
+    /// Time from opening the buses to the firmware's boot after a warm reset, µs: the app builds every part and its
+    /// command table in between ([verify] on the ESP32; tens of milliseconds of interpreted start-up).
+    /// </summary>
+    public const long FirmwareStartMicroseconds = 20_000;
+
+    /// <summary>
+    /// Builds the board, switches on <paramref name="faults"/> ("PART,HOW", as SIMulation:FAULt takes them) so the board
+    /// boots with them in place, boots the firmware on it and opens the board's own UART as the first session.
+    /// </summary>
+    public SimRunner(SimBoardOptions options = null, string serial = "SIM00001", IEnumerable<string> faults = null)
     {
         Board = new SimBoard(options);
         _serial = serial;
         Faults = new SimFaults(this);
-        StartFirmware(new[] { Board.Host });
+        foreach (var fault in faults ?? Array.Empty<string>())
+        {
+            var parts = fault.Split(',');
+            string problem = parts.Length == 2 ? Faults.Set(parts[0].Trim(), parts[1].Trim()) : "a fault is PART,HOW, e.g. ADCBUS,MODE1";
+            if (problem != null) throw new ArgumentException(fault + ": " + problem);
+        }
+        StartFirmware(new[] { Board.Host }, 0);
     }
 
     private readonly string _serial;
@@ -42,10 +57,16 @@ public sealed class SimRunner
     private Streaming.StreamLink _link;
     private int _blockLength;
 
-    /// <summary>Builds the firmware, attaches a session to each host link (they are there from power-on, so they hear the boot), boots.</summary>
-    private void StartFirmware(IEnumerable<SimSerialPort> ports)
+    /// <summary>
+    /// The app's start: opens the buses, builds the firmware (which writes the chains' safe words first), lets
+    /// <paramref name="startUs"/> of board time pass, attaches a session to each host link (they are there from power-on,
+    /// so they hear the boot), boots.
+    /// </summary>
+    private void StartFirmware(IEnumerable<SimSerialPort> ports, long startUs)
     {
+        Board.OpenBuses();
         Firmware = new Preamp(Board.Io);
+        if (startUs > 0) Board.AdvanceBy(startUs);
         _stream = Firmware.Stream;
         _link = Firmware.StreamLink;
         _blockLength = _stream.BlockLength;
@@ -71,7 +92,25 @@ public sealed class SimRunner
             var closing = _closing.Select(s => s.Port).ToHashSet();
             _closing.Clear();
             Board.PowerCycle();
-            StartFirmware(ports);
+            StartFirmware(ports, 0);
+            _closing.AddRange(_sessions.Where(s => closing.Contains(s.Port)));
+        }
+    }
+
+    /// <summary>
+    /// A warm reset: the ESP32 restarts while the chips keep what they latched (<see cref="SimBoard.ResetProcessor"/>), and
+    /// the app starts again, taking <see cref="FirmwareStartMicroseconds"/> from opening the buses to its boot. Host links
+    /// stay connected, each with a fresh session.
+    /// </summary>
+    public void WarmReset()
+    {
+        lock (_gate)
+        {
+            var ports = _sessions.Select(s => (SimSerialPort)s.Port).ToList();
+            var closing = _closing.Select(s => s.Port).ToHashSet();
+            _closing.Clear();
+            Board.ResetProcessor();
+            StartFirmware(ports, FirmwareStartMicroseconds);
             _closing.AddRange(_sessions.Where(s => closing.Contains(s.Port)));
         }
     }

@@ -15,6 +15,14 @@ namespace PreampFirmware.Tests
     /// </summary>
     public sealed class ChainSpi : ISpiChannel
     {
+        private int _mode;
+
+        /// <inheritdoc />
+        public int Mode { get { return _mode; } }
+
+        /// <inheritdoc />
+        public void Reopen(int mode) { _mode = mode; }
+
         /// <summary>MISO works.</summary>
         public const int Working = -1;
 
@@ -59,6 +67,14 @@ namespace PreampFirmware.Tests
     /// </summary>
     public sealed class RegisterSpi : ISpiChannel
     {
+        private int _mode;
+
+        /// <inheritdoc />
+        public int Mode { get { return _mode; } }
+
+        /// <inheritdoc />
+        public void Reopen(int mode) { _mode = mode; }
+
         private readonly int[] _regs = new int[128];
         private int _writes;
 
@@ -87,6 +103,8 @@ namespace PreampFirmware.Tests
         {
             for (int i = 0; i < _regs.Length; i++) _regs[i] = 0;
             _regs[Pcm1863Reg.Format] = Pcm1863Reg.FormatI2s24;
+            _regs[Pcm1863Reg.InputLeft] = Pcm1863Reg.InputReset;
+            _regs[Pcm1863Reg.InputRight] = Pcm1863Reg.InputReset;
         }
 
         /// <inheritdoc />
@@ -326,6 +344,14 @@ namespace PreampFirmware.Tests
     /// <summary>A PGA2500 chain (as <see cref="ChainSpi"/>) that logs each frame.</summary>
     public sealed class LoggedSpi : ISpiChannel
     {
+        private int _mode;
+
+        /// <inheritdoc />
+        public int Mode { get { return _mode; } }
+
+        /// <inheritdoc />
+        public void Reopen(int mode) { _mode = mode; }
+
         private readonly OrderLog _log;
         private readonly ChainSpi _chain = new ChainSpi();
 

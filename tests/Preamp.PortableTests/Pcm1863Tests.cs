@@ -20,8 +20,17 @@ namespace PreampFirmware.Tests
             spi.Expect(read, "00 " + value);
         }
 
+        /// <summary>The documented framing's attempt on a part at its reset values: page 0, 06h reads 41h, 06h ← 50h reads back.</summary>
+        private static void ExpectDocumentedFramingFound(ScriptedSpi spi)
+        {
+            spi.Expect(SelectPage0, null);
+            spi.Expect("0D 00", "00 41");                      // 06h ADC1_INPUT_SEL_L: its reset value
+            ExpectVerifiedWrite(spi, "0C 50", "0D 00", "50");   // the value the set-up writes anyway
+        }
+
         private static void ExpectBringUp(ScriptedSpi spi, string dsp)
         {
+            ExpectDocumentedFramingFound(spi);
             spi.Expect(SelectPage0, null);
             spi.Expect(SoftwareReset, null);
             spi.Expect(SelectPage0, null);
@@ -61,6 +70,41 @@ namespace PreampFirmware.Tests
             Assert.IsTrue(adc.IsConfigured);
             Assert.AreEqual(3, adc.MuteBits);
             Assert.IsTrue(clock.LongestWait >= Pcm1863.ResetRecoveryMicroseconds, "waits after the reset");
+        }
+
+        [TestMethod]
+        public static void TheRememberedFramingGoesOutFirstInItsMode()
+        {
+            ScriptedSpi spi = new ScriptedSpi("PCM1863");
+            spi.ExpectReopen(1);                                // remembered: mode 1, R/W in the LSB
+            spi.Expect(SelectPage0, null);
+            spi.Expect("0D 00", "00 50");                      // 06h as configured (a warm reset)
+            ExpectVerifiedWrite(spi, "0C 41", "0D 00", "41");   // the other known value, read back
+            Pcm1863Port port = new Pcm1863Port(spi);
+            port.Remembered = 1;
+            Assert.IsTrue(port.Find());
+            spi.AssertDone();
+            Assert.AreEqual(1, port.Framing);
+            Assert.AreEqual("1,LSB,FOUND", port.Describe());
+        }
+
+        [TestMethod]
+        public static void ARememberedModeOneMsbFramingWaitsForTheModeZeroMsbAttempt()
+        {
+            ScriptedSpi spi = new ScriptedSpi("PCM1863");
+            spi.Expect(SelectPage0, null);                      // mode 0, R/W in the MSB first: a mode-1 MSB read would
+            spi.Expect("8B 00", "00 22");                      // write 45h of such a part (Pcm1863Port's comment)
+            spi.ExpectReopen(1);
+            spi.Expect(SelectPage0, null);                      // then the remembered one
+            spi.Expect("8B 00", "00 44");                      // 0Bh PCM_CFG: 44h
+            spi.Expect("87 00", "00 41");                      // 07h ADC1_INPUT_SEL_R: its reset value
+            ExpectVerifiedWrite(spi, "07 50", "87 00", "50");
+            Pcm1863Port port = new Pcm1863Port(spi);
+            port.Remembered = 3;
+            Assert.IsTrue(port.Find());
+            spi.AssertDone();
+            Assert.AreEqual(3, port.Framing);
+            Assert.AreEqual("1,MSB,FOUND", port.Describe());
         }
 
         [TestMethod]
@@ -112,24 +156,30 @@ namespace PreampFirmware.Tests
         public static void MisoStuckHighStopsBringUpAndSaysSo()
         {
             ScriptedSpi spi = new ScriptedSpi("PCM1863");
-            spi.Expect(SelectPage0, "FF FF");
-            spi.Expect(SoftwareReset, "FF FF");
-            spi.Expect(SelectPage0, "FF FF");
-            spi.Expect(ReadPcmCfg, "FF FF");
+            spi.Expect(SelectPage0, "FF FF");      // mode 0, R/W in the LSB
+            spi.Expect("0D 00", "FF FF");
+            spi.Expect(SelectPage0, "FF FF");      // mode 0, R/W in the MSB
+            spi.Expect("8B 00", "FF FF");
+            spi.ExpectReopen(1);
+            spi.Expect(SelectPage0, "FF FF");      // mode 1, R/W in the LSB
+            spi.Expect("0D 00", "FF FF");
+            spi.Expect(SelectPage0, "FF FF");      // mode 1, R/W in the MSB
+            spi.Expect("8B 00", "FF FF");
             Pcm1863 adc = new Pcm1863(spi, new FakeClock());
             Assert.AreEqual(Pcm1863.ErrorReadBack, adc.Initialize(3));
             spi.AssertDone();
             Assert.IsFalse(adc.IsConfigured);
-            Assert.IsTrue(adc.LastError.IndexOf("0xFF") >= 0 && adc.LastError.IndexOf("MISO stuck high") >= 0, adc.LastError);
-            Assert.IsTrue(adc.LastError.IndexOf("AddressByte") >= 0, "names where the word layout is chosen: " + adc.LastError);
-            Assert.AreEqual("PCM1863 does not answer: PCM_CFG (0Bh) read 0xFF after reset, expected its reset value 0x44 (MISO stuck high or the part unpowered?)" +
-                            " (if MISO is fine, the SPI word layout may be the other one: see Pcm1863.AddressByte)", adc.LastError);
+            Assert.AreEqual("PCM1863 does not answer in any control-port framing (SPI mode 0 or 1, R/W in the LSB or MSB of the address byte): " +
+                            "mode 0 R/W LSB: 06h read 0xFF; mode 0 R/W MSB: 0Bh read 0xFF; mode 1 R/W LSB: 06h read 0xFF; mode 1 R/W MSB: 0Bh read 0xFF" +
+                            " (MISO stuck high or the part unpowered?)", adc.LastError);
+            Assert.AreEqual("NONE,0/LSB:06h=FFh,0/MSB:0Bh=FFh,1/LSB:06h=FFh,1/MSB:0Bh=FFh", adc.Port.Describe());
         }
 
         [TestMethod]
         public static void AWriteThatDoesNotReadBackIsNamed()
         {
             ScriptedSpi spi = new ScriptedSpi("PCM1863");
+            ExpectDocumentedFramingFound(spi);
             spi.Expect(SelectPage0, null);
             spi.Expect(SoftwareReset, null);
             spi.Expect(SelectPage0, null);

@@ -24,8 +24,29 @@ namespace PreampFirmware.Tests
             _name = name;
         }
 
-        /// <summary>Frames received so far.</summary>
+        private int _mode;
+
+        /// <summary>Frames received so far (a reopen counts as one step of the script).</summary>
         public int Frames { get { return _next; } }
+
+        /// <summary>Expects the channel to be reopened in SPI mode <paramref name="mode"/> at this point of the script.</summary>
+        public void ExpectReopen(int mode)
+        {
+            _mosi.Add("MODE " + mode.ToString());
+            _miso.Add(null);
+        }
+
+        /// <inheritdoc />
+        public int Mode { get { return _mode; } }
+
+        /// <inheritdoc />
+        public void Reopen(int mode)
+        {
+            Assert.IsTrue(_next < _mosi.Count, _name + ": unexpected reopen in mode " + mode.ToString());
+            Assert.AreEqual("MODE " + mode.ToString(), _mosi[_next] as string, _name + " step " + _next.ToString() + ": reopen in mode " + mode.ToString());
+            _mode = mode;
+            _next++;
+        }
 
         /// <summary>Expects a frame (hex bytes separated by spaces) and answers with <paramref name="misoHex"/> (null = zeros).</summary>
         public void Expect(string mosiHex, string misoHex)
@@ -39,6 +60,7 @@ namespace PreampFirmware.Tests
         public void Transfer(byte[] tx, int txOffset, byte[] rx, int rxOffset, int count)
         {
             Assert.IsTrue(_next < _mosi.Count, _name + ": unexpected frame " + Hex.Format(tx, txOffset, count));
+            Assert.IsTrue(_mosi[_next] is byte[], _name + " step " + _next.ToString() + ": expected a reopen, got frame " + Hex.Format(tx, txOffset, count));
             byte[] expected = (byte[])_mosi[_next];
             byte[] answer = (byte[])_miso[_next];
             Assert.AreEqual(expected.Length, count, _name + " frame " + _next.ToString() + ": length (CS framing)");

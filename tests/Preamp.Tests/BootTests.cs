@@ -73,7 +73,8 @@ public class BootTests
         Assert.Equal(SelfTest.Adc, fw.Boot());
         AssertSafe(board, fw);
         string error = fw.Errors.Pop();
-        Assert.StartsWith("-330,\"Self-test failed;PCM1863 does not answer: PCM_CFG (0Bh) " + read, error);
+        Assert.StartsWith("-330,\"Self-test failed;PCM1863 does not answer in any control-port framing", error);
+        Assert.Contains("mode 0 R/W LSB: 06h " + read + "; mode 0 R/W MSB: 0Bh " + read + "; mode 1 R/W LSB: 06h " + read + "; mode 1 R/W MSB: 0Bh " + read, error);
         Assert.Contains(reason, error);
         Assert.False(board.Audio.IsRunning, "no clocks for a converter that is not configured");
         Assert.False(fw.Adc.IsConfigured);
@@ -92,15 +93,14 @@ public class BootTests
     }
 
     [Fact]
-    public void AConverterReadingTheOtherWordLayoutIsNamed()
+    public void AConverterReadingTheOtherWordLayoutIsFound()
     {
         var (board, fw) = Build();
         board.Adc.WireLayout = Pcm1863WireLayout.ReadWriteInBit15;   // a part that reads the datasheet's prose, not its NOTE
-        Assert.Equal(SelfTest.Adc, fw.Boot());
-        AssertSafe(board, fw);
-        string error = fw.Errors.Pop();
-        Assert.Contains("PCM_CFG (0Bh)", error);
-        Assert.Contains("Pcm1863.AddressByte", error);
+        Assert.Equal(0, fw.Boot());
+        Assert.True(fw.IsReady);
+        Assert.Equal(2, fw.Adc.Port.Framing);                         // mode 0, R/W in the MSB
+        Assert.True(board.Adc.Running);
     }
 
     [Fact]
@@ -108,10 +108,11 @@ public class BootTests
     {
         var (board, fw) = Build();
         board.AdcSpi.CorruptByteIndex = 1;      // the data byte of a read
-        board.AdcSpi.CorruptNextFrames = 4;     // the page writes, the reset and the first read-back of 0Bh
+        board.AdcSpi.CorruptNextFrames = 4;     // the framing search's page write and reads: every framing fails once
         Assert.Equal(0, fw.Boot());
         Assert.True(fw.IsReady);
-        Assert.Equal(2, board.Adc.Resets);      // the first bring-up and the retry
+        Assert.Equal(0, fw.Adc.Port.Framing);   // the retry's search finds the documented framing
+        Assert.Equal(1, board.Adc.Resets);      // only the retry got as far as the reset
     }
 
     [Fact]

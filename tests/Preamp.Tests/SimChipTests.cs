@@ -135,6 +135,54 @@ public class SimChipTests
     }
 
     [Fact]
+    public void PcmReportsAWrongBckRatioAndALostBckAsTheDatasheetDescribes()
+    {
+        var board = new SimBoard();
+        board.Adc.ClocksStarted(48000, 40, board.NowMicroseconds);             // 40 BCK per frame: no ratio the part takes
+        board.AdvanceBy(SimPcm1863.LockMicroseconds + 100);
+        Assert.Equal("00 01", X(Frame(board.AdcSpi, "E5 00")));              // 72h: never runs
+        Assert.Equal("00 03", X(Frame(board.AdcSpi, "E7 00")));              // 73h: LRCK seen, 32-48 kHz
+        Assert.Equal("00 70", X(Frame(board.AdcSpi, "E9 00")));              // 74h: BCK ratio 7, invalid
+        Assert.Equal("00 12", X(Frame(board.AdcSpi, "EB 00")));              // 75h: BCK error (b1), SCK halted
+        board.Adc.ClocksStarted(48000, 64, board.NowMicroseconds);
+        board.Adc.BitClockLost = true;                                         // BCK no longer reaches the part
+        board.AdvanceBy(SimPcm1863.LockMicroseconds + 100);
+        Assert.Equal("00 01", X(Frame(board.AdcSpi, "E5 00")));
+        Assert.Equal("00 00", X(Frame(board.AdcSpi, "E9 00")));              // 74h: BCK ratio 0, halted
+        Assert.Equal("00 30", X(Frame(board.AdcSpi, "EB 00")));              // 75h: BCK halted (b5), SCK halted
+        board.Adc.BitClockLost = false;
+        board.Adc.ClocksStarted(250000, 64, board.NowMicroseconds);            // above every rate class
+        Assert.Equal("00 06", X(Frame(board.AdcSpi, "E7 00")));
+        Assert.Equal("00 14", X(Frame(board.AdcSpi, "EB 00")));              // 75h: LRCK error (b2)
+    }
+
+    [Fact]
+    public void APcmOfTheOtherModeReadsEachBitOneEdgeLate()
+    {
+        var board = new SimBoard();
+        board.Adc.SpiMode = 1;                                                 // samples on the falling edge
+        Assert.Equal("00 22", X(Frame(board.AdcSpi, "17 00")));              // a mode-0 master reads 44h one bit late
+        Frame(board.AdcSpi, "0C 50");                                          // its writes arrive intact
+        board.AdcSpi.Reopen(1);
+        Assert.Equal("00 50", X(Frame(board.AdcSpi, "0D 00")));              // in the part's mode: right
+        board.Adc.SpiMode = 0;
+        Frame(board.AdcSpi, "0C 41");                                          // a mode-1 master: the part hears 06 20
+        Assert.Equal(0x20, board.Adc.Register(0x03));                         // = 03h <- 20h, one bit late
+        Assert.Equal(0x50, board.Adc.Register(0x06));
+    }
+
+    [Fact]
+    public void OpeningTheGainBusLatchesChipOnesWordIntoChipTwo()
+    {
+        var board = new SimBoard();
+        Frame(board.GainSpi, "00 00 03 15");                                   // chip 1: 30 dB, pad and polarity
+        board.GainSpi.Reopen(0);                                               // two zero bytes with CS asserted
+        Assert.Equal(0x0315, board.Pga.Word(1));
+        Assert.Equal(0, board.Pga.Word(0));
+        Assert.Equal(30, board.Pga.GainDb(1));
+    }
+
+    [Fact]
     public void APcmOfTheOtherLayoutAnswersGarbageToTheNoteLayout()
     {
         var board = new SimBoard();
@@ -169,6 +217,23 @@ public class SimChipTests
         board.AdvanceBy(SimPcm1863.LockMicroseconds + 200_000);               // locked; the high-pass settled
         while (board.Audio.Waiting > 0) ReadBuffer(board);
         return board;
+    }
+
+    [Fact]
+    public void ThePcmHighPassBitDecidesWhetherDcPasses()
+    {
+        var board = RunningConverter();
+        board.Adc.OffsetErrorVolts[0] = 0.05;                                  // 50 mV of DC at input 1
+        board.AdvanceBy(2_000_000);                                            // the 1 Hz high-pass settles
+        while (board.Audio.Waiting > 0) ReadBuffer(board);
+        board.AdvanceBy(6_000);
+        Assert.InRange(ReadBuffer(board).Ch1.Average(), -200, 200);           // HPF_EN on (reset value): DC removed
+        Frame(board.AdcSpi, "E2 00");                                          // 71h: HPF_EN off
+        board.AdvanceBy(100_000);
+        while (board.Audio.Waiting > 0) ReadBuffer(board);
+        board.AdvanceBy(6_000);
+        double expected = 0.05 * 8388608 / SimPcm1863.FullScalePeakVolts;      // about 70 600 codes
+        Assert.InRange(ReadBuffer(board).Ch1.Average(), expected * 0.99, expected * 1.01);
     }
 
     [Fact]

@@ -16,6 +16,7 @@ public class SimFaultTests
     [InlineData("ADCBUS,STUCK0", "-240,\"Hardware error;PCM1863", "CONVERTER", "stuck low")]
     [InlineData("ADCBUS,STUCK1", "-240,\"Hardware error;PCM1863", "CONVERTER", "stuck high")]
     [InlineData("AUDIO,STOP", "-240,\"Hardware error;PCM1863 is not running as configured", "CONVERTER", "")]
+    [InlineData("AUDIO,NOCLOCK", "-240,\"Hardware error;PCM1863 is not running as configured", "CONVERTER", "CLK_STATUS 0x30")]
     public void AHardwareFaultIsReportedToTheConnectedClientsAndStaysACondition(string fault, string error, string condition, string hint)
     {
         var runner = new SimRunner();
@@ -98,6 +99,38 @@ public class SimFaultTests
         Assert.Equal("-224,\"Illegal parameter value;GAINBUS faults are STUCK0, STUCK1 (or OFF)\"", Err(h));
         h.Ask("SIM:FAULt RADIO,STOP", 0.05);
         Assert.StartsWith("-224,\"Illegal parameter value;part is one of ", Err(h));
+        Assert.Equal("NONE", h.Ask("SIM:FAULt?"));
+    }
+
+    [Fact]
+    public void ALostBitClockShowsAsHaltedClocksAndSilence()
+    {
+        var runner = new SimRunner();
+        var h = new Host(runner: runner);
+        Assert.Equal("RUN,48000,10", h.Ask("DIAG:ADC:CLOC?"));
+        h.Ask("SIM:SOUR1 SINE,1000,0", 0.5);
+        Assert.True(double.Parse(h.Ask("MEAS:LEV? 1").Split(',')[0], System.Globalization.CultureInfo.InvariantCulture) > -30);
+        h.Ask("SIM:FAULt AUDIO,NOCLOCK", 1.5);
+        Assert.Equal("HALTED,0,30", h.Ask("DIAG:ADC:CLOC?"));           // BCK halted (b5), SCK halted (no SCKI)
+        Assert.True(double.Parse(h.Ask("MEAS:LEV? 1").Split(',')[0], System.Globalization.CultureInfo.InvariantCulture) < -120, "no samples");
+        h.Ask("SIM:FAULt AUDIO,OFF", 1.5);
+        Assert.Equal("RUN,48000,10", h.Ask("DIAG:ADC:CLOC?"));
+    }
+
+    [Fact]
+    public void AFramingFaultAfterBootIsAConverterFaultUntilASelfTestFindsTheFraming()
+    {
+        var runner = new SimRunner();
+        var h = new Host(runner: runner);
+        h.Ask("SIM:FAULt ADCBUS,MODE1;:SIM:FAULt ADCBUS,RWMSB", 1.5);
+        Assert.Equal("ADCBUS:MODE1,ADCBUS:RWMSB", h.Ask("SIM:FAULt?"));
+        Assert.StartsWith("-240,\"Hardware error;PCM1863", Err(h));
+        Assert.Contains("CONVERTER", h.Ask("SYST:COND?"));
+        Assert.Equal("0", h.Ask("*TST?", 0.5));                           // the search finds the part's framing
+        h.Run(1.5);
+        Assert.Equal("ADCMODE1,ADCRWMSB", h.Ask("SYST:COND?"));
+        Assert.Equal("1,MSB,FOUND", h.Ask("DIAG:ADC:PORT?"));
+        h.Ask("SIM:FAULt ADCBUS,OFF", 0.05);                             // ends both
         Assert.Equal("NONE", h.Ask("SIM:FAULt?"));
     }
 }

@@ -5,21 +5,18 @@ namespace PreampFirmware.Drivers
 {
     /*
      * Control port — PCM1863 datasheet (TI SLAS831D), "SPI Interface" and "Register Read and Write Operation":
-     * MD0 tied high selects SPI; MD1 is MS, the chip select (active low). MC shifts data on its falling edge and the
-     * part samples MOSI on the rising edge: SPI mode 0. One access is one 16-bit word with MS low for the word and
-     * high at least once between words, MSB first.
+     * MD0 tied high selects SPI; MD1 is MS, the chip select (active low). One access is one 16-bit word with MS low for
+     * the word and high at least once between words, MSB first. Drawn in the framing the driver documents (SPI mode 0,
+     * R/W in B8 as the NOTE under Figure 47 has it):
      *
      *   MS    ‾‾\_______________________________________________/‾‾
      *   MC       _|‾|_|‾|_ ... 16 clocks ... _|‾|_
      *   MOSI     [ A6 A5 A4 A3 A2 A1 A0 R/W ][ D7 … D0 (write) ]     R/W: 0 write, 1 read
      *   MISO     [ don't care               ][ D7 … D0 (read)  ]     data follows the 8th MC clock
      *
-     * The datasheet contradicts itself on where R/W sits: the NOTE under Figure 47 puts the address in B15–B9 and
-     * R/W in B8 (drawn above), the paragraph above it says "the MSB is the R/W bit" (Linux's SPI regmap reads it
-     * that way: read flag 80h ORed into the address byte). This driver uses the NOTE's layout, in one place:
-     * <see cref="Pcm1863.AddressByte"/>. Bench check that settles it: after the software reset, register 0Bh must
-     * read 44h (its reset value). With the other layout the read returns garbage, and bring-up stops with a message
-     * that names this choice.
+     * The datasheet states neither the sampling edge (it says MC shifts data on its falling edge) nor, consistently, where
+     * R/W sits: bring-up finds which of the four framings the part answers in, remembers it and reports it
+     * (<see cref="Pcm1863Port"/>, whose comment says what each attempt could write and why that is safe).
      *
      * Registers live in pages; register 00h of every page selects the page, writing FEh to it resets the registers.
      * Everything the firmware needs is on page 0. Samples leave on DOUT in I2S format, 24 bits in 32-bit slots,
@@ -82,6 +79,10 @@ namespace PreampFirmware.Drivers
         public const int BckRatio64 = 3;
         /// <summary>75h bits that say BCK or LRCK is halted or wrong (SCK is not used in BCK-PLL mode, so its bits are ignored).</summary>
         public const int ClockFaultMask = 0x66;
+        /// <summary>75h b6 LRCK halted, b5 BCK halted.</summary>
+        public const int ClockHaltMask = 0x60;
+        /// <summary>75h b2 LRCK error, b1 BCK error.</summary>
+        public const int ClockErrorMask = 0x06;
         /// <summary>78h with every supply good.</summary>
         public const int SuppliesGood = 0x07;
     }
@@ -113,10 +114,8 @@ namespace PreampFirmware.Drivers
 
         private static readonly int[] s_rates = { 16000, 32000, 44100, 48000, 88200, 96000 };
 
-        private readonly ISpiChannel _spi;
+        private readonly Pcm1863Port _port;
         private readonly IMicrosecondClock _clock;
-        private readonly byte[] _tx = new byte[WordBytes];
-        private readonly byte[] _rx = new byte[WordBytes];
         private string _lastError;
         private bool _configured;
         private int _mute;
@@ -124,9 +123,12 @@ namespace PreampFirmware.Drivers
         /// <summary>Creates the driver; nothing is sent until <see cref="Initialize"/>.</summary>
         public Pcm1863(ISpiChannel spi, IMicrosecondClock clock)
         {
-            _spi = spi;
+            _port = new Pcm1863Port(spi);
             _clock = clock;
         }
+
+        /// <summary>The control port: the framing in use and the search for it.</summary>
+        public Pcm1863Port Port { get { return _port; } }
 
         /// <summary>What the last failing call found, for the error queue.</summary>
         public string LastError { get { return _lastError; } }
@@ -135,12 +137,12 @@ namespace PreampFirmware.Drivers
         public bool IsConfigured { get { return _configured; } }
 
         /// <summary>
-        /// The first byte of a control word: address in bits 7–1, R/W in bit 0 (SLAS831D Figure 47 NOTE). The one place
-        /// of that choice; see the wire frame at the top of this file for the bench check.
+        /// The first byte of a control word in the documented framing: address in bits 7–1, R/W in bit 0 (SLAS831D Figure 47
+        /// NOTE). The framing in use may be another one (<see cref="Pcm1863Port"/>).
         /// </summary>
         public static byte AddressByte(int address, bool read)
         {
-            return (byte)(((address & 0x7F) << 1) | (read ? 1 : 0));
+            return Pcm1863Port.AddressByte(address, read, Pcm1863Port.Documented);
         }
 
         /// <summary>Builds the word that writes <paramref name="value"/> to <paramref name="address"/>.</summary>
@@ -195,26 +197,29 @@ namespace PreampFirmware.Drivers
         /// <summary>Writes one register (one word, one chip-select frame).</summary>
         public void Write(int address, int value)
         {
-            EncodeWrite(address, value, _tx);
-            _spi.Transfer(_tx, 0, _rx, 0, WordBytes);
+            _port.Write(address, value);
         }
 
         /// <summary>Reads one register.</summary>
         public int Read(int address)
         {
-            EncodeRead(address, _tx);
-            _spi.Transfer(_tx, 0, _rx, 0, WordBytes);
-            return _rx[1];
+            return _port.Read(address);
         }
 
         /// <summary>
-        /// Resets the part, proves the SPI word layout by a reset value, then configures and verifies every register
-        /// the board depends on. Inputs <paramref name="muteBits"/> (b0 input 1, b1 input 2) start muted. Returns
+        /// Finds the control port's framing, resets the part, proves the reset by a reset value, then configures and
+        /// verifies every register the board depends on. Inputs <paramref name="muteBits"/> (b0 input 1, b1 input 2) start muted. Returns
         /// <see cref="Ok"/> or an error code, with <see cref="LastError"/> saying what happened.
         /// </summary>
         public int Initialize(int muteBits)
         {
             _configured = false;
+            if (!_port.Find())
+            {
+                string attempts = _port.Attempts;
+                return Fail(ErrorReadBack, "PCM1863 does not answer in any control-port framing (SPI mode 0 or 1, R/W in the LSB or MSB of the address byte): " +
+                                           attempts + AttemptsHint(attempts));
+            }
             Write(Pcm1863Reg.Page, 0);
             Write(Pcm1863Reg.Page, Pcm1863Reg.ResetCommand);
             _clock.Wait(ResetRecoveryMicroseconds);
@@ -223,7 +228,7 @@ namespace PreampFirmware.Drivers
             if (format != Pcm1863Reg.FormatI2s24)
             {
                 return Fail(ErrorReadBack, "PCM1863 does not answer: PCM_CFG (0Bh) read 0x" + Hex(format) + " after reset, expected its reset value 0x44" +
-                                           StuckHint(format) + " (if MISO is fine, the SPI word layout may be the other one: see Pcm1863.AddressByte)");
+                                           StuckHint(format));
             }
             int result = WriteVerified(Pcm1863Reg.PgaLeft, 0);
             if (result == Ok) result = WriteVerified(Pcm1863Reg.PgaRight, 0);
@@ -346,6 +351,13 @@ namespace PreampFirmware.Drivers
         {
             if (value == 0xFF) return " (MISO stuck high or the part unpowered?)";
             if (value == 0x00) return " (MISO stuck low?)";
+            return "";
+        }
+
+        private static string AttemptsHint(string attempts)
+        {
+            if (attempts.IndexOf("0xFF") >= 0 && attempts.IndexOf("0x00") < 0) return " (MISO stuck high or the part unpowered?)";
+            if (attempts.IndexOf("0x00") >= 0 && attempts.IndexOf("0xFF") < 0) return " (MISO stuck low?)";
             return "";
         }
 

@@ -61,6 +61,27 @@ namespace PreampFirmware.Host
             }
         }
 
+        /// <summary>
+        /// SYSTem:CONDition?: the names of the conditions present, then the converter's control-port framing when it is not
+        /// the documented one (ADCMODE1: the part answers in SPI mode 1; ADCRWMSB: it takes R/W in the address byte's MSB).
+        /// Those two are names only, not questionable bits: the board works. NONE when there is nothing to name.
+        /// </summary>
+        public string Describe()
+        {
+            string names = Names(Bits);
+            Drivers.Pcm1863Port port = _converter.Adc.Port;
+            if (!port.Proven || port.Framing == Drivers.Pcm1863Port.Documented)
+            {
+                return names;
+            }
+            string framing = (port.Framing & Drivers.Pcm1863Port.Mode1) != 0 ? "ADCMODE1" : "";
+            if ((port.Framing & Drivers.Pcm1863Port.ReadWriteMsb) != 0)
+            {
+                framing = framing + (framing.Length == 0 ? "" : ",") + "ADCRWMSB";
+            }
+            return names == "NONE" ? framing : names + "," + framing;
+        }
+
         /// <summary>The names of the conditions in <paramref name="bits"/>, comma-separated, or NONE.</summary>
         public static string Names(int bits)
         {

@@ -32,7 +32,7 @@ namespace PreampFirmware.Host
             t.Add("SYSTem:ERRor:COUNt?", c => c.Reply(c.Session.Errors.Count.ToString()));
             t.Add("SYSTem:VERSion?", c => c.Reply("1999.0"));
             t.Add("SYSTem:COMMunicate:OVERruns?", c => c.Reply(c.Session.InputBytesLost.ToString()));
-            t.Add("SYSTem:CONDition?", c => c.Reply(BoardCondition.Names(condition.Bits)));
+            t.Add("SYSTem:CONDition?", c => c.Reply(condition.Describe()));
             t.Add("STATus:QUEStionable:CONDition?", c => c.Reply(condition.Bits.ToString()));
         }
 

@@ -149,6 +149,41 @@ namespace PreampFirmware.Streaming
             _errors.Report(DeviceErrors.HardwareError, detail);
         }
 
+        /// <summary>
+        /// DIAGnostic:ADC:CLOCk?: <c>state,rate,status</c> read from the status registers (reads only): HALTED (CLK_STATUS
+        /// says BCK or LRCK halted; rate 0), ERROR (a BCK/LRCK error bit, or the part not running at the rate's class; the
+        /// class's nominal rate) or RUN (the converter rate); status the CLK_STATUS byte (75h) in hex.
+        /// </summary>
+        public string ClockReport()
+        {
+            int status = _adc.Read(Pcm1863Reg.ClockStatus);
+            int state = _adc.Read(Pcm1863Reg.DeviceStatus) & 0x0F;
+            int rateClass = _adc.Read(Pcm1863Reg.RateStatus) & 0x07;
+            string text = status.ToString("X2");
+            if ((status & Pcm1863Reg.ClockHaltMask) != 0)
+            {
+                return "HALTED,0," + text;
+            }
+            if ((status & Pcm1863Reg.ClockErrorMask) != 0 || state != Pcm1863Reg.StateRun || rateClass != Pcm1863.RateClass(_sampleRate))
+            {
+                return "ERROR," + ClassRate(rateClass).ToString() + "," + text;
+            }
+            return "RUN," + _sampleRate.ToString() + "," + text;
+        }
+
+        private static int ClassRate(int rateClass)
+        {
+            switch (rateClass)
+            {
+                case 1: return 8000;
+                case 2: return 16000;
+                case 3: return 48000;
+                case 4: return 96000;
+                case 5: return 192000;
+                default: return 0;
+            }
+        }
+
         /// <summary>Latches the PGA2500 overload pins between blocks (b0 input 1, b1 input 2), for the next block's header.</summary>
         public void NoteOverload(bool input1, bool input2)
         {
