@@ -15,6 +15,7 @@ PK = {
  "tf": ("nanoFramework.TestFramework","3.0.77","nanoFramework.TestFramework"),
  "i2s": ("nanoFramework.System.Device.I2s","1.0.28","System.Device.I2s"),
  "hashing": ("nanoFramework.System.IO.Hashing","1.0.40","nanoFramework.System.IO.Hashing"),
+ "text": ("nanoFramework.System.Text","1.3.42","nanoFramework.System.Text"),
 }
 def rel(frm, to): return os.path.relpath(to, frm).replace("/", "\\")
 def ci(f,l): return '    <Compile Include="%s"%s />' % (f, (' Link="%s"' % l) if l else '')
@@ -103,15 +104,15 @@ asminfo("tests/NFUnitTest","NFUnitTest","Portable tests of the firmware core, on
 g_hal = nfproj("hal/Preamp.Hal/Preamp.Hal.nfproj","PreampFirmware.Hal","PreampFirmware.Hal","Library",
   srcs("hal/Preamp.Hal"), ["core"], [], comment="nanoFramework build of the portable HAL interfaces (same sources as Preamp.Hal.csproj).")
 g_fw = nfproj("firmware/Preamp.Firmware/Preamp.Firmware.nfproj","PreampFirmware","PreampFirmware","Library",
-  srcs("firmware/Preamp.Firmware"), ["core","math"], ["..\\..\\hal\\Preamp.Hal\\Preamp.Hal.nfproj"], comment="nanoFramework build of the portable firmware core (same sources as Preamp.Firmware.csproj).")
+  srcs("firmware/Preamp.Firmware"), ["core","math","text"], ["..\\..\\hal\\Preamp.Hal\\Preamp.Hal.nfproj"], comment="nanoFramework build of the portable firmware core (same sources as Preamp.Firmware.csproj).")
 g_esp = nfproj("hal/Preamp.Hal.Esp32/Preamp.Hal.Esp32.nfproj","PreampFirmware.Hal.Esp32","PreampFirmware.Hal.Esp32","Library",
   srcs("hal/Preamp.Hal.Esp32"), ["core","events","gpio","spi","ports","esp32","streams","fs","i2s","hashing"], ["..\\Preamp.Hal\\Preamp.Hal.nfproj"], comment="ESP32 adapters of the HAL (nanoFramework only; type-checked in CI by tests/Preamp.Esp32.CompileCheck).")
 g_app = nfproj("firmware/PreampApp/PreampApp.nfproj","PreampApp","PreampFirmware.App","Exe",
-  srcs("firmware/PreampApp"), ["core","events","gpio","spi","ports","esp32","streams","fs","i2s","hashing","math"], ["..\\..\\hal\\Preamp.Hal\\Preamp.Hal.nfproj","..\\..\\hal\\Preamp.Hal.Esp32\\Preamp.Hal.Esp32.nfproj","..\\Preamp.Firmware\\Preamp.Firmware.nfproj"], comment="The app deployed to the ESP32-S3: wires the rev B adapters to the firmware.")
+  srcs("firmware/PreampApp"), ["core","events","gpio","spi","ports","esp32","streams","fs","i2s","hashing","math","text"], ["..\\..\\hal\\Preamp.Hal\\Preamp.Hal.nfproj","..\\..\\hal\\Preamp.Hal.Esp32\\Preamp.Hal.Esp32.nfproj","..\\Preamp.Firmware\\Preamp.Firmware.nfproj"], comment="The app deployed to the ESP32-S3: wires the rev B adapters to the firmware.")
 tests = [("..\\Preamp.PortableTests\\" + os.path.basename(p), os.path.basename(p)) for p in sorted(glob.glob("tests/Preamp.PortableTests/*.cs"))]
 tests.append(("Properties\\AssemblyInfo.cs", None))
 g_t = nfproj("tests/NFUnitTest/NFUnitTest.nfproj","NFUnitTest","PreampFirmware.Tests","Library",
-  tests, ["core","math","tf"], ["..\\..\\hal\\Preamp.Hal\\Preamp.Hal.nfproj","..\\..\\firmware\\Preamp.Firmware\\Preamp.Firmware.nfproj"], test=True, comment="The portable tests (tests/Preamp.PortableTests) on a board or in the nanoFramework emulator; tests/Preamp.Tests runs the same files on the desktop.")
+  tests, ["core","math","text","tf"], ["..\\..\\hal\\Preamp.Hal\\Preamp.Hal.nfproj","..\\..\\firmware\\Preamp.Firmware\\Preamp.Firmware.nfproj"], test=True, comment="The portable tests (tests/Preamp.PortableTests) on a board or in the nanoFramework emulator; tests/Preamp.Tests runs the same files on the desktop.")
 projs=[("Preamp.Hal","hal\\Preamp.Hal\\Preamp.Hal.nfproj",g_hal),("Preamp.Firmware","firmware\\Preamp.Firmware\\Preamp.Firmware.nfproj",g_fw),("Preamp.Hal.Esp32","hal\\Preamp.Hal.Esp32\\Preamp.Hal.Esp32.nfproj",g_esp),("PreampApp","firmware\\PreampApp\\PreampApp.nfproj",g_app),("NFUnitTest","tests\\NFUnitTest\\NFUnitTest.nfproj",g_t)]
 T="11A8DD76-328B-46DF-9F39-F559912D0360"
 lines=["","Microsoft Visual Studio Solution File, Format Version 12.00","# Visual Studio Version 17","VisualStudioVersion = 17.0.31903.59","MinimumVisualStudioVersion = 10.0.40219.1"]
