@@ -27,10 +27,9 @@ public class ToolPackageTests
             Tools.Run("dotnet", RepoPaths.Root, 120_000, "pack", Path.Combine("host", "Preamp.Cli"), "--no-build", "-c", config, "-o", packages);
             Assert.Single(Directory.GetFiles(packages, "PreampFirmware.Cli.*.nupkg"));
 
-            // Only the package just made is a source: nothing comes from the network or from an older install.
-            string nugetConfig = Path.Combine(temp.FullName, "nuget.config");
-            File.WriteAllText(nugetConfig, "<configuration><packageSources><clear /><add key=\"local\" value=\"" + packages + "\" /></packageSources></configuration>");
-            string installed = Tools.Run("dotnet", work, 120_000, "tool", "install", "--tool-path", toolPath, "--configfile", nugetConfig, "PreampFirmware.Cli");
+            // As the README installs it: `tool update` installs when the tool is missing; --source makes the package just
+            // made the only source (nothing from the network, nothing older).
+            string installed = Tools.Run("dotnet", work, 120_000, "tool", "update", "--tool-path", toolPath, "--source", packages, "PreampFirmware.Cli");
             Assert.Contains("preamp", installed);
             string preamp = Path.Combine(toolPath, "preamp");
             Assert.True(File.Exists(preamp), "the tool's command is `preamp`");
