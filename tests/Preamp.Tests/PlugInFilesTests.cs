@@ -88,6 +88,7 @@ public class PlugInFilesTests
     /// ignores, and the command exists where %h puts it (a home whose ~/.dotnet/tools/preamp runs the built tool).
     /// </summary>
     [SystemdFact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public void SystemdVerifiesTheUnit()
     {
         var temp = Directory.CreateTempSubdirectory("preamp-unit");

@@ -3,6 +3,7 @@ using System;
 using System.Diagnostics;
 using System.IO;
 using System.Net.Http;
+using System.Threading.Tasks;
 using Xunit;
 
 namespace PreampFirmware.DesktopTests;
@@ -15,7 +16,7 @@ public class ToolPackageTests
     /// simulated board travel in the package) and `--sim ui` (the panel's page is served from the package).
     /// </summary>
     [Fact]
-    public void ThePackedToolInstallsAndRunsOutsideTheRepository()
+    public async Task ThePackedToolInstallsAndRunsOutsideTheRepository()
     {
         string config = AppContext.BaseDirectory.Contains("/Release/") ? "Release" : "Debug";
         var temp = Directory.CreateTempSubdirectory("preamp-tool");
@@ -51,9 +52,9 @@ public class ToolPackageTests
                 }
                 Assert.True(url != null, "preamp ui printed its address");
                 using var http = new HttpClient(new HttpClientHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(20) };
-                string page = http.GetStringAsync(url + "/").GetAwaiter().GetResult();
+                string page = await http.GetStringAsync(url + "/");
                 Assert.Contains("<title>PreampFirmware</title>", page);
-                Assert.Contains("control panel", http.GetStringAsync(url + "/app.js").GetAwaiter().GetResult());
+                Assert.Contains("control panel", await http.GetStringAsync(url + "/app.js"));
             }
             finally
             {
