@@ -520,7 +520,7 @@ public static class Program
             Console.WriteLine(result.LossReport);
             Console.WriteLine("STReam:STATistics?  " + link.Query("STReam:STATistics?") + "   (frames sent, dropped on the device, frames read per second, of which DMA, link)");
             Console.WriteLine();
-            Console.WriteLine("Next: `preamp sim --tcp 5025 --pty` serves this board to PyVISA, pyserial and `preamp --port tcp://127.0.0.1:5025 …`.");
+            Console.WriteLine("Next: `preamp sim --tcp 5026 --pty` serves this board to PyVISA, pyserial and `preamp --port tcp://127.0.0.1:5026 …`.");
             return 0;
         });
         return c;

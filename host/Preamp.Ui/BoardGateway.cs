@@ -8,8 +8,8 @@ using PreampFirmware.Client;
 
 namespace PreampFirmware.Ui;
 
-/// <summary>One input as the board reports it.</summary>
-public sealed record InputState(int Gain, bool Pad, bool Polarity, bool Mute, bool Phantom, bool Lock, bool Settled, string Auto, bool ClipSafe);
+/// <summary>One input as the board reports it; <see cref="AutoTarget"/> is auto gain's peak target, dBFS (the meter marks it).</summary>
+public sealed record InputState(int Gain, bool Pad, bool Polarity, bool Mute, bool Phantom, bool Lock, bool Settled, string Auto, bool ClipSafe, double AutoTarget);
 
 /// <summary>The board as the page shows it; every value is what the board answered, never what was asked.</summary>
 public sealed record BoardState(bool Connected, string Message, string Identity, InputState[] Inputs, bool Linked, string Conditions,
@@ -135,7 +135,7 @@ public sealed class BoardGateway : IDisposable
         {
             int at = 9 * ch;
             inputs[ch] = new InputState(int.Parse(f[at], CultureInfo.InvariantCulture), f[at + 1] == "1", f[at + 2] == "1", f[at + 3] == "1", f[at + 4] == "1",
-                                        f[at + 5] == "1", f[at + 6] == "1", f[at + 7], f[at + 8] == "1");
+                                        f[at + 5] == "1", f[at + 6] == "1", f[at + 7], f[at + 8] == "1", Number(f[23 + ch]));
         }
         string error = answers[1];
         if (error.Length > 0 && !error.StartsWith("0,", StringComparison.Ordinal)) DeviceError?.Invoke(error);

@@ -132,6 +132,78 @@ public sealed class BrowserPanelTests : IDisposable
     }
 
     /// <summary>
+    /// Each meter's dBFS scale: a tick across the bar and a label beside it at 0, -6, -12, -18 (0 dBu at EBU R68), -30,
+    /// -48 and -60 dBFS, each where the bar draws that level (the bar's fill ends where the scale reads the peak shown);
+    /// and a marker at auto gain's peak target as the board reports it, following a target set by another client.
+    /// </summary>
+    [BrowserFact]
+    public void TheMetersHaveADbfsScaleAndMarkAutoGainsTarget()
+    {
+        var marks = new[] { 0.0, -6, -12, -18, -30, -48, -60 };
+        foreach (int input in new[] { 1, 2 })
+        {
+            var at = Positions(input);
+            foreach (string kind in new[] { "tick", "mark" })
+            {
+                var found = at.Where(p => p.Kind == kind).ToArray();
+                Assert.Equal(marks, found.Select(p => p.Db).OrderByDescending(d => d).ToArray());
+                foreach (var p in found) Assert.True(Math.Abs(p.Y - p.Expected) <= 1.5, kind + " " + p.Db + " dBFS of input " + input + " at y " + p.Y + ", the bar draws it at " + p.Expected);
+            }
+        }
+        var alignment = _browser.FindElement(By.CssSelector(".strip[data-input='1'] .scale .mark[data-db='-18']"));
+        Assert.StartsWith("0 dBu", alignment.Text);
+        Assert.Contains("EBU R68", alignment.GetAttribute("title"));
+
+        // The bar's fill ends where the scale reads the peak shown beside it.
+        _scpi.Command("INPut1:GAIN 30;:SIMulation:SOURce1 SINE,1000,-40");
+        WaitFor(() => Positions(1).Single(p => p.Kind == "fill").Db > -40, 3000, "the tone shows on the meter");
+        var fill = Positions(1).Single(p => p.Kind == "fill");
+        Assert.True(Math.Abs(fill.Y - fill.Expected) <= 1.5, "the fill of a " + fill.Db + " dBFS peak ends at y " + fill.Y + ", the scale reads it at " + fill.Expected);
+
+        // Auto gain's target: the board's default (-12 dBFS) on both, then -20 dBFS on input 2 from another client.
+        foreach (int input in new[] { 1, 2 })
+        {
+            var target = Positions(input).Single(p => p.Kind == "target");
+            Assert.Equal(-12.0, target.Db);
+            Assert.True(Math.Abs(target.Y - target.Expected) <= 1.5, "input " + input + "'s target marker at y " + target.Y + ", -12 dBFS is at " + target.Expected);
+        }
+        _scpi.Command("INPut2:GAIN:AUTO:TARGet -20");
+        WaitFor(() => Positions(2).Single(p => p.Kind == "target").Db == -20.0, 1000, "input 2's marker moves to -20 dBFS");
+        var moved = Positions(2).Single(p => p.Kind == "target");
+        Assert.True(Math.Abs(moved.Y - moved.Expected) <= 1.5, "input 2's target marker at y " + moved.Y + ", -20 dBFS is at " + moved.Expected);
+        Assert.Equal(-12.0, Positions(1).Single(p => p.Kind == "target").Db);
+        Assert.Contains("-20", _browser.FindElement(By.CssSelector(".strip[data-input='2'] .meter .target")).GetAttribute("title").Replace('\u2212', '-'));
+    }
+
+    private sealed record Place(string Kind, double Db, double Y, double Expected);
+
+    /// <summary>
+    /// Where input <paramref name="input"/>'s meter draws its ticks, labels, target marker and the top of its fill (the
+    /// vertical centre, px), each with its level and where a bar from -60 dBFS (bottom) to 0 dBFS (top) puts that level.
+    /// </summary>
+    private Place[] Positions(int input)
+    {
+        var raw = (System.Collections.ObjectModel.ReadOnlyCollection<object>)_browser.ExecuteScript(
+            "const strip = document.querySelector(\".strip[data-input='\" + arguments[0] + \"']\");" +
+            "const bar = strip.querySelector('.meter'); const box = bar.getBoundingClientRect();" +
+            "const top = box.top + bar.clientTop, height = bar.clientHeight;" +
+            "const centre = e => { const r = e.getBoundingClientRect(); return (r.top + r.bottom) / 2; };" +
+            "const out = [...strip.querySelectorAll('.meter .tick, .scale .mark, .meter .target:not([hidden])')]" +
+            "  .map(e => [e.classList[0], Number(e.dataset.db), centre(e), top, height]);" +
+            "const fill = strip.querySelector('.meter .fill');" +
+            "out.push(['fill', Number(strip.dataset.peak), fill.getBoundingClientRect().top, top, height]);" +
+            "return out;", input);
+        return raw.Select(o =>
+        {
+            var f = ((System.Collections.ObjectModel.ReadOnlyCollection<object>)o).ToArray();
+            double Num(int i) => Convert.ToDouble(f[i], CultureInfo.InvariantCulture);
+            double db = Num(1), top = Num(3), height = Num(4);
+            double expected = top + height * (1 - Math.Clamp((db + 60) / 60, 0, 1));
+            return new Place((string)f[0], db, Num(2), expected);
+        }).ToArray();
+    }
+
+    /// <summary>
     /// The median of 15 meter readings 50 ms apart. The simulator runs in real time here; on a loaded machine a window can
     /// hold a gap the link filled with silence (counted, shown as blocks lost), which the median ignores and a mean does not.
     /// </summary>

@@ -24,6 +24,9 @@ public class InputCommandLimitTests
         Assert.Equal("-222,\"Data out of range;peak target -40..-1 dBFS\"", h.ErrorAfter("INP1:GAIN:AUTO:TARGet -0.9"));
         Assert.Equal(-40.0, h.Runner.Firmware.Automation.AutoGainOf(0).TargetDbfs);
         Assert.Equal(-1.0, h.Runner.Firmware.Automation.AutoGainOf(1).TargetDbfs);
+        string state = h.Ask("SYST:STAT?");   // the panel's one query reports both targets last (it marks them on the meters)
+        Assert.Equal(PreampFirmware.Host.StateQuery.Fields, state.Split(',').Length);
+        Assert.EndsWith(",-40.0,-1.0", state);
         Assert.Equal("-104,\"Data type error;expected a number, got 'LOUD'\"", h.ErrorAfter("INP1:GAIN:AUTO:TARGet LOUD"));
     }
 

@@ -14,6 +14,7 @@ import os
 import pty
 import re
 import select
+import shlex
 import socket
 import struct
 import subprocess
@@ -184,12 +185,12 @@ def panel_says_rev_b(preamp):
 
 def readme_first_example(preamp, tcp):
     readme = open(os.path.join(os.path.dirname(__file__), "..", "..", "README.md")).read()
-    block = readme.split("## Try the simulator with real tools", 1)[1].split("```sh", 2)[1].split("```", 1)[0]
-    lines = [l for l in block.splitlines() if l.startswith("sleep") or re.match(r'\$P --port tcp://127\.0\.0\.1:5025 scpi ', l)]
+    section = readme.split("## Try the simulator with real tools", 1)[1].split("\nCalibration, once per board", 1)[0]
+    lines = [l for l in section.splitlines() if l.startswith("sleep") or re.match(r'preamp --port tcp://127\.0\.0\.1:5026 scpi ', l)]
     check(len(lines) >= 3, "the README's first example: " + " / ".join(l.split("#")[0].strip() for l in lines))
-    script = "\n".join(l.replace("5025", str(tcp)) for l in lines)
-    out = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=120,
-                         env=dict(os.environ, P=" ".join(preamp)))
+    # `preamp` as the README installs it is the built tool here.
+    script = "preamp() { " + " ".join(shlex.quote(a) for a in preamp) + ' "$@"; }\n' + "\n".join(l.replace("5026", str(tcp)) for l in lines)
+    out = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=120)
     last = out.stdout.strip().splitlines()[-1] if out.stdout.strip() else out.stderr
     dbu = float(last.split(",")[2])
     check(out.returncode == 0 and abs(dbu + 40) < 0.3, "it prints the settled meter: %s (dBu at the input %.2f)" % (last, dbu))

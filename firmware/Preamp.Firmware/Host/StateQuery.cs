@@ -10,13 +10,14 @@ namespace PreampFirmware.Host
     /// Registers <c>SYSTem:STATe?</c>. Its answer, comma-separated: for input 1 and then input 2 the nine fields gain (dB),
     /// pad, polarity inverted, mute, phantom, phantom lock, phantom settled (0/1), auto-gain status (RUNNING, SUCCESS, …),
     /// clip safe; then link, the questionable condition bits (as <c>STATus:QUEStionable:CONDition?</c>), calibration
-    /// valid, stream rate (S/s), stream running. The same values as the separate queries; on the board's interpreter one
+    /// valid, stream rate (S/s), stream running; then auto gain's peak target of input 1 and of input 2 (dBFS, tenths, as
+    /// <c>INPut&lt;n&gt;:GAIN:AUTO:TARGet?</c>: a panel marks it on the meter). The same values as the separate queries; on the board's interpreter one
     /// command instead of two dozen (a panel polling 25 times a second would otherwise cost more than the audio).
     /// </summary>
     public static class StateQuery
     {
         /// <summary>Fields in the answer.</summary>
-        public const int Fields = 2 * 9 + 5;
+        public const int Fields = 2 * 9 + 5 + 2;
 
         /// <summary>Adds the query to <paramref name="t"/>.</summary>
         public static void Register(ScpiCommandTable t, Channels channels, GainAutomation automation, BoardCondition condition,
@@ -37,7 +38,8 @@ namespace PreampFirmware.Host
                     + AutoGainStatus.Name(automation.AutoGainOf(ch).Status) + "," + ScpiFormat.Bit(automation.ClipSafeOf(ch).Enabled) + ",";
             }
             return s + ScpiFormat.Bit(channels.Linked) + "," + condition.Bits.ToString() + "," + ScpiFormat.Bit(settings.Calibration.IsValid) + ","
-                   + converter.SampleRate.ToString() + "," + ScpiFormat.Bit(stream.IsRunning);
+                   + converter.SampleRate.ToString() + "," + ScpiFormat.Bit(stream.IsRunning) + ","
+                   + ScpiFormat.Fixed(automation.AutoGainOf(0).TargetDbfs, 1) + "," + ScpiFormat.Fixed(automation.AutoGainOf(1).TargetDbfs, 1);
         }
     }
 }

@@ -2,6 +2,13 @@
 "use strict";
 const GAINS = [0, ...Array.from({ length: 56 }, (_, i) => 10 + i)];   // the PGA2500's steps: 0, 10 … 65 dB
 const HOLD_MS = 1000;                                                   // phantom on: a deliberate hold
+const FLOOR_DBFS = -60;                                                 // the meter's bottom; its top is 0 dBFS
+// The scale's marks, dBFS; -18 dBFS is 0 dBu at EBU R68 alignment (the board's default, and the calibration's).
+const MARKS = [0, -6, -12, -18, -30, -48, -60];
+const ALIGNMENT_DBFS = -18;
+/** Height on the meter of a level, % of the bar from the bottom: linear in dB from FLOOR_DBFS to 0 dBFS. */
+const meterHeight = db => Math.max(0, Math.min(100, (db - FLOOR_DBFS) / -FLOOR_DBFS * 100));
+const dbText = db => (db < 0 ? "\u2212" + -db : String(db));
 let state = null;
 const strips = {};
 const holds = { 1: 0, 2: 0 };
@@ -33,7 +40,21 @@ function build() {
     section.appendChild(template.content.cloneNode(true));
     section.querySelector(".n").textContent = n;
     const q = s => section.querySelector(s);
-    const s = { section, fill: q(".fill"), hold: q(".hold"), peak: q(".peak"), rms: q(".rms"), clip: q(".clip"), slider: q(".gain-slider"),
+    for (const db of MARKS) {
+      const tick = document.createElement("div");
+      tick.className = "tick";
+      tick.dataset.db = db;
+      tick.style.bottom = meterHeight(db) + "%";
+      q(".meter").appendChild(tick);
+      const mark = document.createElement("div");
+      mark.className = "mark";
+      mark.dataset.db = db;
+      mark.style.bottom = meterHeight(db) + "%";
+      mark.textContent = db === ALIGNMENT_DBFS ? "0 dBu " + dbText(db) : dbText(db);
+      if (db === ALIGNMENT_DBFS) mark.title = "0 dBu at EBU R68 alignment: \u221218 dBFS";
+      q(".scale").appendChild(mark);
+    }
+    const s = { section, fill: q(".fill"), hold: q(".hold"), target: q(".target"), peak: q(".peak"), rms: q(".rms"), clip: q(".clip"), slider: q(".gain-slider"),
                 value: q(".gain-value"), phantom: q(".phantom"), lock: q(".lock"), pad: q(".pad"), polarity: q(".polarity"), mute: q(".mute"),
                 clipsafe: q(".clipsafe"), auto: q(".autogain"), autoStatus: q(".auto-status"), peakHold: -200, peakHoldAt: 0, clipUntil: 0 };
     strips[n] = s;
@@ -106,6 +127,7 @@ function render(next) {
       s.value.textContent = "–";
       for (const b of [s.pad, s.polarity, s.mute, s.clipsafe, s.lock, s.phantom]) setToggle(b, false);
       s.autoStatus.textContent = "";
+      s.target.hidden = true;
     }
     setToggle(document.getElementById("link"), false);
     return;
@@ -124,6 +146,10 @@ function render(next) {
     s.phantom.disabled = !next.connected || input.lock;   // a locked input refuses +48 V; the board would too
     s.phantom.title = input.lock ? "Phantom is locked on this input" : (input.phantom ? (input.settled ? "+48 V on" : "+48 V ramping") : "Hold 1 s to switch +48 V on");
     s.autoStatus.textContent = input.auto === "IDLE" ? "" : input.auto.replace("_", " ").toLowerCase();
+    s.target.hidden = false;
+    s.target.style.bottom = meterHeight(input.autoTarget) + "%";
+    s.target.dataset.db = input.autoTarget;
+    s.target.title = "auto gain's peak target: " + dbText(input.autoTarget) + " dBFS";
   });
 }
 
@@ -132,10 +158,9 @@ function meter(m) {
   for (let n = 1; n <= 2; n++) {
     const s = strips[n];
     const peak = m.peakDbfs[n - 1], rms = m.rmsDbfs[n - 1];
-    const height = db => Math.max(0, Math.min(100, (db + 60) / 60 * 100));
-    s.fill.style.height = height(peak) + "%";
+    s.fill.style.height = meterHeight(peak) + "%";
     if (peak >= s.peakHold || now - s.peakHoldAt > 2000) { s.peakHold = peak; s.peakHoldAt = now; }
-    s.hold.style.bottom = height(s.peakHold) + "%";
+    s.hold.style.bottom = meterHeight(s.peakHold) + "%";
     s.peak.textContent = peak <= -199 ? "–" : peak.toFixed(1);
     s.rms.textContent = rms <= -199 ? "–" : rms.toFixed(1);
     s.section.dataset.peak = peak;
