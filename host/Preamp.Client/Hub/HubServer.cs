@@ -404,6 +404,8 @@ public sealed class HubServer : IDisposable
         SendToBoard(Encoding.ASCII.GetBytes("SYSTem:SESSion:CLOSe " + client.Number + "\n"), null);
         AskBoard(ListQuery, OnList);
         client.Close();
+        if (client.BlocksDropped > 0)
+            Said?.Invoke("client " + client.Number + " (" + client.Name + ") left; " + client.BlocksDropped + " blocks (" + client.FramesDropped + " frames) were dropped for it: it did not read them in time");
         Changed?.Invoke();
     }
 
