@@ -2,10 +2,10 @@
 """One board, every tool at once, through `preamp hub`.
 
 `preamp sim --pty` stands in for the board and `preamp hub` holds its pseudo-terminal. At the same time: the panel
-(`preamp ui` in headless Chromium, driven through chromedriver's WebDriver protocol), `preamp source` with parec recording
-from it (a PulseAudio daemon started here), a capture, a second capture that is paused with SIGSTOP, and a PyVISA script
+(`preamp ui` in headless Chromium, driven through chromedriver's WebDriver protocol), `preamp source` and the hub's own
+`--source` with parec recording from each (a PulseAudio daemon started here), a capture, a second capture that is paused with SIGSTOP, and a PyVISA script
 on the hub's SCPI socket that sets input 2's gain and reads SYSTem:ERRor?. Checked: the capture has its full length with
-0 frames lost; parec hears input 1's tone at the capture's level; the panel shows the gain PyVISA set; PyVISA's error
+0 frames lost; parec hears input 1's tone at the capture's level from both inputs; the panel shows the gain PyVISA set; PyVISA's error
 queue holds only its own error; the paused capture, resumed, reports exactly the blocks the hub dropped for it; a second
 hub on the same port exits 1 with one line naming the first.
 
@@ -124,7 +124,7 @@ def main():
         sim, _, pty = start_sim(preamp, [])
         procs.append(sim)
         hub_port = free_port()
-        hub = start(preamp + ["--port", pty, "hub", "--tcp", str(hub_port)], env)
+        hub = start(preamp + ["--port", pty, "hub", "--tcp", str(hub_port), "--source"], env)
         procs.append(hub)
         check(read_until(hub, "ready") is not None, "`preamp hub` holds %s and serves SCPI on 127.0.0.1:%d" % (pty, hub_port))
         hub_said = []
@@ -145,15 +145,18 @@ def main():
         browser = Browser(panel.split(" ", 1)[1], work)
         check(browser.wait_text(".strip[data-input='1'] .gain-value", str(GAIN1), 30), "headless Chromium shows the panel with input 1 at %d dB" % GAIN1)
 
-        src = start(preamp + port + ["source", "--name", "preamp"], env)
+        src = start(preamp + port + ["source", "--name", "tool"], env)
         procs.append(src)
         deadline = time.time() + 30
-        while time.time() < deadline and "preamp" not in sources(env):
+        while time.time() < deadline and not {"preamp", "tool"} <= set(sources(env)):
             time.sleep(0.2)
-        check("preamp" in sources(env), "`preamp source` through the hub makes the desktop input 'preamp'")
+        check({"preamp", "tool"} <= set(sources(env)), "the desktop has the input 'preamp' from `hub --source` and 'tool' from `preamp source` through the hub")
         raw = open(os.path.join(work, "parec.raw"), "wb")
-        rec = subprocess.Popen(["parec", "-d", "preamp", "--format=s32le", "--rate=48000", "--channels=2"], env=env, stdout=raw)
+        rec = subprocess.Popen(["parec", "-d", "tool", "--format=s32le", "--rate=48000", "--channels=2"], env=env, stdout=raw)
         procs.append(rec)
+        raw_hub = open(os.path.join(work, "parec-hub.raw"), "wb")
+        rec_hub = subprocess.Popen(["parec", "-d", "preamp", "--format=s32le", "--rate=48000", "--channels=2"], env=env, stdout=raw_hub)
+        procs.append(rec_hub)
 
         take = os.path.join(work, "take.wav")
         cap = start(preamp + port + ["capture", "--seconds", str(seconds), "--out", take], env)
@@ -178,7 +181,7 @@ def main():
         check(errors == ['-113,"Undefined header;INP2:VOLUME"'], "PyVISA's error queue holds only its own error: %s" % errors)
         check(browser.wait_text(".strip[data-input='2'] .gain-value", str(GAIN2), 5), "the panel shows the gain PyVISA set")
         status = subprocess.run(preamp + port + ["hub", "--status"], env=env, capture_output=True, text=True, timeout=60).stdout
-        check(status.count("takes the stream") >= 4, "`preamp hub --status` lists the consumers:\n" + status)
+        check(status.count("takes the stream") >= 5, "`preamp hub --status` lists the consumers:\n" + status)
 
         time.sleep(max(0.0, pause - (time.time() - stopped_at)))
         paused.send_signal(signal.SIGCONT)
@@ -198,13 +201,15 @@ def main():
         check(dropped and dropped.groups() == m.groups(), "exactly what the hub dropped for it: %s" % (dropped.group(0) if dropped else hub_said))
 
         time.sleep(1)
-        rec.send_signal(signal.SIGINT)
-        rec.wait(10)
-        raw.close()
-        y = np.fromfile(os.path.join(work, "parec.raw"), dtype="<i4").reshape(-1, 2) / 2.0 ** 31
-        check(len(y) >= 2 * 48000, "parec recorded %.1f s from the hub's source" % (len(y) / 48000.0))
-        heard, direct = rms_db(y[-2 * 48000:, 0]), rms_db(x[len(x) // 2:, 0])
-        check(abs(heard - direct) < 0.2, "parec hears input 1's tone at the direct capture's level: %.2f vs %.2f dBFS" % (heard, direct))
+        direct = rms_db(x[len(x) // 2:, 0])
+        for r, f, name in ((rec, raw, "tool"), (rec_hub, raw_hub, "preamp")):
+            r.send_signal(signal.SIGINT)
+            r.wait(10)
+            f.close()
+            y = np.fromfile(f.name, dtype="<i4").reshape(-1, 2) / 2.0 ** 31
+            check(len(y) >= 2 * 48000, "parec recorded %.1f s from '%s'" % (len(y) / 48000.0, name))
+            heard = rms_db(y[-2 * 48000:, 0])
+            check(abs(heard - direct) < 0.2, "parec hears input 1's tone from '%s' at the direct capture's level: %.2f vs %.2f dBFS" % (name, heard, direct))
         visa.close()
         print("all hub checks passed")
     finally:
