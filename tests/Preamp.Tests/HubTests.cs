@@ -218,6 +218,22 @@ public sealed class HubTests : IDisposable
     }
 
     [Fact]
+    public void AWebPagesRequestToTheScpiPortReachesNothing()
+    {
+        var script = Client("script");
+        using var page = new TcpClient();
+        page.Connect("127.0.0.1", _hub.Port);
+        // What a browser sends for a cross-site form post with a text/plain body to http://127.0.0.1:5025/.
+        page.GetStream().Write(Encoding.ASCII.GetBytes("POST / HTTP/1.1\r\nHost: 127.0.0.1:5025\r\nOrigin: http://evil.example\r\nContent-Type: text/plain\r\n\r\nINP1:GAIN 40\nINP1:PHAN ON\n"));
+        page.GetStream().ReadTimeout = 5000;
+        Assert.Equal(0, page.GetStream().Read(new byte[16], 0, 16));           // closed at once
+        Thread.Sleep(200);
+        Assert.Equal("0", script.Query("INPut1:GAIN?"));
+        Assert.Equal("0", script.Query("INPut1:PHANtom?"));
+        Assert.Equal("1", script.Query("*OPC?"));
+    }
+
+    [Fact]
     public void TheRendezvousLeadsEveryToolToTheHubAndASecondHubIsRefusedInOneLine()
     {
         string dir = Directory.CreateTempSubdirectory("preamp-hub-rdv").FullName;

@@ -371,7 +371,7 @@ public sealed class HubServer : IDisposable
     {
         var buffer = new byte[4096];
         var line = new List<byte>();
-        bool afterCr = false;
+        bool afterCr = false, firstLine = true;
         try
         {
             while (true)
@@ -386,6 +386,14 @@ public sealed class HubServer : IDisposable
                     if (b == 0x0A && wasCr) continue;
                     if (b == 0x0A || b == 0x0D)
                     {
+                        if (firstLine && LooksLikeHttp(line.ToArray()))
+                        {
+                            // A web page can make the browser send a request here (port 5025 is not on browsers' blocked list),
+                            // whose body would be SCPI lines: switching phantom on from another site. Nothing of it reaches the board.
+                            Said?.Invoke("refused a client that sent an HTTP request (a web page?); nothing of it reached the board");
+                            goto closed;
+                        }
+                        firstLine = false;
                         FromClient(client, line.ToArray());
                         line.Clear();
                     }
@@ -399,6 +407,7 @@ public sealed class HubServer : IDisposable
         catch (Exception e) when (e is System.IO.IOException or ObjectDisposedException or SocketException)
         {
         }
+        closed:
         // Every complete line it sent has gone to the board; its session closes behind them.
         lock (_gate) _clients[client.Number] = null;
         SendToBoard(Encoding.ASCII.GetBytes("SYSTem:SESSion:CLOSe " + client.Number + "\n"), null);
@@ -408,6 +417,10 @@ public sealed class HubServer : IDisposable
             Said?.Invoke("client " + client.Number + " (" + client.Name + ") left; " + client.BlocksDropped + " blocks (" + client.FramesDropped + " frames) were dropped for it: it did not read them in time");
         Changed?.Invoke();
     }
+
+    /// <summary>True for an HTTP request line ("POST / HTTP/1.1"): no SCPI line looks like one.</summary>
+    public static bool LooksLikeHttp(byte[] line) =>
+        System.Text.RegularExpressions.Regex.IsMatch(Encoding.Latin1.GetString(line), @"^[A-Z]+ \S+ HTTP/\d(\.\d)?$");
 
     private void FromClient(HubClient client, byte[] line)
     {
