@@ -181,7 +181,7 @@ public sealed class HubTests : IDisposable
         string said = null;
         idle.HubNoticeReceived += n => said ??= n;
         CaptureResult result = null;
-        var run = new Thread(() => result = Capture.Run(capture, 4.0, (r, n, f) => new NullSink(), "test", null, new[] { 1, 2 }));
+        var run = new Thread(() => result = Capture.Run(capture, 3.0, (r, n, f) => new NullSink(), "test", null, new[] { 1, 2 }));
         run.Start();
         Thread.Sleep(1200);
         _plug.Pull();
@@ -192,7 +192,7 @@ public sealed class HubTests : IDisposable
         Until(() => !idle.BoardAway, "the board is back");
         Assert.True(run.Join(TimeSpan.FromSeconds(20)), "the capture ends");
         Assert.Null(result.EndedEarly);
-        Assert.Equal(4 * 48000, result.Frames);
+        Assert.Equal(3 * 48000, result.Frames);
         Assert.Equal(0, result.TailSilence);
         long marked = result.Filled.Sum(f => f.Frames);
         Assert.True(marked > 0.5 * 48000 && marked < 3 * 48000, "the gap is marked: " + marked + " frames in " + result.Filled.Count + " ranges");
@@ -205,13 +205,13 @@ public sealed class HubTests : IDisposable
         var idle = Client("idle");
         var capture = Client("capture");
         CaptureResult result = null;
-        var run = new Thread(() => result = Capture.Run(capture, 4.0, (r, n, f) => new NullSink(), "test", null, new[] { 1, 2 }));
+        var run = new Thread(() => result = Capture.Run(capture, 3.0, (r, n, f) => new NullSink(), "test", null, new[] { 1, 2 }));
         run.Start();
         Thread.Sleep(1200);
         _runner.PowerCycle();
         Assert.True(run.Join(TimeSpan.FromSeconds(20)), "the capture ends");
         Assert.Null(result.EndedEarly);
-        Assert.Equal(4 * 48000, result.Frames);
+        Assert.Equal(3 * 48000, result.Frames);
         Assert.True(result.Filled.Count > 0, "the restart's gap is marked");
         Assert.Equal("128", idle.Query("*ESR?"));                              // PON: it was connected when the board restarted
         Assert.Equal("0", Client("later").Query("*ESR?"));

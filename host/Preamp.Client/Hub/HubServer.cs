@@ -39,8 +39,6 @@ public sealed class HubServer : IDisposable
     private readonly TcpListener _listener;
     private readonly object _gate = new();
     private readonly object _writeGate = new();
-    private readonly object _answersGate = new();
-    private readonly Queue<Action<string>> _ownAnswers = new();
     private readonly HubClient[] _clients = new HubClient[MaxClients + 1];
     private readonly StreamSplice _splice = new();
     private readonly CancellationTokenSource _stop = new();
@@ -177,10 +175,10 @@ public sealed class HubServer : IDisposable
     {
         foreach (var c in Clients)
         {
-            SendToBoard(Encoding.ASCII.GetBytes("@" + c.Number + " SYSTem:SESSion:NAME \"" + HubNotice.SessionName(c.Name) + "\"\n"), null);
-            if (c.Takes) SendToBoard(Encoding.ASCII.GetBytes("@" + c.Number + " STReam:STARt\n"), null);
+            SendToBoard(Encoding.ASCII.GetBytes("@" + c.Number + " SYSTem:SESSion:NAME \"" + HubNotice.SessionName(c.Name) + "\"\n"));
+            if (c.Takes) SendToBoard(Encoding.ASCII.GetBytes("@" + c.Number + " STReam:STARt\n"));
         }
-        AskBoard(ListQuery, OnList);
+        AskBoard(ListQuery);
     }
 
     private void Lost(string why)
@@ -195,7 +193,6 @@ public sealed class HubServer : IDisposable
             _since = DateTime.UtcNow;
             _splice.Break();
         }
-        lock (_answersGate) _ownAnswers.Clear();
         try { board?.Dispose(); } catch (Exception) { }
         Notify(HubNotice.Gone + ": " + why);
         Said?.Invoke("the board went away (" + why + "); waiting for it to come back");
@@ -223,12 +220,10 @@ public sealed class HubServer : IDisposable
             }
             return;
         }
-        Action<string> handler = null;
-        lock (_answersGate)
-        {
-            if (_ownAnswers.Count > 0) handler = _ownAnswers.Dequeue();
-        }
-        handler?.Invoke(line);
+        // The hub's own answers, told apart by their shape (so an answer a damaged link lost never shifts the next ones):
+        // the heartbeat's three answers are joined by ';', a session list has none (names cannot hold one).
+        if (line.Contains(';')) OnHeartbeat(line);
+        else if (line == "NONE" || (line.Length > 0 && char.IsAsciiDigit(line[0]))) OnList(line);
     }
 
     private void OnBoardBlock(byte[] bytes, int count)
@@ -244,15 +239,14 @@ public sealed class HubServer : IDisposable
         }
     }
 
-    /// <summary>Writes to the board; with <paramref name="answer"/>, the next unaddressed answer line goes to it.</summary>
-    private bool SendToBoard(byte[] bytes, Action<string> answer)
+    /// <summary>Writes to the board; false when it is away.</summary>
+    private bool SendToBoard(byte[] bytes)
     {
         lock (_writeGate)
         {
             IByteTransport board;
             lock (_gate) board = _board;
             if (board == null) return false;
-            if (answer != null) lock (_answersGate) _ownAnswers.Enqueue(answer);
             try
             {
                 board.Write(bytes, 0, bytes.Length);
@@ -265,7 +259,7 @@ public sealed class HubServer : IDisposable
         }
     }
 
-    private void AskBoard(string query, Action<string> answer) => SendToBoard(Encoding.ASCII.GetBytes(query + "\n"), answer);
+    private void AskBoard(string query) => SendToBoard(Encoding.ASCII.GetBytes(query + "\n"));
 
     /// <summary>The board's list of sub-sessions: names, and who takes the stream.</summary>
     private void OnList(string answer)
@@ -275,9 +269,11 @@ public sealed class HubServer : IDisposable
         if (answer != "NONE")
         {
             var f = answer.Split(',');
+            if (f.Length % 3 != 0) return;   // damaged: the next heartbeat asks again
             for (int i = 0; i + 2 < f.Length; i += 3)
             {
-                if (!int.TryParse(f[i], NumberStyles.None, CultureInfo.InvariantCulture, out int n) || n < 1 || n > MaxClients) return;   // damaged: the next heartbeat asks again
+                if (!int.TryParse(f[i], NumberStyles.None, CultureInfo.InvariantCulture, out int n) || n < 1 || n > MaxClients ||
+                    f[i + 2] is not ("0" or "1") || f[i + 1].Length < 2 || f[i + 1][0] != '"' || f[i + 1][^1] != '"') return;
                 names[n] = f[i + 1].Trim('"');
                 takes[n] = f[i + 2] == "1";
             }
@@ -301,37 +297,37 @@ public sealed class HubServer : IDisposable
 
     private void HeartbeatLoop()
     {
-        while (!_stop.Token.WaitHandle.WaitOne(HeartbeatMs))
+        while (!_stop.Token.WaitHandle.WaitOne(HeartbeatMs)) AskBoard(Heartbeat);
+    }
+
+    /// <summary>The heartbeat's answer: the hub's own *ESR? (PON: the board restarted), the session list, the conditions.</summary>
+    private void OnHeartbeat(string answer)
+    {
+        var parts = answer.Split(';');
+        if (parts.Length != 3 || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int esr)) return;
+        bool first;
+        lock (_gate)
         {
-            AskBoard(Heartbeat, answer =>
-            {
-                var parts = answer.Split(';');
-                if (parts.Length != 3 || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int esr)) return;
-                bool first;
-                lock (_gate)
-                {
-                    first = _firstHeartbeat;
-                    _firstHeartbeat = false;
-                    _condition = parts[2];
-                }
-                if ((esr & 128) != 0 && !first)
-                {
-                    lock (_gate)
-                    {
-                        _restarts++;
-                        _splice.Break();
-                    }
-                    Notify("board restarted");
-                    Said?.Invoke("the board restarted; its clients' sessions are open again");
-                    Reopen();
-                }
-                else
-                {
-                    OnList(parts[1]);
-                }
-                Changed?.Invoke();
-            });
+            first = _firstHeartbeat;
+            _firstHeartbeat = false;
+            _condition = parts[2];
         }
+        if ((esr & 128) != 0 && !first)
+        {
+            lock (_gate)
+            {
+                _restarts++;
+                _splice.Break();
+            }
+            Notify("board restarted");
+            Said?.Invoke("the board restarted; its clients' sessions are open again");
+            Reopen();
+        }
+        else
+        {
+            OnList(parts[1]);
+        }
+        Changed?.Invoke();
     }
 
     // ---- the clients ----
@@ -359,8 +355,8 @@ public sealed class HubServer : IDisposable
                 continue;
             }
             SendToBoard(Encoding.ASCII.GetBytes("SYSTem:SESSion:OPEN " + client.Number + "\n@" + client.Number + " SYSTem:SESSion:NAME \"client " + client.Number + " " +
-                                                HubNotice.SessionName(client.Remote.Replace(':', ' ')) + "\"\n"), null);
-            AskBoard(ListQuery, OnList);
+                                                HubNotice.SessionName(client.Remote.Replace(':', ' ')) + "\"\n"));
+            AskBoard(ListQuery);
             var reader = new Thread(() => ReadClient(client)) { IsBackground = true, Name = "hub client " + client.Number + " reader" };
             reader.Start();
             Changed?.Invoke();
@@ -410,8 +406,8 @@ public sealed class HubServer : IDisposable
         closed:
         // Every complete line it sent has gone to the board; its session closes behind them.
         lock (_gate) _clients[client.Number] = null;
-        SendToBoard(Encoding.ASCII.GetBytes("SYSTem:SESSion:CLOSe " + client.Number + "\n"), null);
-        AskBoard(ListQuery, OnList);
+        SendToBoard(Encoding.ASCII.GetBytes("SYSTem:SESSion:CLOSe " + client.Number + "\n"));
+        AskBoard(ListQuery);
         client.Close();
         if (client.BlocksDropped > 0)
             Said?.Invoke("client " + client.Number + " (" + client.Name + ") left; " + client.BlocksDropped + " blocks (" + client.FramesDropped + " frames) were dropped for it: it did not read them in time");
@@ -444,12 +440,12 @@ public sealed class HubServer : IDisposable
         bool stream = upper.Contains("STR", StringComparison.Ordinal) || upper.Contains("RST", StringComparison.Ordinal) || upper.Contains("TST", StringComparison.Ordinal);
         lock (_writeGate)
         {
-            if (!SendToBoard(bytes, null))
+            if (!SendToBoard(bytes))
             {
                 client.LinesLost++;
                 return;
             }
-            if (stream) AskBoard(ListQuery, OnList);
+            if (stream) AskBoard(ListQuery);
         }
     }
 
