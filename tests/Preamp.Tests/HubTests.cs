@@ -265,6 +265,25 @@ public sealed class HubTests : IDisposable
         }
     }
 
+    [Fact]
+    public void TheHubHoldsASerialPortWithAFlockAndAUucpLockFileThatOtherProgramsMeet()
+    {
+        using var pty = new SimPtyServer(_runner);
+        string lck = ExclusiveSerialTransport.UucpPath(pty.Path);
+        File.WriteAllText(lck, "         1\n");                                  // minicom or cu (any live process) holds it by lock file
+        Assert.Contains("held by process 1", Assert.Throws<IOException>(() => new ExclusiveSerialTransport(pty.Path, 4_000_000)).Message);
+        File.Delete(lck);
+        using (var held = new ExclusiveSerialTransport(pty.Path, 4_000_000))
+        {
+            Assert.Equal(lck, held.UucpLockFile);
+            Assert.Equal(Environment.ProcessId.ToString().PadLeft(10) + "\n", File.ReadAllText(lck));   // HDB UUCP: the holder's pid
+            var e = Assert.Throws<IOException>(() => new ExclusiveSerialTransport(pty.Path, 4_000_000));
+            Assert.Contains("exclusive lock", e.Message);
+        }
+        Assert.False(File.Exists(lck));                                          // released with the port
+        using var again = new ExclusiveSerialTransport(pty.Path, 4_000_000);     // and free to take again
+    }
+
     private sealed class NullSink : ISampleSink
     {
         public void Write(int[][] channels, int offset, int count) { }
