@@ -167,14 +167,14 @@ public sealed class BoardGateway : IDisposable
     }
 
     private string _hubLine = "";
-    private long _hubReadAt = long.MinValue;
+    private long _hubReadAt;
 
     /// <summary>The hub's status in a line, read from its rendezvous file at most once a second.</summary>
     private string HubLine()
     {
         if (_link?.Hub == null) return "";
         long now = Environment.TickCount64;
-        if (now - _hubReadAt < 1000) return _hubLine;
+        if (_hubReadAt != 0 && now - _hubReadAt < 1000) return _hubLine;
         _hubReadAt = now;
         string json = HubRendezvous.ReadStatus(_link.Hub.Device);
         try { _hubLine = json == null ? "through preamp hub (pid " + _link.Hub.Pid + ")" : HubStatusText.Summary(json); }

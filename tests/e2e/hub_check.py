@@ -180,6 +180,10 @@ def main():
             errors.append(e)
         check(errors == ['-113,"Undefined header;INP2:VOLUME"'], "PyVISA's error queue holds only its own error: %s" % errors)
         check(browser.wait_text(".strip[data-input='2'] .gain-value", str(GAIN2), 5), "the panel shows the gain PyVISA set")
+        with urllib.request.urlopen(panel.split(" ", 1)[1] + "/api/state", timeout=10) as r:
+            hub_line = json.loads(r.read())["hub"]
+        check(("preamp hub (pid %d" % hub.pid) in hub_line and "capture" in hub_line and (browser.text("#hub") or "").startswith("through preamp hub"),
+              "the panel shows the hub and its clients: " + hub_line)
         status = subprocess.run(preamp + port + ["hub", "--status"], env=env, capture_output=True, text=True, timeout=60).stdout
         check(status.count("takes the stream") >= 5, "`preamp hub --status` lists the consumers:\n" + status)
 
