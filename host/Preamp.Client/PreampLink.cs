@@ -164,6 +164,7 @@ public sealed class PreampLink : IDisposable
         {
         }
         if (_readFailure != null) throw new PreampException(_transport.Description + ": " + _readFailure.Message);
+        if (BoardAway) throw new PreampException("no answer to \"" + forWhat + "\": the board is away (the hub opens it again when it is back)");
         throw new PreampException("no answer to \"" + forWhat + "\" from " + _transport.Description + " within " + Timeout.TotalSeconds + " s");
     }
 

@@ -117,6 +117,7 @@ public sealed class BoardGateway : IDisposable
         {
             if (_link != null)
             {
+                if (_link.BoardAway) why = "the board went away; the hub opens it again when it is back";
                 _link.BlockReceived -= OnBlock;
                 try { _link.Dispose(); } catch (Exception) { }
                 _link = null;

@@ -187,6 +187,9 @@ public sealed class HubTests : IDisposable
         _plug.Pull();
         Until(() => idle.BoardAway && capture.BoardAway, "every client is told");
         Assert.StartsWith("board gone: the device was removed", said);
+        idle.Timeout = TimeSpan.FromSeconds(0.3);
+        Assert.Contains("the board is away", Assert.Throws<PreampException>(() => idle.Query("*IDN?")).Message);
+        idle.Timeout = TimeSpan.FromSeconds(3);
         Thread.Sleep(1000);
         _plug.PutBack();
         Until(() => !idle.BoardAway, "the board is back");
