@@ -190,6 +190,8 @@ public sealed class HubTests : IDisposable
         idle.Timeout = TimeSpan.FromSeconds(0.3);
         Assert.Contains("the board is away", Assert.Throws<PreampException>(() => idle.Query("*IDN?")).Message);
         idle.Timeout = TimeSpan.FromSeconds(3);
+        var newcomer = PreampLink.ThroughHub(new HubInfo(Environment.ProcessId, _hub.Port, "test"), "newcomer");   // comes while the board is away
+        _links.Add(newcomer);
         Thread.Sleep(1000);
         _plug.PutBack();
         Until(() => !idle.BoardAway, "the board is back");
@@ -200,6 +202,8 @@ public sealed class HubTests : IDisposable
         long marked = result.Filled.Sum(f => f.Frames);
         Assert.True(marked > 0.5 * 48000 && marked < 3 * 48000, "the gap is marked: " + marked + " frames in " + result.Filled.Count + " ranges");
         Assert.Equal("0", idle.Query("*ESR?"));                                // the board kept its sessions: nothing restarted
+        Assert.Equal("0", newcomer.Query("*ESR?"));                            // opened afresh once the board was back: no PON
+        Assert.Equal("0,\"No error\"", newcomer.Query("SYSTem:ERRor?"));
     }
 
     [Fact]

@@ -32,7 +32,7 @@ public sealed class HubClient
         _tcp.SendBufferSize = 64 * 1024;   // the hub's queue, not the kernel's, decides when blocks are dropped
         _stream = tcp.GetStream();
         Remote = tcp.Client.RemoteEndPoint?.ToString() ?? "?";
-        Name = "client " + number;
+        Name = "client " + number + " (" + Remote.Replace(':', ' ') + ")";
         _writer = new Thread(WriteLoop) { IsBackground = true, Name = "hub client " + number + " writer" };
         _writer.Start();
     }
@@ -45,6 +45,8 @@ public sealed class HubClient
     public string Name { get; internal set; }
     /// <summary>True while it takes the stream (it sent STReam:STARt and has not stopped).</summary>
     public bool Takes { get; internal set; }
+    /// <summary>True once its session was opened on the board (false for one that came while the board was away).</summary>
+    public bool Opened { get; internal set; }
     /// <summary>True when it asked for the hub's notices.</summary>
     public bool Notices { get; internal set; }
     /// <summary>Stream blocks sent to it.</summary>

@@ -175,7 +175,9 @@ public sealed class HubServer : IDisposable
     {
         foreach (var c in Clients)
         {
-            SendToBoard(Encoding.ASCII.GetBytes("@" + c.Number + " SYSTem:SESSion:NAME \"" + HubNotice.SessionName(c.Name) + "\"\n"));
+            // A client that came while the board was away never had a session: it opens afresh, without PON.
+            string open = c.Opened ? "" : "SYSTem:SESSion:OPEN " + c.Number + "\n";
+            c.Opened |= SendToBoard(Encoding.ASCII.GetBytes(open + "@" + c.Number + " SYSTem:SESSion:NAME \"" + HubNotice.SessionName(c.Name) + "\"\n"));
             if (c.Takes) SendToBoard(Encoding.ASCII.GetBytes("@" + c.Number + " STReam:STARt\n"));
         }
         AskBoard(ListQuery);
@@ -354,8 +356,8 @@ public sealed class HubServer : IDisposable
                 tcp.Close();
                 continue;
             }
-            SendToBoard(Encoding.ASCII.GetBytes("SYSTem:SESSion:OPEN " + client.Number + "\n@" + client.Number + " SYSTem:SESSion:NAME \"client " + client.Number + " " +
-                                                HubNotice.SessionName(client.Remote.Replace(':', ' ')) + "\"\n"));
+            client.Opened = SendToBoard(Encoding.ASCII.GetBytes("SYSTem:SESSion:OPEN " + client.Number + "\n@" + client.Number + " SYSTem:SESSion:NAME \"" +
+                                                                HubNotice.SessionName(client.Name) + "\"\n"));
             AskBoard(ListQuery);
             var reader = new Thread(() => ReadClient(client)) { IsBackground = true, Name = "hub client " + client.Number + " reader" };
             reader.Start();
