@@ -50,7 +50,20 @@ public static class HubCommand
         Func<IByteTransport> open;
         if (sim) open = () => new InProcessSimTransport();
         else if (port.StartsWith("tcp://", StringComparison.OrdinalIgnoreCase)) open = () => PreampLink.OpenTransport(port, baud);   // the simulator's socket (several sessions there, but one link here)
-        else open = () => new ExclusiveSerialTransport(port, baud);
+        else
+        {
+            // A real board comes back on its device path; a pseudo-terminal's number goes to the next program that asks for
+            // one, so the hub never opens a pty path a second time (it could be someone else's terminal).
+            bool opened = false;
+            open = () =>
+            {
+                if (opened && port.StartsWith("/dev/pts/", StringComparison.Ordinal))
+                    throw new System.IO.IOException("a pseudo-terminal does not come back: start the hub again on the simulator's new one");
+                var t = new ExclusiveSerialTransport(port, baud);
+                opened = true;
+                return t;
+            };
+        }
         HubServer server;
         try
         {

@@ -46,9 +46,10 @@ public static class HubStatusText
 
     private static string BoardText(JsonElement board)
     {
-        string text = board.GetProperty("connected").GetBoolean() ? "connected" : board.GetProperty("state").GetString();
+        bool connected = board.GetProperty("connected").GetBoolean();
+        string text = connected ? "connected" : board.GetProperty("state").GetString();
         string condition = board.GetProperty("condition").GetString();
-        if (!string.IsNullOrEmpty(condition)) text += ", condition " + condition;
+        if (connected && !string.IsNullOrEmpty(condition)) text += ", condition " + condition;   // what the board said last, while it is there
         int outages = board.GetProperty("outages").GetInt32(), restarts = board.GetProperty("restarts").GetInt32();
         if (outages > 0) text += ", went away " + outages + " time" + (outages == 1 ? "" : "s");
         if (restarts > 0) text += ", restarted " + restarts + " time" + (restarts == 1 ? "" : "s");
