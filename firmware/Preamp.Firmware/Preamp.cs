@@ -102,7 +102,7 @@ namespace PreampFirmware
             ScpiCommandTable t = Hosts.Commands;
             SystemCommands.Register(t, Hosts, Channels, Automation, StreamLink, SelfTest, Condition);
             InputCommands.Register(t, Channels, Automation, Settings, Panel, Meter);
-            StreamCommands.Register(t, Channels, Converter, StreamLink);
+            StreamCommands.Register(t, Hosts, Channels, Converter, StreamLink);
             CalibrationCommands.Register(t, Settings, Channels, StreamLink);
             StateQuery.Register(t, Channels, Automation, Condition, Settings, Converter, StreamLink);
             ConverterDiagnostics.Register(t, Converter);

@@ -36,19 +36,26 @@ public static class Program
         root.Add(Tour());
         root.Add(CalibrateCommand());
         root.Add(CalibrationCommand());
+        root.Add(HubCommand.Create());
         return root.Parse(args).Invoke();
     }
 
-    private static PreampLink Connect(ParseResult r) => PreampLink.Open(r.GetValue(s_port), r.GetValue(s_baud), r.GetValue(s_sim));
+    /// <summary>The board's link from the options; through the hub when a `preamp hub` holds the port (named after this command).</summary>
+    internal static PreampLink Connect(ParseResult r) =>
+        PreampLink.Open(r.GetValue(s_port), r.GetValue(s_baud), r.GetValue(s_sim), r.CommandResult.Command.Name + " (pid " + Environment.ProcessId + ")");
 
-    private static int Fail(string message)
+    internal static Option<string> PortOption => s_port;
+    internal static Option<int> BaudOption => s_baud;
+    internal static Option<bool> SimOption => s_sim;
+
+    internal static int Fail(string message)
     {
         Console.Error.WriteLine("preamp: " + message);
         return 1;
     }
 
     /// <summary>Runs a command body; a device, link or file problem becomes a one-line message and exit code 1.</summary>
-    private static int Guard(Func<int> body, string prefix = "")
+    internal static int Guard(Func<int> body, string prefix = "")
     {
         try
         {

@@ -143,6 +143,13 @@ public sealed class CalibrationWizard
         _link.DiscardAnswers();
         _link.DrainErrors();
         if (_link.Query("CALibration:LOCK?") == "1") throw new CalibrationException("the calibration is locked: send CALibration:LOCK OFF first");
+        if (_link.Hub != null && _link.Query("STReam:ACTive?") == "1")
+        {
+            // Through a hub: calibration steps every gain and stops the stream, which other clients take now.
+            var list = _link.Query("SYSTem:SESSion:LIST?").Split(',');
+            var names = Enumerable.Range(0, list.Length / 3).Where(i => list[3 * i + 2] == "1").Select(i => list[3 * i + 1].Trim('"'));
+            throw new CalibrationException("other clients of the hub take the stream (" + string.Join(", ", names) + "): calibration steps every gain and stops the stream; close them first");
+        }
         if (_link.Query("*TST?") != "0") throw new CalibrationException("the board fails its self-test: " + string.Join("; ", _link.DrainErrors()));
 
         var saved = SaveUserSettings();

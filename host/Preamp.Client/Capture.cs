@@ -90,8 +90,10 @@ public static class Capture
         if (rate.HasValue) link.Command("STReam:RATE " + rate.Value.ToString(CultureInfo.InvariantCulture));
         int actualRate = int.Parse(link.Query("STReam:RATE?"), CultureInfo.InvariantCulture);
         long target = (long)Math.Round(seconds * actualRate);
+        // Through a hub the stream may already run for other clients: this capture starts with the first block it gets.
+        bool joins = link.Hub != null && link.Query("STReam:ACTive?") == "1";
 
-        var timeline = new SampleTimeline { Limit = target };
+        var timeline = new SampleTimeline { Limit = target, JoinsRunningStream = joins };
         var filled = new FilledRanges();
         timeline.Filled += filled.Add;
         var done = new ManualResetEventSlim();
@@ -255,16 +257,30 @@ public static class Capture
         double start = clock();
         double nextAsk = start + 1;
         var waits = new[] { done.WaitHandle, cancel.WaitHandle };
+        double awaySince = -1, backAt = start;
         while (true)
         {
             if (WaitHandle.WaitAny(waits, TimeSpan.FromMilliseconds(10)) != WaitHandle.WaitTimeout) return null;
             double now = clock();
+            // Through a hub, a board that went away is waited for: the hub reconnects, and the gap is filled and marked.
+            if (link.BoardAway)
+            {
+                if (awaySince < 0) awaySince = now;
+                continue;
+            }
+            if (awaySince >= 0)
+            {
+                start += now - awaySince;
+                backAt = now;
+                nextAsk = now + 1;
+                awaySince = -1;
+            }
             if (now - start > seconds * 2 + 5) return done.IsSet ? null : "the recording took more than twice its length";
             if (now < nextAsk) continue;
             nextAsk = now + 1;
             string active = AskActive(link);
             if (done.IsSet) return null;
-            double quiet = clock() - lastBlockAt();
+            double quiet = clock() - Math.Max(lastBlockAt(), backAt);
             if (active == "0" && quiet >= StoppedQuietSeconds) return StoppedOnTheDevice;
             if (quiet >= SilentLinkSeconds) return "no audio came for " + SilentLinkSeconds.ToString(CultureInfo.InvariantCulture) + " s";
         }

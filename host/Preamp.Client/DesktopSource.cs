@@ -94,7 +94,7 @@ public sealed class DesktopSource
         var queue = new BlockingCollection<int[][]>(new ConcurrentQueue<int[][]>());
         long queued = 0, written = 0, dropped = 0;
         long maxQueued = (long)(QueueSeconds * actualRate);
-        var timeline = new SampleTimeline();
+        var timeline = new SampleTimeline { JoinsRunningStream = link.Hub != null && link.Query("STReam:ACTive?") == "1" };
         var lastBlock = Stopwatch.StartNew();
         string lost = null;
         Exception writerFailure = null;
@@ -135,6 +135,7 @@ public sealed class DesktopSource
             while (!cancel.WaitHandle.WaitOne(200))
             {
                 if (writerFailure != null) { lost = "the sound server closed the source (" + writerFailure.Message + ")"; break; }
+                if (link.BoardAway) { lastBlock.Restart(); continue; }   // through a hub: it reconnects, the gap becomes silence of its length
                 if (lastBlock.Elapsed.TotalSeconds >= SilentSeconds) { lost = "no audio came from the board for " + SilentSeconds + " s"; break; }
                 if (check.Elapsed.TotalSeconds < 1) continue;
                 check.Restart();

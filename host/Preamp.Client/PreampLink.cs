@@ -32,17 +32,31 @@ public sealed class PreampLink : IDisposable
     public PreampLink(IByteTransport transport)
     {
         _transport = transport;
-        _decoder.Line += l => _lines.Add(l);
+        _decoder.Line += l =>
+        {
+            if (l.StartsWith(HubNotice.Prefix, StringComparison.Ordinal)) OnHubNotice(l);
+            else _lines.Add(l);
+        };
         _decoder.Block += b => BlockReceived?.Invoke(b);
         _reader = new Thread(ReadLoop) { IsBackground = true, Name = "preamp link reader" };
         _reader.Start();
     }
 
-    /// <summary>Opens a link from the tool's options: a serial device, tcp://host:port, or an in-process simulator.</summary>
-    public static PreampLink Open(string port, int baud, bool sim)
+    /// <summary>
+    /// Opens a link from the tool's options: a serial device, tcp://host:port, or an in-process simulator. A port that a
+    /// running `preamp hub` holds is reached through the hub (its own session there, named <paramref name="clientName"/>).
+    /// </summary>
+    public static PreampLink Open(string port, int baud, bool sim, string clientName = null)
     {
         if (sim) return new PreampLink(new InProcessSimTransport());
         if (string.IsNullOrEmpty(port)) throw new PreampException("no device: give --port <serial device | tcp://host:port> or --sim");
+        if (HubRendezvous.Find(port) is HubInfo hub) return ThroughHub(hub, clientName);
+        return new PreampLink(OpenTransport(port, baud));
+    }
+
+    /// <summary>The transport to a serial device or tcp://host:port itself, never through a hub.</summary>
+    public static IByteTransport OpenTransport(string port, int baud)
+    {
         if (port.StartsWith("tcp://", StringComparison.OrdinalIgnoreCase))
         {
             var rest = port.Substring(6);
@@ -50,10 +64,37 @@ public sealed class PreampLink : IDisposable
             if (colon <= 0 || !int.TryParse(rest.AsSpan(colon + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int tcpPort)
                 || tcpPort is < 1 or > 65535)
                 throw new PreampException("expected tcp://host:port with a port from 1 to 65535, got " + port);
-            return new PreampLink(new TcpTransport(rest.Substring(0, colon), tcpPort));
+            return new TcpTransport(rest.Substring(0, colon), tcpPort);
         }
         if (baud <= 0) throw new PreampException("--baud must be a positive number of bits per second, got " + baud);
-        return new PreampLink(new SerialTransport(port, baud));
+        return new SerialTransport(port, baud);
+    }
+
+    /// <summary>A link to the hub <paramref name="hub"/>: it names this client and asks for the hub's notices (the board gone, back).</summary>
+    public static PreampLink ThroughHub(HubInfo hub, string clientName = null)
+    {
+        var link = new PreampLink(new TcpTransport("127.0.0.1", hub.ScpiPort)) { Hub = hub };
+        link.Send(HubNotice.Subscribe);
+        string name = HubNotice.SessionName(clientName ?? "preamp") ;
+        link.Send("SYSTem:SESSion:NAME \"" + name + "\"");
+        return link;
+    }
+
+    /// <summary>The hub this link goes through, or null when it holds the board's link itself.</summary>
+    public HubInfo Hub { get; private set; }
+
+    /// <summary>True while the hub says the board is gone (it reconnects when the board returns).</summary>
+    public bool BoardAway { get; private set; }
+
+    /// <summary>Raised (on the reader thread) with each notice the hub sends: "board gone: …", "board back".</summary>
+    public event Action<string> HubNoticeReceived;
+
+    private void OnHubNotice(string line)
+    {
+        string text = line.Substring(HubNotice.Prefix.Length);
+        if (text.StartsWith(HubNotice.Gone, StringComparison.Ordinal)) BoardAway = true;
+        if (text.StartsWith(HubNotice.Back, StringComparison.Ordinal)) BoardAway = false;
+        HubNoticeReceived?.Invoke(text);
     }
 
     /// <summary>Waits <paramref name="milliseconds"/> of the board's time (wall time on a real board, board time on a virtual one).</summary>
@@ -123,6 +164,7 @@ public sealed class PreampLink : IDisposable
         {
         }
         if (_readFailure != null) throw new PreampException(_transport.Description + ": " + _readFailure.Message);
+        if (BoardAway) throw new PreampException("no answer to \"" + forWhat + "\": the board is away (the hub opens it again when it is back)");
         throw new PreampException("no answer to \"" + forWhat + "\" from " + _transport.Description + " within " + Timeout.TotalSeconds + " s");
     }
 

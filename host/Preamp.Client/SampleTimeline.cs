@@ -60,6 +60,12 @@ public sealed class SampleTimeline
     /// </summary>
     public long Limit { get; set; } = long.MaxValue;
 
+    /// <summary>
+    /// True for a client that joins a stream already running (through a hub, beside other consumers): the first block it
+    /// gets is where its timeline starts, and the device's loss counters count from that block's.
+    /// </summary>
+    public bool JoinsRunningStream { get; set; }
+
     /// <summary>True when anything at all was lost.</summary>
     public bool AnyLoss => SilencedFrames > 0;
 
@@ -75,6 +81,14 @@ public sealed class SampleTimeline
     /// <summary>Takes the next decoded block.</summary>
     public void Accept(SampleBlock block)
     {
+        if (!_started && JoinsRunningStream)
+        {
+            _expectedSequence = block.Sequence;
+            _expectedFrame = block.FirstFrame;
+            _lastConverterLost = block.ConverterLost;
+            _lastLinkDropped = block.LinkDropped;
+            _started = true;
+        }
         if (_started && (int)(block.Sequence - _expectedSequence) < 0) return;   // a repeat of something already placed
         long gap = _started ? block.FirstFrame - _expectedFrame : block.FirstFrame;
         if (gap < 0) return;                                                    // overlaps what was placed: not this stream

@@ -75,6 +75,12 @@ public sealed class StreamDecoder
     /// <summary>A stream block arrived whose header was valid.</summary>
     public event Action<SampleBlock> Block;
 
+    /// <summary>
+    /// The bytes of each block as they came (bytes, count), raised before <see cref="Block"/>: what a hub forwards. A damaged
+    /// block that lost bytes ends where the next valid header starts.
+    /// </summary>
+    public event Action<byte[], int> BlockData;
+
     /// <summary>Bytes thrown away while looking for a valid block header (damaged blocks).</summary>
     public long DiscardedBytes { get; private set; }
 
@@ -160,6 +166,7 @@ public sealed class StreamDecoder
                 _junkUntil = 0;
                 _lastBlockBytes = total;
                 pos += next;
+                BlockData?.Invoke(bytes, next);
                 Block?.Invoke(block);
                 continue;
             }

@@ -13,7 +13,11 @@ public sealed record InputState(int Gain, bool Pad, bool Polarity, bool Mute, bo
 
 /// <summary>The board as the page shows it; every value is what the board answered, never what was asked.</summary>
 public sealed record BoardState(bool Connected, string Message, string Identity, InputState[] Inputs, bool Linked, string Conditions,
-                                bool Calibrated, int Rate, bool Metering, long FramesLost, long BlocksDamaged, long Version);
+                                bool Calibrated, int Rate, bool Metering, long FramesLost, long BlocksDamaged, long Version)
+{
+    /// <summary>When the panel goes through a `preamp hub`: the hub, the board as it sees it, and the hub's other clients, in one line; else empty.</summary>
+    public string Hub { get; init; } = "";
+}
 
 /// <summary>Peak and RMS of each input over the last moment, dBFS (RMS re full-scale DC, as MEASure:LEVel? gives it).</summary>
 public sealed record MeterReading(double[] PeakDbfs, double[] RmsDbfs, bool[] Over);
@@ -99,7 +103,7 @@ public sealed class BoardGateway : IDisposable
         _link.Timeout = TimeSpan.FromSeconds(1);
         _link.BlockReceived += OnBlock;
         _link.Send("*CLS");
-        _timeline = new SampleTimeline();
+        _timeline = new SampleTimeline { JoinsRunningStream = _link.Hub != null };   // beside other consumers of a hub, meters start where they join
         _timeline.Samples += OnSamples;
         // Meters from the stream when this connection can own it; another connection's stream leaves it to MEASure:LEVel?.
         _link.Send("STReam:STARt");
@@ -113,6 +117,7 @@ public sealed class BoardGateway : IDisposable
         {
             if (_link != null)
             {
+                if (_link.BoardAway) why = "the board went away; the hub opens it again when it is back";
                 _link.BlockReceived -= OnBlock;
                 try { _link.Dispose(); } catch (Exception) { }
                 _link = null;
@@ -154,12 +159,28 @@ public sealed class BoardGateway : IDisposable
         }
         string conditions = PreampFirmware.Host.BoardCondition.Names(int.Parse(f[19], CultureInfo.InvariantCulture));
         Publish(new BoardState(true, "", identity, inputs, f[18] == "1", conditions, f[20] == "1", int.Parse(f[21], CultureInfo.InvariantCulture),
-                               _streaming, lost, damaged, 0));
+                               _streaming, lost, damaged, 0) { Hub = HubLine() });
         if (!_streaming && _polledLevel != null)
         {
             var p = _polledLevel;
             Volatile.Write(ref _meter, new MeterReading(new[] { p[0], p[1] }, new[] { p[2], p[3] }, new[] { p[0] >= OverDbfs, p[1] >= OverDbfs }));
         }
+    }
+
+    private string _hubLine = "";
+    private long _hubReadAt;
+
+    /// <summary>The hub's status in a line, read from its rendezvous file at most once a second.</summary>
+    private string HubLine()
+    {
+        if (_link?.Hub == null) return "";
+        long now = Environment.TickCount64;
+        if (_hubReadAt != 0 && now - _hubReadAt < 1000) return _hubLine;
+        _hubReadAt = now;
+        string json = HubRendezvous.ReadStatus(_link.Hub.Device);
+        try { _hubLine = json == null ? "through preamp hub (pid " + _link.Hub.Pid + ")" : HubStatusText.Summary(json); }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or KeyNotFoundException) { }
+        return _hubLine;
     }
 
     private static double Number(string s) => double.Parse(s, CultureInfo.InvariantCulture);
@@ -169,7 +190,7 @@ public sealed class BoardGateway : IDisposable
         var before = _state;
         bool same = before.Connected == next.Connected && before.Message == next.Message && before.Linked == next.Linked && before.Conditions == next.Conditions &&
                     before.Calibrated == next.Calibrated && before.Rate == next.Rate && before.Metering == next.Metering && before.FramesLost == next.FramesLost &&
-                    before.BlocksDamaged == next.BlocksDamaged && before.Identity == next.Identity && before.Inputs.SequenceEqual(next.Inputs);
+                    before.BlocksDamaged == next.BlocksDamaged && before.Identity == next.Identity && before.Hub == next.Hub && before.Inputs.SequenceEqual(next.Inputs);
         if (same) return;
         next = next with { Version = ++_version };
         Volatile.Write(ref _state, next);

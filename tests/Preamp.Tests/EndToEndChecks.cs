@@ -109,3 +109,17 @@ public sealed class NothingSilentNothingStuckWithRealClients
     [PythonClientsFact]
     public void Passes() => EndToEnd.Run("nothing_silent_check.py", "all nothing-silent checks passed");
 }
+
+/// <summary>
+/// One board, every tool at once: `preamp hub` on the simulator's pseudo-terminal; the panel in headless Chromium,
+/// `preamp source` with parec, an 8 s capture, a capture paused 4 s with SIGSTOP and a PyVISA script all at the same
+/// time. The capture is whole with nothing lost, parec hears input 1 at the capture's level, the panel shows PyVISA's
+/// gain, PyVISA's queue holds only its own error, the paused capture reports exactly the blocks the hub dropped for it,
+/// and a second hub on the port exits 1 in one line naming the first. (The 30 s / 20 s: see the script.)
+/// </summary>
+[Trait(RealTime.Category, RealTime.Name), TakesSeconds(20)]
+public sealed class EveryToolAtOnceThroughTheHub
+{
+    [PythonClientsFact]
+    public void Passes() => EndToEnd.Run("hub_check.py", "all hub checks passed");
+}

@@ -6,18 +6,21 @@ using PreampFirmware.Streaming;
 
 namespace PreampFirmware.Host
 {
-    /// <summary>Registers STReam…; the stream belongs to the connection that started it.</summary>
+    /// <summary>
+    /// Registers STReam…; the stream belongs to the connection that started it, or, started by a sub-session, to the
+    /// sub-sessions of its link that take it (<see cref="SubSessions"/>).
+    /// </summary>
     public static class StreamCommands
     {
         /// <summary>Adds the commands to <paramref name="t"/>.</summary>
-        public static void Register(ScpiCommandTable t, Channels channels, Converter converter, StreamLink stream)
+        public static void Register(ScpiCommandTable t, HostSessions hosts, Channels channels, Converter converter, StreamLink stream)
         {
             SampleStream blocks = stream.Stream;
-            t.Add("STReam:RATE", 1, 1, 1, c => SetRate(c, channels, converter, stream));
+            t.Add("STReam:RATE", 1, 1, 1, c => SetRate(c, hosts, channels, converter, stream));
             t.Add("STReam:RATE?", 0, 1, 1, c => { if (!c.AnsweredLimit(MinRate(), stream.MaxRate(c.Session.Port).ToString(), Converter.DefaultSampleRate.ToString())) c.Reply(converter.SampleRate.ToString()); });
             t.Add("STReam:RATE:MAXimum?", c => c.Reply(stream.MaxRate(c.Session.Port).ToString()));
-            t.Add("STReam:STARt", c => Start(c, channels, converter, stream));
-            t.Add("STReam:STOP", c => Stop(c, stream));
+            t.Add("STReam:STARt", c => Start(c, hosts, channels, converter, stream));
+            t.Add("STReam:STOP", c => Stop(c, hosts, stream));
             t.Add("STReam:ACTive?", c => c.Reply(ScpiFormat.Bit(stream.IsRunning)));
             t.Add("STReam:STATistics?", c => c.Reply(blocks.FramesSent.ToString() + "," + (blocks.FramesDroppedForLink + blocks.FramesLostByConverter).ToString() + "," +
                                                        ScpiFormat.Fixed(converter.Loop.ActualRate, 1) + "," + blocks.FramesLostByConverter.ToString() + "," +
@@ -47,7 +50,7 @@ namespace PreampFirmware.Host
             return (c.Session.Port.BytesPerSecond * 10).ToString() + " baud";
         }
 
-        private static void SetRate(ScpiCall c, Channels channels, Converter converter, StreamLink stream)
+        private static void SetRate(ScpiCall c, HostSessions hosts, Channels channels, Converter converter, StreamLink stream)
         {
             int rate;
             if (!c.TryInteger(0, Pcm1863.SupportedRates()[0], stream.MaxRate(c.Session.Port), Converter.DefaultSampleRate, out rate))
@@ -66,10 +69,15 @@ namespace PreampFirmware.Host
                                                           : "the link carries at most " + max.ToString() + " S/s (" + Baud(c) + ")");
                 return;
             }
+            if (stream.IsRunning && rate != converter.SampleRate)
+            {
+                string others = hosts.OtherConsumers(c.Session);
+                c.Fail(ScpiError.SettingsConflict, others == null ? "stop the stream first" : "the stream also feeds " + others + ": a new rate would change it for them");
+                return;
+            }
             if (stream.IsRunning)
             {
-                c.Fail(ScpiError.SettingsConflict, "stop the stream first");
-                return;
+                return;   // the rate it runs at: nothing changes
             }
             string problem = converter.SetRate(rate, channels.Ready);
             if (problem != null)
@@ -78,18 +86,24 @@ namespace PreampFirmware.Host
             }
         }
 
-        private static void Start(ScpiCall c, Channels channels, Converter converter, StreamLink stream)
+        private static void Start(ScpiCall c, HostSessions hosts, Channels channels, Converter converter, StreamLink stream)
         {
             if (!channels.Ready)
             {
                 c.Fail(ScpiError.HardwareError, "self-test failed: see *TST? and SYSTem:CONDition?");
                 return;
             }
+            object party = hosts.StreamParty(c.Session);
+            SubSessions subs = party as SubSessions;
             if (stream.IsRunning)
             {
-                if (stream.Owner != c.Session)
+                if (stream.Owner != party)
                 {
                     c.Fail(ScpiError.SettingsConflict, "another connection is streaming");
+                }
+                else if (subs != null)
+                {
+                    subs.Take(subs.NumberOf(c.Session), true);   // one more client of the link takes the running stream
                 }
                 return;   // already streaming to this connection: it goes on, its frame numbers unbroken
             }
@@ -99,12 +113,27 @@ namespace PreampFirmware.Host
                 c.Fail(ScpiError.SettingsConflict, "the link carries at most " + max.ToString() + " S/s; lower STReam:RATE");
                 return;
             }
-            stream.Start(c.Session, c.Session.Port);
+            stream.Start(party, c.Session.Port);
+            if (subs != null)
+            {
+                subs.Started(subs.NumberOf(c.Session));
+            }
         }
 
-        private static void Stop(ScpiCall c, StreamLink stream)
+        private static void Stop(ScpiCall c, HostSessions hosts, StreamLink stream)
         {
-            if (!stream.MayStop(c.Session))
+            object party = hosts.StreamParty(c.Session);
+            SubSessions subs = party as SubSessions;
+            if (subs != null && stream.IsRunning && stream.Owner == subs)
+            {
+                subs.Take(subs.NumberOf(c.Session), false);   // a client that did not take it has nothing to stop
+                if (!subs.AnyConsumer)
+                {
+                    stream.Stop();
+                }
+                return;
+            }
+            if (!stream.MayStop(party))
             {
                 c.Fail(ScpiError.SettingsConflict, "another connection is streaming: only it can stop the stream");
                 return;

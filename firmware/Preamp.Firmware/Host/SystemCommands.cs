@@ -24,8 +24,8 @@ namespace PreampFirmware.Host
             t.Add("*SRE?", c => c.Reply(c.Session.Status.ServiceEnable.ToString()));
             t.Add("*STB?", c => c.Reply(c.Session.Status.StatusByte(c.Session.Errors.Count > 0, c.Session.AnswerWaiting).ToString()));
             t.Add("*CLS", c => { c.Session.Errors.Clear(); c.Session.Status.ClearEvent(); });
-            t.Add("*RST", c => Reset(c, channels, automation, stream));
-            t.Add("*TST?", c => SelfTest(c, stream, selfTest));
+            t.Add("*RST", c => Reset(c, hosts, channels, automation, stream));
+            t.Add("*TST?", c => SelfTest(c, hosts, stream, selfTest));
 
             t.Add("SYSTem:ERRor?", c => c.Reply(c.Session.Errors.Pop()));
             t.Add("SYSTem:ERRor:NEXT?", c => c.Reply(c.Session.Errors.Pop()));
@@ -34,6 +34,7 @@ namespace PreampFirmware.Host
             t.Add("SYSTem:COMMunicate:OVERruns?", c => c.Reply(c.Session.InputBytesLost.ToString()));
             t.Add("SYSTem:CONDition?", c => c.Reply(condition.Describe()));
             t.Add("STATus:QUEStionable:CONDition?", c => c.Reply(condition.Bits.ToString()));
+            SessionCommands.Register(t, hosts);
         }
 
         private static bool Mask(ScpiCall c, out int mask)
@@ -52,11 +53,12 @@ namespace PreampFirmware.Host
         /// stopped with its defaults, the stream stopped. Phantom and calibration locks stay. Refused whole while another
         /// connection streams (it would stop their stream).
         /// </summary>
-        private static void Reset(ScpiCall c, Channels channels, GainAutomation automation, StreamLink stream)
+        private static void Reset(ScpiCall c, HostSessions hosts, Channels channels, GainAutomation automation, StreamLink stream)
         {
-            if (!stream.MayStop(c.Session))
+            string others = hosts.OtherConsumers(c.Session);
+            if (!stream.MayStop(hosts.StreamParty(c.Session)) || others != null)
             {
-                c.Fail(ScpiError.SettingsConflict, "another connection is streaming: *RST would stop its stream");
+                c.Fail(ScpiError.SettingsConflict, others == null ? "another connection is streaming: *RST would stop its stream" : "the stream also feeds " + others + ": *RST would stop it for them");
                 return;
             }
             stream.Stop();
@@ -64,11 +66,12 @@ namespace PreampFirmware.Host
             channels.ResetToDefaults();
         }
 
-        private static void SelfTest(ScpiCall c, StreamLink stream, SelfTest selfTest)
+        private static void SelfTest(ScpiCall c, HostSessions hosts, StreamLink stream, SelfTest selfTest)
         {
             if (stream.IsRunning)
             {
-                c.Fail(ScpiError.SettingsConflict, "stop the stream before a self-test");
+                string others = hosts.OtherConsumers(c.Session);
+                c.Fail(ScpiError.SettingsConflict, others == null ? "stop the stream before a self-test" : "the stream also feeds " + others + ": a self-test would stop it for them");
                 return;
             }
             c.Reply(selfTest.Run().ToString());

@@ -12,6 +12,9 @@ namespace PreampFirmware.Scpi
         /// <summary>Longest accepted line, characters (without the LF).</summary>
         public const int MaxLineLength = 256;
 
+        /// <summary>Room for a sub-session's address before a line ("@16 "): an addressed line may carry a whole line after it.</summary>
+        public const int AddressLength = 4;
+
         /// <summary>State of the line just ended: its text is in <see cref="Text"/>.</summary>
         public const int Complete = 0;
         /// <summary>State of the line just ended: it was longer than <see cref="MaxLineLength"/>.</summary>
@@ -21,7 +24,7 @@ namespace PreampFirmware.Scpi
         /// <summary>State of the line just ended: bytes were lost from it (an input overrun, already reported).</summary>
         public const int Lost = 3;
 
-        private readonly char[] _line = new char[MaxLineLength];
+        private readonly char[] _line = new char[MaxLineLength + AddressLength];
         private int _length;
         private bool _overrun;
         private bool _invalid;
@@ -47,7 +50,7 @@ namespace PreampFirmware.Scpi
             {
                 _invalid = true;
             }
-            else if (_length >= MaxLineLength)
+            else if (_length >= MaxLineLength && (_length >= MaxLineLength + AddressLength || _line[0] != '@'))
             {
                 _overrun = true;
             }

@@ -28,6 +28,8 @@ namespace PreampFirmware.Scpi
 
         private readonly ScpiCommandTable _table;
         private readonly ISerialPort _port;
+        private readonly string _prefix;
+        private ISessionRouter _router;
         private readonly ErrorQueue _errors = new ErrorQueue();
         private readonly StatusRegisters _status = new StatusRegisters();
         private readonly byte[] _readBuffer = new byte[128];
@@ -48,12 +50,19 @@ namespace PreampFirmware.Scpi
         private long _overrunsSeen;
 
         /// <summary>A session on <paramref name="port"/> (null for a session driven only through <see cref="ExecuteLine"/>).</summary>
-        public ScpiSession(ScpiCommandTable table, ISerialPort port)
+        public ScpiSession(ScpiCommandTable table, ISerialPort port) : this(table, port, null) { }
+
+        /// <summary>A sub-session on another session's link: it is never polled, and its answers go out after <paramref name="answerPrefix"/> ("@3 ").</summary>
+        public ScpiSession(ScpiCommandTable table, ISerialPort port, string answerPrefix)
         {
             _table = table;
             _port = port;
+            _prefix = answerPrefix;
             _call = new ScpiCall(this);
         }
+
+        /// <summary>Where this session's lines that start with '@' go (numbered sub-sessions on its link); null: they run here.</summary>
+        public ISessionRouter Router { set { _router = value; } }
 
         /// <summary>This session's error queue.</summary>
         public ErrorQueue Errors { get { return _errors; } }
@@ -151,6 +160,17 @@ namespace PreampFirmware.Scpi
         {
             int state = _reader.State;
             string line = _reader.Take();
+            if (_router != null && line.Length > 0 && line[0] == '@')
+            {
+                _router.Route(this, line, state);
+                return;
+            }
+            RunLine(line, state);
+        }
+
+        /// <summary>Runs a line that ended in <paramref name="state"/> (a <see cref="ScpiLineReader"/> state) and sends its answer.</summary>
+        public void RunLine(string line, int state)
+        {
             if (state == ScpiLineReader.TooLong)
             {
                 PushError(ScpiError.InputBufferOverrun, "line longer than " + MaxLineLength.ToString() + " characters");
@@ -174,6 +194,10 @@ namespace PreampFirmware.Scpi
 
         private void Send(string answer)
         {
+            if (_prefix != null)
+            {
+                answer = _prefix + answer;
+            }
             // Answers are ASCII (error texts included); the conversion is the runtime's native one, not a loop here.
             int most = 3 * answer.Length + 1;
             if (_writeBuffer.Length < most)
@@ -305,7 +329,7 @@ namespace PreampFirmware.Scpi
                 return;
             }
 
-            int parameters = SplitParameters(rest);
+            int parameters = ScpiParameters.Split(rest, _parameters, this);
             if (parameters < 0)
             {
                 return;
@@ -345,43 +369,6 @@ namespace PreampFirmware.Scpi
             {
                 _responses = _responses == null ? reply : _responses + ";" + reply;
             }
-        }
-
-        private int SplitParameters(string rest)
-        {
-            if (rest.Length == 0)
-            {
-                return 0;
-            }
-            int count = 0;
-            int start = 0;
-            bool quoted = false;
-            for (int i = 0; i <= rest.Length; i++)
-            {
-                bool end = i == rest.Length;
-                char c = end ? ',' : rest[i];
-                if (c == '"')
-                {
-                    quoted = !quoted;
-                }
-                if (c == ',' && !quoted)
-                {
-                    string p = rest.Substring(start, i - start).Trim();
-                    if (p.Length == 0)
-                    {
-                        PushError(ScpiError.SyntaxError, "empty parameter");
-                        return -1;
-                    }
-                    if (count >= MaxParameters)
-                    {
-                        PushError(ScpiError.ParameterNotAllowed, "too many parameters");
-                        return -1;
-                    }
-                    _parameters[count++] = p;
-                    start = i + 1;
-                }
-            }
-            return count;
         }
     }
 }

@@ -121,6 +121,8 @@ function render(next) {
   document.getElementById("calibration").textContent = next.calibrated ? "loaded" : "none (nominal values)";
   document.getElementById("rate").textContent = next.rate + " S/s";
   document.getElementById("conditions").textContent = next.conditions === "NONE" ? "no faults" : next.conditions;
+  document.getElementById("hub-row").hidden = !next.hub;
+  document.getElementById("hub").textContent = next.hub || "";
   if (!next.connected) {
     // Nothing the board does not say: without it, no control shows a state.
     for (const s of Object.values(strips)) {
