@@ -36,6 +36,7 @@ public static class Program
         root.Add(Tour());
         root.Add(CalibrateCommand());
         root.Add(CalibrationCommand());
+        root.Add(BringupCommand.Create(Connect, r => r.GetValue(s_sim) || (r.GetValue(s_port) ?? "").StartsWith("tcp://", StringComparison.OrdinalIgnoreCase) ? 0 : r.GetValue(s_baud)));
         return root.Parse(args).Invoke();
     }
 
