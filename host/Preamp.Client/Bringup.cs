@@ -95,6 +95,8 @@ public sealed class BringupOptions
     public int PanelTimeoutMs { get; init; } = 15000;
     /// <summary>Stopped by Ctrl-C.</summary>
     public CancellationToken Cancel { get; init; }
+    /// <summary>Only these steps (by id) besides the link, or null for all of them.</summary>
+    public string[] Only { get; init; }
 }
 
 /// <summary>Runs the bring-up sequence over a link.</summary>
@@ -133,6 +135,7 @@ public sealed class Bringup
     private readonly BringupOptions _o;
     private readonly BringupReport _report = new();
     private bool _sim;
+    private bool _safeState;
     private double _lastRenewal;
 
     /// <summary>A bring-up of the board on <paramref name="link"/>.</summary>
@@ -190,15 +193,26 @@ public sealed class Bringup
         return _report;
     }
 
+    /// <summary>Steps that need the board in operation: after a failed self-test it stays in its safe state and they cannot run.</summary>
+    private static readonly string[] NeedOperation = { "noise-floor", "relays", "leds", "panel", "phantom" };
+
     private StepOutcome Do(string id, Action<BringupStep> body)
     {
+        if (id != "link" && _o.Only != null && !_o.Only.Contains(id)) return StepOutcome.Pass;
         var step = new BringupStep { Id = id, Title = Steps.First(s => s.Id == id).Title };
         _o.Cancel.ThrowIfCancellationRequested();
         _ui.Begin(step.Title);
         var watch = System.Diagnostics.Stopwatch.StartNew();
         try
         {
-            body(step);
+            if (_safeState && NeedOperation.Contains(id))
+            {
+                Set(step, StepOutcome.Fail, "not run: the self-test failed, so the board stays in its safe state (muted, phantom off, relays open); fix what the failing step above names, then run `preamp bringup` again");
+            }
+            else
+            {
+                body(step);
+            }
         }
         catch (PreampException e)
         {
@@ -292,6 +306,7 @@ public sealed class Bringup
         string result = _link.Query("*TST?");
         _selfTestErrors = _link.DrainErrors();
         s.Details.Add("*TST? " + result);
+        _safeState = result != "0";
         s.Details.AddRange(_selfTestErrors.Select(e => "error: " + e));
         int bits = int.TryParse(result, NumberStyles.Integer, CultureInfo.InvariantCulture, out int b) ? b : -1;
         if (bits < 0)
@@ -387,7 +402,6 @@ public sealed class Bringup
         _link.Pause(50);
         _link.DiscardAnswers();
         _link.DrainErrors();
-        if (_sim) _link.Send("SIMulation:SOURce1 OFF;:SIMulation:SOURce2 OFF");
         _link.Send("INPut:LINK OFF");
         for (int ch = 1; ch <= 2; ch++) _link.Send("INPut" + ch + ":PHANtom OFF;PAD OFF;POLarity NORM;MUTE OFF;GAIN 0");
         if (_ui.Attended && !_sim) _ui.Confirm("Plug a terminating plug (150 ohm across pins 2 and 3) or nothing into both inputs: the next steps measure the quiet inputs. Ready?");
@@ -463,7 +477,15 @@ public sealed class Bringup
             _link.Send("STReam:STARt");
             try
             {
-                samples = collector.Collect((int)((long)NoiseFrames * rate / 48000), b => b.Gain1 == 0 && b.Gain2 == 0 && (b.RelayBits & 0xFF) == 0, TimeSpan.FromSeconds(10));
+                // Waited for in the board's time (Pause), so a simulated board in virtual time runs while the tool waits.
+                var collecting = Task.Run(() => collector.Collect((int)((long)NoiseFrames * rate / 48000), b => b.Gain1 == 0 && b.Gain2 == 0 && (b.RelayBits & 0xFF) == 0, TimeSpan.FromSeconds(30)));
+                double until = _link.Transport.Seconds + 10;
+                while (!collecting.IsCompleted && _link.Transport.Seconds < until)
+                {
+                    _link.Pause(20);
+                    _o.Cancel.ThrowIfCancellationRequested();
+                }
+                samples = collecting.IsCompleted ? collecting.Result : null;
             }
             finally
             {

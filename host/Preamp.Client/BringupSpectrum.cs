@@ -102,6 +102,8 @@ public sealed class NoiseSpectrum
                 int centre = (int)Math.Round(f / binHz);
                 int peak = centre;
                 for (int k = centre - 1; k <= centre + 1; k++) if (level[k] > level[peak]) peak = k;
+                // The line's own peak, not the skirt of a neighbour (60 Hz's skirt reaches 50 Hz's bin): a local maximum within a bin of f.
+                if (Math.Abs(freq[peak] - f) > binHz || level[peak] < level[peak - 1] || level[peak] < level[peak + 1]) continue;
                 // The floor: the median of the bins within ±40 Hz, away from the line's own skirt.
                 var around = new List<double>();
                 int span = (int)Math.Ceiling(40 / binHz);
