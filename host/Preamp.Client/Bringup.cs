@@ -136,6 +136,7 @@ public sealed class Bringup
     private readonly BringupReport _report = new();
     private bool _sim;
     private bool _safeState;
+    private bool _linkLost;
     private double _lastRenewal;
 
     /// <summary>A bring-up of the board on <paramref name="link"/>.</summary>
@@ -168,17 +169,20 @@ public sealed class Bringup
         _report.Link = _link.Transport.Description + (_o.Baud > 0 && !_link.Transport.Description.Contains("baud", StringComparison.Ordinal) ? " at " + _o.Baud + " baud" : "");
         try
         {
-            if (Do("link", Link) == StepOutcome.Fail) return Finish();
-            Do("identity", Identity);
-            Do("gain-chain", GainChain);
-            Do("control-port", ControlPort);
-            Do("clocks", Clocks);
-            Do("sample-framing", SampleFraming);
-            Do("noise-floor", NoiseFloor);
-            Do("relays", Relays);
-            Do("leds", LedsStep);
-            Do("panel", Panel);
-            Do("phantom", Phantom);
+            foreach (var (id, body) in new (string, Action<BringupStep>)[]
+                     {
+                         ("link", Link), ("identity", Identity), ("gain-chain", GainChain), ("control-port", ControlPort), ("clocks", Clocks),
+                         ("sample-framing", SampleFraming), ("noise-floor", NoiseFloor), ("relays", Relays), ("leds", LedsStep), ("panel", Panel), ("phantom", Phantom),
+                     })
+            {
+                if (Do(id, body) == StepOutcome.Fail && (id == "link" || _linkLost)) break;   // nothing more can be asked
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            PhantomOff();
+            Finish();   // what ran so far, on file
+            throw;
         }
         finally
         {
@@ -216,6 +220,7 @@ public sealed class Bringup
         }
         catch (PreampException e)
         {
+            _linkLost = e.Message.StartsWith("no answer", StringComparison.Ordinal) || e.Message.Contains("closed", StringComparison.Ordinal) || e.Message.StartsWith(_link.Transport.Description + ":", StringComparison.Ordinal);
             step.Outcome = StepOutcome.Fail;
             step.Message = "the board stopped answering during this step (" + e.Message + "): check the cable and the board's power, then run `preamp bringup` again";
         }

@@ -41,11 +41,11 @@ public static class BringupReportWriter
             var mark = plot.Add.VerticalLine(Math.Log10(hum.FrequencyHz));
             mark.Color = ScottPlot.Colors.Red.WithAlpha(0.5);
             mark.LinePattern = ScottPlot.LinePattern.Dotted;
+            if (hum.Harmonic == spectrum.Hum[0].Harmonic) mark.LegendText = spectrum.MainsHz + " Hz mains and its harmonics (stand out " + NoiseSpectrum.StandsOutDb.ToString("0", CultureInfo.InvariantCulture) + " dB or more)";
             var text = plot.Add.Text(F(hum.FrequencyHz, "0") + " Hz", Math.Log10(hum.FrequencyHz), hum.LevelDbfs + 3);
             text.LabelFontColor = ScottPlot.Colors.Red;
             text.LabelFontSize = 11;
         }
-        if (spectrum.MainsHz != 0) plot.Add.VerticalLine(Math.Log10(spectrum.Hum[0].FrequencyHz)).LegendText = spectrum.MainsHz + " Hz mains and harmonics";
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
         {
             MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
