@@ -327,11 +327,12 @@ public sealed class Bringup
         }
         string what = string.Join("; ", _selfTestErrors.Where(e => e.Contains("PGA2500", StringComparison.Ordinal)));
         string fix = what.Contains("stuck low", StringComparison.Ordinal)
-            ? "MISO (GPIO 13) stays low: the chain's SDO does not reach the ESP32. Check U18 (SN74LVC3G34) has 3.3 V on VCC and its A input on the " +
-              "second PGA2500's SDO, the first chip's SDO to the second's SDI, both chips' CS (GPIO 10, 10 k pull-up) and SCLK (GPIO 12), and +5 V on VA+ (the chips' logic runs from it)"
+            ? "MISO (GPIO 13) stays low: nothing drives the chain's SDO (R40 pulls it low while a PGA2500 leaves SDO Hi-Z, as it does while CS is high). " +
+              "Check that CS (GPIO 10) reaches both PGA2500s, +5 V on VA+ and -5 V on VA- (the chips' logic runs from VA+), the second chip's SDO to U18's 1A, " +
+              "U18 (SN74LVC3G34) on 3.3 V with its 1Y to GPIO 13, and the first chip's SDO to the second's SDI"
             : what.Contains("stuck high", StringComparison.Ordinal)
-            ? "MISO (GPIO 13) stays high: nothing drives it (SDO is Hi-Z while CS is high, so a CS that never goes low looks like this). Check CS (GPIO 10) " +
-              "reaches both PGA2500s, U18's output to GPIO 13, and that the chips are powered (VA+ +5 V, VA- -5 V)"
+            ? "MISO (GPIO 13) stays high: the chain shifts out ones. Check that MOSI (GPIO 11) reaches the first PGA2500's SDI (a break, or a short to 3.3 V), " +
+              "SCLK (GPIO 12), and that PGA_SDO_5V or SPI1_MISO is not shorted to a supply"
             : "the pattern came back wrong: check the daisy chain's order (input 1's chip first: its SDO to input 2's SDI), SCLK (GPIO 12) and MOSI (GPIO 11) wiring, and the chips' supplies";
         Set(s, StepOutcome.Fail, "the PGA2500 chain's loop-back failed (" + (what.Length > 0 ? what : "*TST? " + result) + "): " + fix +
                                  ". The board stays in its safe state (muted, phantom off) until a *TST? passes");

@@ -208,8 +208,8 @@ public class BringupTests
     }
 
     [Theory]
-    [InlineData("STUCK0", "stays low", "U18 (SN74LVC3G34) has 3.3 V")]
-    [InlineData("STUCK1", "stays high", "CS (GPIO 10)")]
+    [InlineData("STUCK0", "stays low", "CS (GPIO 10) reaches both PGA2500s")]
+    [InlineData("STUCK1", "stays high", "MOSI (GPIO 11) reaches the first PGA2500's SDI")]
     public void AGainBusFaultFailsTheLoopBackStepNamingTheFix(string how, string symptom, string fix)
     {
         var (link, board) = Board();
