@@ -218,9 +218,9 @@ public sealed class Bringup
                 body(step);
             }
         }
-        catch (PreampException e)
+        catch (Exception e) when (e is PreampException or System.IO.IOException or InvalidOperationException)
         {
-            _linkLost = e.Message.StartsWith("no answer", StringComparison.Ordinal) || e.Message.Contains("closed", StringComparison.Ordinal) || e.Message.StartsWith(_link.Transport.Description + ":", StringComparison.Ordinal);
+            _linkLost = e is not PreampException || e.Message.StartsWith("no answer", StringComparison.Ordinal) || e.Message.StartsWith(_link.Transport.Description + ":", StringComparison.Ordinal);
             step.Outcome = StepOutcome.Fail;
             step.Message = "the board stopped answering during this step (" + e.Message + "): check the cable and the board's power, then run `preamp bringup` again";
         }

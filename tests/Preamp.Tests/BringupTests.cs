@@ -55,6 +55,14 @@ internal sealed class LockstepSimTransport : IByteTransport
 
     public SimRunner Runner { get; }
     public string Description => "simulated board (lockstep)";
+    /// <summary>The cable is pulled: reads and writes fail from now on, and the board runs on by itself (<see cref="RunAlone"/>).</summary>
+    public volatile bool Cut;
+
+    /// <summary>Board time passing with nobody connected.</summary>
+    public void RunAlone(double seconds)
+    {
+        lock (Runner.Gate) Runner.RunFor(seconds);
+    }
     public double Seconds => Runner.Board.NowMicroseconds / 1e6;
 
     private bool Advance()
@@ -74,6 +82,7 @@ internal sealed class LockstepSimTransport : IByteTransport
 
     public int Read(byte[] buffer, int offset, int count)
     {
+        if (Cut) throw new IOException("the connection was closed");
         if (!Advance()) System.Threading.Thread.Sleep(1);
         lock (Runner.Gate) return _port.HostRead(buffer, offset, count);
     }
@@ -82,11 +91,12 @@ internal sealed class LockstepSimTransport : IByteTransport
     {
         long until = Runner.Board.NowMicroseconds + milliseconds * 1000L;
         Allow(milliseconds * 1000L);
-        while (Runner.Board.NowMicroseconds < until) System.Threading.Thread.Sleep(0);   // the reader moves the board, reading as it goes
+        while (Runner.Board.NowMicroseconds < until && !Cut) System.Threading.Thread.Sleep(0);   // the reader moves the board, reading as it goes
     }
 
     public void Write(byte[] buffer, int offset, int count)
     {
+        if (Cut) throw new IOException("the connection was closed");
         while (count > 0)
         {
             int n;
@@ -408,6 +418,33 @@ public class BringupTests
         Assert.Contains(person.Heard, h => h.Contains("phantom-safe load"));
         Assert.Contains(person.Heard, h => h.StartsWith("Turn the knob"));
         AssertPhantomOff(board);
+    }
+
+    [Fact]
+    public void ALinkLostWhilePhantomIsOnEndsTheRunAndTheBoardSwitchesPhantomOffByItself()
+    {
+        var (link, board) = Board(realLike: true);
+        using var _ = link;
+        var person = new BenchPerson(board, attended: true);
+        person.Reading = q =>
+        {
+            board.Cut = true;                             // the cable comes out while the person reaches for the meter
+            System.Threading.Thread.Sleep(200);
+            return "48.0 48.0";
+        };
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var r = Run(link, person, null, "phantom");
+        Assert.True(watch.Elapsed.TotalSeconds < 15, "the run waited out a lost link: " + watch.Elapsed.TotalSeconds + " s");
+        Assert.Equal(StepOutcome.Fail, Step(r, "phantom").Outcome);
+        Assert.Contains("stopped answering", Step(r, "phantom").Message);
+        Assert.Equal(1, r.ExitCode);
+        lock (board.Runner.Gate) Assert.True(board.Runner.Board.PhantomRelays[0].Contact, "phantom was on when the link went");
+        board.RunAlone(Bringup.PhantomLeaseSeconds + 1.5);
+        lock (board.Runner.Gate)
+        {
+            Assert.False(board.Runner.Firmware.Channels.Inputs[0].Phantom);
+            Assert.False(board.Runner.Board.PhantomRelays[0].Contact, "the lease ran out on the board: phantom off with no host");
+        }
     }
 
     [Fact]
