@@ -222,7 +222,9 @@ public sealed class Bringup
         {
             _linkLost = e is not PreampException || e.Message.StartsWith("no answer", StringComparison.Ordinal) || e.Message.StartsWith(_link.Transport.Description + ":", StringComparison.Ordinal);
             step.Outcome = StepOutcome.Fail;
-            step.Message = "the board stopped answering during this step (" + e.Message + "): check the cable and the board's power, then run `preamp bringup` again";
+            step.Message = _linkLost
+                ? "the board stopped answering during this step (" + e.Message + "): check the cable and the board's power, then run `preamp bringup` again"
+                : "the board refused what this step asked (" + e.Message + "): see the steps above; `preamp scpi \"SYSTem:CONDition?\"` names what is wrong";
         }
         step.Seconds = watch.Elapsed.TotalSeconds;
         _report.Steps.Add(step);
