@@ -126,12 +126,15 @@ internal sealed class BenchPerson : IBringupUi
     }
 
     public bool Attended { get; }
+    /// <summary>Does not touch the panel when asked to.</summary>
+    public bool Idle { get; set; }
     public void Begin(string title) { }
     public void End(BringupStep step) { }
 
     public void Tell(string message)
     {
         Heard.Add(message);
+        if (Idle) return;
         lock (_board.Runner.Gate)
         {
             var b = _board.Runner.Board;
@@ -444,6 +447,47 @@ public class BringupTests
         {
             Assert.False(board.Runner.Firmware.Channels.Inputs[0].Phantom);
             Assert.False(board.Runner.Board.PhantomRelays[0].Contact, "the lease ran out on the board: phantom off with no host");
+        }
+    }
+
+    [Fact]
+    public void AControlNobodyWorksTimesOutAndTheStepNamesItsPin()
+    {
+        var (link, board) = Board(realLike: true);
+        using var _ = link;
+        var r = new Bringup(link, new BenchPerson(board, attended: true) { Idle = true }, new BringupOptions { Only = new[] { "panel" }, PanelTimeoutMs = 1000 }).Run();
+        var step = Step(r, "panel");
+        Assert.Equal(StepOutcome.Fail, step.Outcome);
+        Assert.Contains("A and B on GPIO 1 and 2", step.Message);
+        Assert.Contains("BTN_48V on GPIO 40", step.Message);
+        Assert.Contains("knob: NOT seen within 1 s", step.Details);
+    }
+
+    [Fact]
+    public void CtrlCWhilePhantomIsOnSwitchesItOffAndKeepsTheReportOfWhatRan()
+    {
+        var (link, board) = Board(realLike: true);
+        using var _ = link;
+        using var stop = new System.Threading.CancellationTokenSource();
+        var person = new BenchPerson(board, attended: true);
+        person.Reading = q =>
+        {
+            stop.Cancel();                                // Ctrl-C while the person measures
+            System.Threading.Thread.Sleep(5000);          // the prompt would wait for a line that never comes
+            return null;
+        };
+        string dir = Path.Combine(Path.GetTempPath(), "bringup-cancel-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            Assert.Throws<OperationCanceledException>(() => new Bringup(link, person, new BringupOptions { Only = new[] { "identity", "phantom" }, ReportDirectory = dir, Cancel = stop.Token }).Run());
+            using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "bringup.json")));
+            Assert.Equal(new[] { "link", "identity" }, json.RootElement.GetProperty("steps").EnumerateArray().Select(e => e.GetProperty("id").GetString()));
+            AssertPhantomOff(board);                     // switched off by the tool, not left to the lease
+            Assert.Equal("0", link.Query("INPut1:PHANtom?"));
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, true);
         }
     }
 
