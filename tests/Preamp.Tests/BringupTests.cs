@@ -356,6 +356,15 @@ public class BringupTests
     }
 
     [Fact]
+    public void WithoutATerminalTheCommandAsksForYesInsteadOfWaiting()
+    {
+        var (code, output) = Tools.RunWithoutTerminal("dotnet", 60_000, Tools.BuiltDll(Path.Combine("host", "Preamp.Cli"), "preamp.dll"), "--sim", "bringup");
+        Assert.Equal(1, code);
+        Assert.Contains("stdin is not a terminal: use --yes", output);
+        Assert.DoesNotContain("   at ", output);
+    }
+
+    [Fact]
     public void SixtyHertzHumIsNotTakenForFifty()
     {
         var rng = new Random(5);
