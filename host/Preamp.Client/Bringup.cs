@@ -374,7 +374,16 @@ public sealed class Bringup
 
     private void Clocks(BringupStep s)
     {
-        string answer = QueryNew("DIAGnostic:ADC:CLOCk?");
+        string answer;
+        try
+        {
+            answer = QueryNew("DIAGnostic:ADC:CLOCk?");
+        }
+        catch (PreampException e) when (e.Message.Contains("failed: -240,", StringComparison.Ordinal))
+        {
+            Set(s, StepOutcome.Fail, "the clocks cannot be read: the PCM1863's control port answers in no framing (" + e.Message + "); fix what the control-port step names first");
+            return;
+        }
         if (answer == null)
         {
             Set(s, StepOutcome.Warn, TooOld + "DIAGnostic:ADC:CLOCk?): update the firmware to see the clocks the PCM1863 detects");

@@ -252,6 +252,17 @@ public class BringupTests
         Assert.Contains(says, step.Message);
     }
 
+    [Fact]
+    public void AClockQueryTheBoardRefusesFailsTheStepPointingAtTheControlPort()
+    {
+        var (link, board) = Board(clock: null);
+        using var _ = link;
+        board.Runner.Firmware.Hosts.Commands.Add("DIAGnostic:ADC:CLOCk?", c => c.Fail(ScpiError.HardwareError, "the converter's control port answers in no framing: see DIAGnostic:ADC:PORT?"));
+        var step = Step(Run(link, new BenchPerson(board, false), null, "clocks"), "clocks");
+        Assert.Equal(StepOutcome.Fail, step.Outcome);
+        Assert.Contains("fix what the control-port step names first", step.Message);
+    }
+
     [Theory]
     [InlineData("RUN,48000,00", StepOutcome.Pass, "runs at 48000 S/s")]
     [InlineData("HALTED,0,7F", StepOutcome.Fail, "BCK (GPIO 4")]
