@@ -57,6 +57,8 @@ namespace PreampFirmware
         public readonly HostSessions Hosts;
         /// <summary>The front panel.</summary>
         public readonly FrontPanel Panel;
+        /// <summary>Phantom switched on for a bench test, off unless renewed.</summary>
+        public readonly PhantomLease PhantomLease;
 
         /// <summary>Step of the tick's slower duties (the converter's watch, the slow-loop report, the delayed save), ms.</summary>
         public const int SliceMs = 50;
@@ -82,6 +84,7 @@ namespace PreampFirmware
             Relays[1] = new ChannelRelays(new Relay(io.Phantom2), new Relay(new Pga2500Gpo(Gain, 1, 1)), new Relay(new Pga2500Gpo(Gain, 1, 2)));
             Channels = new Channels(Gain, Relays);
             Automation = new GainAutomation(Channels, Meter);
+            PhantomLease = new PhantomLease(Channels);
             SampleStream stream = new SampleStream(FramesPerBlock);
             SampleLoop loop = new SampleLoop(io.Audio, io.Crc, io.Clock, stream, Meter);
             Converter = new Converter(new Pcm1863(io.AdcSpi, io.Clock), loop, Meter, DeviceErrors);
@@ -101,7 +104,7 @@ namespace PreampFirmware
             DeviceErrors.Raised += OnDeviceError;
             ScpiCommandTable t = Hosts.Commands;
             SystemCommands.Register(t, Hosts, Channels, Automation, StreamLink, SelfTest, Condition);
-            InputCommands.Register(t, Channels, Automation, Settings, Panel, Meter);
+            InputCommands.Register(t, Channels, Automation, Settings, Panel, Meter, PhantomLease);
             StreamCommands.Register(t, Hosts, Channels, Converter, StreamLink);
             CalibrationCommands.Register(t, Settings, Channels, StreamLink);
             StateQuery.Register(t, Channels, Automation, Condition, Settings, Converter, StreamLink);
@@ -147,8 +150,8 @@ namespace PreampFirmware
         /// <summary>
         /// One pass of the control loop at board time <paramref name="nowMicroseconds"/>: host input and the OVR pins, then
         /// (once booted) the gain chain's watch, the panel, gain automation, the relay sequencers and the converter's mute;
-        /// every <see cref="SliceMs"/> also the converter's watch, the slow-loop report and the delayed save, which need no
-        /// finer step.
+        /// every <see cref="SliceMs"/> also the converter's watch, the slow-loop report, the delayed save and a running phantom
+        /// lease, which need no finer step.
         /// Called every few milliseconds by the app (or the simulator); reads no clock itself. Each part returns at once
         /// when it has nothing to do, so a pass that finds nothing changed costs a few hundred IL instructions.
         /// </summary>
@@ -176,6 +179,7 @@ namespace PreampFirmware
                 Converter.Watch(_sliceMs);
                 StreamLink.Watch();
                 Settings.Tick(_sliceMs);
+                if (PhantomLease.Active) PhantomLease.Slice(_sliceMs);
                 _sliceMs = 0;
             }
         }

@@ -75,6 +75,21 @@ public sealed class SimAnalogChain
                 }
                 break;
             }
+            case SourceKind.Hum:
+            {
+                // A few tones summed sample by sample: only a hum test uses it, so plain sines are cheap enough.
+                Array.Clear(v, 0, frames);
+                for (int k = 1; k <= SimSource.HumHarmonicsDb.Length; k++)
+                {
+                    double hz = k * source.FrequencyHz;
+                    double amplitude = source.PeakVolts * Math.Pow(10, SimSource.HumHarmonicsDb[k - 1] / 20) * SimPcm1863.FilterGain(hz, rate);
+                    double cycles = hz * startUs * 1e-6;
+                    double phase = 2 * Math.PI * (cycles - Math.Floor(cycles));
+                    double step = 2 * Math.PI * hz * periodUs * 1e-6;
+                    for (int i = 0; i < frames; i++) v[i] += amplitude * Math.Sin(phase + step * i);
+                }
+                break;
+            }
             case SourceKind.Noise:
                 for (int i = 0; i < frames; i++) v[i] = source.RmsVolts * NormalTable.Next(_sourceNoise);
                 break;

@@ -15,6 +15,11 @@ public enum SourceKind
     Sine,
     /// <summary>White noise.</summary>
     Noise,
+    /// <summary>
+    /// Mains hum, as a ground loop brings it: the mains frequency (<see cref="SimSource.FrequencyHz"/>, 50 or 60 Hz) at
+    /// <see cref="SimSource.Dbu"/> and its harmonics 2 to 5 below it (<see cref="SimSource.HumHarmonicsDb"/>).
+    /// </summary>
+    Hum,
 }
 
 /// <summary>A signal source at a channel's XLR input.</summary>
@@ -54,6 +59,9 @@ public sealed class SimSource
             PeakVolts = RmsVolts * Math.Sqrt(2);
         }
     }
+
+    /// <summary>Level of the mains harmonics 1 to 5 of a <see cref="SourceKind.Hum"/> source against its fundamental, dB (rectifier buzz: the 2nd and 3rd strong).</summary>
+    public static readonly double[] HumHarmonicsDb = { 0, -6, -4, -14, -10 };
 
     /// <summary>RMS volts of <see cref="Dbu"/>.</summary>
     public double RmsVolts { get; private set; } = 0.77459667 * Math.Pow(10, -40 / 20.0);

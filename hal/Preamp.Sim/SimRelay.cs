@@ -76,6 +76,21 @@ public sealed class PhantomSupply
 
     internal PhantomSupply(SimRelay relay) => _relay = relay;
 
+    /// <summary>Open-circuit phantom voltage of the supply, volts (IEC 61938 P48: 48 V ± 4 V).</summary>
+    public const double NominalVolts = 48.0;
+
+    /// <summary>
+    /// Volts on XLR pins 2 and 3 against pin 1 at a time, with no load (a meter's 10 MΩ): the soft-start's ramp after the
+    /// relay closes, the feed resistors' discharge after it opens.
+    /// </summary>
+    public double PinVolts(long nowUs)
+    {
+        long dt = nowUs - _relay.ContactChangedUs;
+        if (_relay.Operations == 0 || dt < 0) return _relay.Contact ? NominalVolts : 0;
+        double settle = Math.Exp(-dt / (RampUs / 5.0));
+        return _relay.Contact ? NominalVolts * (1 - settle) : NominalVolts * settle * (dt < 20 * RampUs ? 1 : 0);
+    }
+
     /// <summary>Differential transient injected at the input at a time, volts.</summary>
     public double Transient(long nowUs)
     {

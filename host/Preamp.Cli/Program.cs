@@ -37,6 +37,7 @@ public static class Program
         root.Add(CalibrateCommand());
         root.Add(CalibrationCommand());
         root.Add(HubCommand.Create());
+        root.Add(BringupCommand.Create(Connect, r => r.GetValue(s_sim) || (r.GetValue(s_port) ?? "").StartsWith("tcp://", StringComparison.OrdinalIgnoreCase) ? 0 : r.GetValue(s_baud)));
         return root.Parse(args).Invoke();
     }
 

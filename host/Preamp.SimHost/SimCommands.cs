@@ -21,6 +21,7 @@ public static class SimCommands
             {
                 SourceKind.Sine => "SINE," + F(s.FrequencyHz) + "," + F(s.Dbu),
                 SourceKind.Noise => "NOISE," + F(s.Dbu),
+                SourceKind.Hum => "HUM," + F(s.FrequencyHz) + "," + F(s.Dbu),
                 _ => "OFF",
             });
         });
@@ -48,6 +49,22 @@ public static class SimCommands
             if (n < 1 || n > 2) { c.Fail(ScpiError.DataOutOfRange, "channel must be 1 or 2"); return; }
             int i = n - 1;
             c.Reply(B(board.PhantomRelays[i].Contact) + "," + B(board.PadRelays[i].Contact) + "," + B(board.PolarityRelays[i].Contact));
+        });
+        // What a meter on XLR pins 2 and 3 (against pin 1) reads: "<pin 2 V>,<pin 3 V>".
+        t.Add("SIMulation:PHANtom:VOLTage?", 1, 1, 1, c =>
+        {
+            if (!c.TryInteger(0, out int n)) return;
+            if (n < 1 || n > 2) { c.Fail(ScpiError.DataOutOfRange, "channel must be 1 or 2"); return; }
+            string v = board.Phantom[n - 1].PinVolts(board.NowMicroseconds).ToString("0.00", CultureInfo.InvariantCulture);
+            c.Reply(v + "," + v);
+        });
+        // The LEDs lit now, as the 74HC595s' outputs show them: "<ring 1>,<status 1>,<ring 2>,<status 2>" in hex (ring bit 0
+        // LED 1; status bits 48V, PAD, POLARITY, SIGNAL, CLIP, SELECTED from bit 0).
+        t.Add("SIMulation:LED?", c =>
+        {
+            var leds = board.Leds;
+            c.Reply(leds.Ring(0).ToString("X4", CultureInfo.InvariantCulture) + "," + leds.Outputs(3).ToString("X2", CultureInfo.InvariantCulture) + "," +
+                    leds.Ring(1).ToString("X4", CultureInfo.InvariantCulture) + "," + leds.Outputs(6).ToString("X2", CultureInfo.InvariantCulture));
         });
         // Faults any client can inject: SIMulation:FAULt <part>,<how> (OFF ends one), SIMulation:FAULt CLEar ends all.
         t.Add("SIMulation:FAULt", 1, 2, 1, c =>
@@ -118,6 +135,16 @@ public static class SimCommands
             s.Kind = SourceKind.Noise;
             return;
         }
-        c.Fail(ScpiError.IllegalParameterValue, "source is SINE, NOISE or OFF");
+        if (c.IsKeyword(0, "HUM"))
+        {
+            if (c.ParameterCount != 3) { c.Fail(ScpiError.MissingParameter, "HUM,<50|60>,<dBu>"); return; }
+            if (!c.TryNumber(1, out double hz) || !c.TryNumber(2, out double dbu)) return;
+            if ((hz != 50 && hz != 60) || dbu < -160 || dbu > 30) { c.Fail(ScpiError.DataOutOfRange, "mains is 50 or 60 Hz, -160 <= dBu <= 30"); return; }
+            s.FrequencyHz = hz;
+            s.Dbu = dbu;
+            s.Kind = SourceKind.Hum;
+            return;
+        }
+        c.Fail(ScpiError.IllegalParameterValue, "source is SINE, NOISE, HUM or OFF");
     }
 }

@@ -37,7 +37,7 @@ namespace PreampFirmware.Control
                 if (c.Pad) bits |= 1;
                 if (c.Polarity) bits |= 2;
                 if (c.Mute) bits |= 4;
-                if (c.Phantom) bits |= 8;
+                if (c.Phantom && !c.PhantomLeased) bits |= 8;   // a bench test's phantom is never brought back
                 if (c.PhantomLock) bits |= 16;
                 payload[at + 1] = (byte)bits;
                 payload[at + 2] = 0;

@@ -38,6 +38,16 @@ namespace PreampFirmware.Control
         public const int FastBlinkMs = 60;
         /// <summary>Half-period of the ramp blink, ms.</summary>
         public const int RampBlinkMs = 250;
+        /// <summary>How long a bench test's LED (<see cref="ShowTestLed"/>) stays lit unless shown again, ms.</summary>
+        public const int TestLedMs = 5000;
+        /// <summary>LEDs a bench test can light one at a time: per channel 16 ring LEDs, then 48V, PAD, Ø, SIGNAL, CLIP, SELECTED.</summary>
+        public const int TestLeds = 44;
+
+        /// <summary>
+        /// What the controls did since power-on, for a bench test (DIAGnostic:PANel?): knob detents either way, debounced
+        /// presses of the knob, CHANNEL and 48V. Counted only when something happens.
+        /// </summary>
+        public readonly int[] Counts = new int[4];
 
         private readonly Channels _channels;
         private readonly GainAutomation _automation;
@@ -57,6 +67,8 @@ namespace PreampFirmware.Control
         private int _shownMeter = -1;
         private int _shownAuto = -1;
         private bool _animating = true;
+        private int _testLed;
+        private int _testMs;
 
         /// <summary>The panel working <paramref name="channels"/>, reading the board's buttons and knob and lighting <paramref name="leds"/>.</summary>
         public FrontPanel(Channels channels, GainAutomation automation, LevelMeter meter, Hc595LedChain leds, BoardIo io)
@@ -96,6 +108,7 @@ namespace PreampFirmware.Control
             if (detents != 0)
             {
                 int count = detents < 0 ? -detents : detents;
+                Counts[0] += count;
                 int step = StepForInterval(_sinceDetentMs / count);
                 _channels.StepGain(_channels.Selected, detents * step);
                 _sinceDetentMs = 0;
@@ -122,6 +135,9 @@ namespace PreampFirmware.Control
 
         private void Act(int knob, int channel, int phantom)
         {
+            if (knob == ButtonEvent.Pressed) Counts[1]++;
+            if (channel == ButtonEvent.Pressed) Counts[2]++;
+            if (phantom == ButtonEvent.Pressed) Counts[3]++;
             if (knob == ButtonEvent.ShortPress)
             {
                 _channels.SetMute(_channels.Selected, !_channels.Inputs[_channels.Selected].Mute);
@@ -166,6 +182,29 @@ namespace PreampFirmware.Control
             _leds.Flush(true);
         }
 
+        /// <summary>
+        /// Lights LED <paramref name="led"/> (1..<see cref="TestLeds"/>: 1-16 ring 1, 17-22 input 1's 48V, PAD, Ø, SIGNAL,
+        /// CLIP, SELECTED, 23-44 the same for input 2) and no other for <see cref="TestLedMs"/>; 0 shows the panel again.
+        /// </summary>
+        public void ShowTestLed(int led)
+        {
+            _testLed = led;
+            _testMs = led > 0 ? TestLedMs : 0;
+            _animating = true;   // the LEDs are drawn on the next tick, and every tick while the test LED shows
+        }
+
+        private void DrawTestLed()
+        {
+            for (int ch = 0; ch < Channels.Count; ch++)
+            {
+                int first = 1 + 22 * ch;
+                int n = _testLed - first;
+                _leds.SetRing(ch, n >= 0 && n < 16 ? 1 << n : 0);
+                _leds.SetStatus(ch, n >= 16 && n < 22 ? 1 << (n - 16) : 0);
+            }
+            _leds.Flush(false);
+        }
+
         /// <summary>Starts the fast 48V blink that tells a phantom request was refused.</summary>
         public void SignalRefusal(int channel)
         {
@@ -201,6 +240,12 @@ namespace PreampFirmware.Control
 
         private void UpdateLeds(int elapsedMs)
         {
+            if (_testMs > 0)
+            {
+                _testMs -= elapsedMs;
+                DrawTestLed();
+                return;   // _animating stays set: the panel comes back by itself when the test LED times out
+            }
             bool animating = false;
             for (int ch = 0; ch < Channels.Count; ch++)
             {

@@ -51,6 +51,8 @@ namespace PreampFirmware.Control
         public bool Phantom;
         /// <summary>Phantom lock (ribbon microphones): phantom cannot be switched on while set.</summary>
         public bool PhantomLock;
+        /// <summary>Phantom is on for a bench test only (<see cref="PhantomLease"/>): it is not saved as on.</summary>
+        public bool PhantomLeased;
 
         /// <summary>A channel driving <paramref name="relays"/>.</summary>
         public InputChannel(ChannelRelays relays)
@@ -133,6 +135,7 @@ namespace PreampFirmware.Control
         {
             _relays.OpenAll();
             Phantom = false;
+            PhantomLeased = false;
             Pad = false;
             Polarity = false;
             _state = RelaySequence.Idle;

@@ -11,7 +11,7 @@ namespace PreampFirmware.Host
     public static class InputCommands
     {
         /// <summary>Adds the commands to <paramref name="t"/>.</summary>
-        public static void Register(ScpiCommandTable t, Channels channels, GainAutomation automation, SettingsStore settings, FrontPanel panel, LevelMeter meter)
+        public static void Register(ScpiCommandTable t, Channels channels, GainAutomation automation, SettingsStore settings, FrontPanel panel, LevelMeter meter, PhantomLease lease)
         {
             int n = Channels.Count;
             InputChannel[] inputs = channels.Inputs;
@@ -23,10 +23,14 @@ namespace PreampFirmware.Host
             t.Add("INPut#:POLarity?", 0, 0, n, c => c.Reply(inputs[c.Suffix - 1].Polarity ? "INV" : "NORM"));
             t.Add("INPut#:MUTE", 1, 1, n, c => { bool on; if (c.TryBoolean(0, out on)) channels.SetMute(c.Suffix - 1, on); });
             t.Add("INPut#:MUTE?", 0, 0, n, c => c.Reply(ScpiFormat.Bit(inputs[c.Suffix - 1].Mute)));
-            t.Add("INPut#:PHANtom", 1, 1, n, c => SetPhantom(c, channels, panel));
+            t.Add("INPut#:PHANtom", 1, 1, n, c => { if (SetPhantom(c, channels, panel)) lease.End(c.Suffix - 1); });
             t.Add("INPut#:PHANtom?", 0, 0, n, c => c.Reply(ScpiFormat.Bit(inputs[c.Suffix - 1].Phantom)));
             t.Add("INPut#:PHANtom:LOCK", 1, 1, n, c => SetPhantomLock(c, channels, settings));
             t.Add("INPut#:PHANtom:LOCK?", 0, 0, n, c => c.Reply(ScpiFormat.Bit(inputs[c.Suffix - 1].PhantomLock)));
+            t.Add("INPut#:PHANtom:TEST", 1, 1, n, c => PhantomTest(c, channels, panel, lease));
+            t.Add("INPut#:PHANtom:TEST?", 0, 0, n, c => c.Reply(ScpiFormat.Fixed(lease.RemainingMs(c.Suffix - 1) / 1000.0, 2)));
+            t.Add("DIAGnostic:LED", 1, 1, 1, c => TestLed(c, panel));
+            t.Add("DIAGnostic:PANel?", c => c.Reply(panel.Counts[0].ToString() + "," + panel.Counts[1].ToString() + "," + panel.Counts[2].ToString() + "," + panel.Counts[3].ToString()));
             t.Add("INPut#:PHANtom:SETTled?", 0, 0, n, c => c.Reply(ScpiFormat.Bit(inputs[c.Suffix - 1].Settled)));
             t.Add("INPut#:GAIN:AUTO", 0, 0, n, c => { if (Ready(c, channels)) automation.StartAutoGain(c.Suffix - 1); });
             t.Add("INPut#:GAIN:AUTO:STATus?", 0, 0, n, c => c.Reply(AutoGainStatus.Name(automation.AutoGainOf(c.Suffix - 1).Status)));
@@ -104,16 +108,53 @@ namespace PreampFirmware.Host
             else c.Fail(ScpiError.IllegalParameterValue, "polarity is NORMal or INVerted");
         }
 
-        private static void SetPhantom(ScpiCall c, Channels channels, FrontPanel panel)
+        /// <summary>INPut&lt;n&gt;:PHANtom ON|OFF; true when the request was taken (it ends a bench test's lease).</summary>
+        private static bool SetPhantom(ScpiCall c, Channels channels, FrontPanel panel)
         {
             bool on;
-            if (!Ready(c, channels) || !c.TryBoolean(0, out on)) return;
+            if (!Ready(c, channels) || !c.TryBoolean(0, out on)) return false;
             int channel = c.Suffix - 1;
             if (!channels.RequestPhantom(channel, on))
             {
-                panel.SignalRefusal(channel);
-                c.Fail(ScpiError.SettingsConflict, "phantom is locked on input " + c.Suffix.ToString() + " (INPut" + c.Suffix.ToString() + ":PHANtom:LOCK OFF to allow it)");
+                RefusePhantom(c, panel);
+                return false;
             }
+            return true;
+        }
+
+        private static void RefusePhantom(ScpiCall c, FrontPanel panel)
+        {
+            panel.SignalRefusal(c.Suffix - 1);
+            c.Fail(ScpiError.SettingsConflict, "phantom is locked on input " + c.Suffix.ToString() + " (INPut" + c.Suffix.ToString() + ":PHANtom:LOCK OFF to allow it)");
+        }
+
+        /// <summary>INPut&lt;n&gt;:PHANtom:TEST &lt;s&gt;: phantom on for a bench test, off after &lt;s&gt; s unless sent again.</summary>
+        private static void PhantomTest(ScpiCall c, Channels channels, FrontPanel panel, PhantomLease lease)
+        {
+            double s;
+            if (!Ready(c, channels) || !c.TryNumber(0, PhantomLease.MinSeconds, PhantomLease.MaxSeconds, 5, out s)) return;
+            if (s < PhantomLease.MinSeconds || s > PhantomLease.MaxSeconds)
+            {
+                c.Fail(ScpiError.DataOutOfRange, "a phantom test lasts 1..30 s (send it again to renew it)");
+                return;
+            }
+            if (!lease.Start(c.Suffix - 1, (int)(s * 1000)))
+            {
+                RefusePhantom(c, panel);
+            }
+        }
+
+        /// <summary>DIAGnostic:LED &lt;n&gt;: lights front-panel LED n alone for 5 s (0 shows the panel again).</summary>
+        private static void TestLed(ScpiCall c, FrontPanel panel)
+        {
+            int led;
+            if (!c.TryInteger(0, out led)) return;
+            if (led < 0 || led > FrontPanel.TestLeds)
+            {
+                c.Fail(ScpiError.DataOutOfRange, "LEDs are 1..44 (0 shows the panel again)");
+                return;
+            }
+            panel.ShowTestLed(led);
         }
 
         private static void SetPhantomLock(ScpiCall c, Channels channels, SettingsStore settings)
