@@ -15,6 +15,8 @@ namespace PreampFirmware.Cli;
 
 public static class Program
 {
+    /// <summary>The simulator's SCPI port when no other is asked for: beside the hub's 5025 (<see cref="HubCommand.DefaultScpiPort"/>).</summary>
+    public const int SimDefaultTcpPort = 5026;
     private static readonly Option<string> s_port = new("--port") { Description = "Serial device (/dev/ttyUSB0, COM3) or tcp://host:port", Recursive = true };
     private static readonly Option<int> s_baud = new("--baud") { Description = "Baud rate of a serial device (the simulator's link speed for `sim`)", DefaultValueFactory = _ => PreampFirmware.Hal.BoardRevB.HostBaud, Recursive = true };
     private static readonly Option<bool> s_sim = new("--sim") { Description = "Use a simulated board in this process", Recursive = true };
@@ -536,7 +538,7 @@ public static class Program
 
     private static Command SimCommand()
     {
-        var tcp = new Option<int?>("--tcp") { Description = "Serve SCPI on 127.0.0.1:PORT (0 picks a free port; 5025, the instrument convention, when neither --tcp, --pty nor --panel is given)" };
+        var tcp = new Option<int?>("--tcp") { Description = "Serve SCPI on 127.0.0.1:PORT (0 picks a free port; 5026 when neither --tcp, --pty nor --panel is given: 5025, the instrument convention, is the hub's)" };
         var pty = new Option<bool>("--pty") { Description = "Serve on a pseudo-terminal and print its /dev/pts path" };
         var flash = new Option<string>("--flash") { Description = "Keep the simulated flash in this file across runs" };
         var errors = new Option<int?>("--errors") { Description = "Build the board with manufacturing errors drawn from this seed" };
@@ -584,7 +586,7 @@ public static class Program
                 int? requestedTcp = r.GetValue(tcp);
                 if (requestedTcp == null && !r.GetValue(pty) && !r.GetValue(panel))
                 {
-                    requestedTcp = 5025;   // nothing asked for: the SCPI raw-socket convention
+                    requestedTcp = SimDefaultTcpPort;   // nothing asked for: beside the hub's 5025, never on it
                 }
                 if (requestedTcp is int tcpPort)
                 {
