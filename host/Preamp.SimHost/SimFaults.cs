@@ -9,7 +9,7 @@ namespace PreampFirmware.SimHost;
 /// <summary>
 /// The faults the fault suite knows, as switches on the simulated board. Each acts on the part a real fault would hit,
 /// and the firmware finds and reports it as it would on a board: a stuck MISO line (gain chain or converter bus), a
-/// converter that stops, a sample loop too slow for the rate, damaged bytes to the host, a flash write that fails, a
+/// converter that stops, samples framed wrongly by the I2S receiver (byte-swapped, bit-reversed, a bit clock late), a sample loop too slow for the rate, damaged bytes to the host, a flash write that fails, a
 /// power cut in the next flash write. The one-shot flash faults leave the list when they have happened.
 /// </summary>
 public sealed class SimFaults
@@ -19,7 +19,7 @@ public sealed class SimFaults
     {
         ["GAINBUS"] = new[] { "STUCK0", "STUCK1" },
         ["ADCBUS"] = new[] { "STUCK0", "STUCK1" },
-        ["AUDIO"] = new[] { "STOP" },
+        ["AUDIO"] = new[] { "STOP", "BYTESWAP", "BITREV", "SHIFT" },
         ["LOOP"] = new[] { "SLOW" },
         ["LINK"] = new[] { "DAMAGE" },
         ["FLASH"] = new[] { "FAIL", "CUT" },
@@ -74,7 +74,10 @@ public sealed class SimFaults
         {
             case "GAINBUS": board.GainSpi.Miso = how == "STUCK0" ? MisoFault.StuckLow : MisoFault.StuckHigh; break;
             case "ADCBUS": board.AdcSpi.Miso = how == "STUCK0" ? MisoFault.StuckLow : MisoFault.StuckHigh; break;
-            case "AUDIO": board.Adc.Stopped = true; break;
+            case "AUDIO":
+                if (how == "STOP") board.Adc.Stopped = true;
+                else board.Audio.Framing = how == "BYTESWAP" ? I2sFraming.ByteSwap : how == "BITREV" ? I2sFraming.BitReverse : I2sFraming.ShiftLate;
+                break;
             case "LOOP":
                 _blockCostBefore = _runner.BlockServiceMicroseconds;
                 _runner.BlockServiceMicroseconds = (long)(SlowLoopShare * Preamp.FramesPerBlock * 1e6 / _runner.Firmware.Converter.SampleRate);
@@ -102,7 +105,10 @@ public sealed class SimFaults
         {
             case "GAINBUS": board.GainSpi.Miso = MisoFault.None; break;
             case "ADCBUS": board.AdcSpi.Miso = MisoFault.None; break;
-            case "AUDIO": board.Adc.Stopped = false; break;
+            case "AUDIO":
+                board.Adc.Stopped = false;
+                board.Audio.Framing = I2sFraming.Normal;
+                break;
             case "LOOP": _runner.BlockServiceMicroseconds = _blockCostBefore; break;
             case "LINK":
                 foreach (var (port, ber) in _berBefore) port.SetLinkErrors(ber, 77);
