@@ -1,0 +1,139 @@
+// The I2S sample framing on the simulated board: each wrong framing found by the firmware, undone by the host bit for bit.
+using System;
+using System.Linq;
+using PreampFirmware.Client;
+using PreampFirmware.Sim;
+using PreampFirmware.SimHost;
+using Xunit;
+
+namespace PreampFirmware.DesktopTests;
+
+public class SampleFramingBoardTests
+{
+    /// <summary>A board whose I2S receiver frames the slots as <paramref name="framing"/> from power-on.</summary>
+    private static Host BootWith(I2sFraming framing)
+    {
+        var runner = new SimRunner();
+        runner.Board.Audio.Framing = framing;
+        runner.PowerCycle();   // the framing is there when the firmware boots (done the same way for every framing)
+        var h = new Host(runner: runner);
+        h.Run(0.5);            // the check 200 ms after bring-up
+        return h;
+    }
+
+    [Theory]
+    [InlineData(I2sFraming.Normal, "NORMAL", "0,\"No error\"")]
+    [InlineData(I2sFraming.ByteSwap, "BYTESWAP", "-300,\"Device-specific error;I2S samples arrive byte-swapped (BYTESWAP): the stream header flags it")]
+    [InlineData(I2sFraming.BitReverse, "BITREV", "-300,\"Device-specific error;I2S samples arrive bit-reversed (BITREV): the stream header flags it")]
+    [InlineData(I2sFraming.ShiftLate, "SHIFT", "-240,\"Hardware error;I2S samples arrive one bit clock late (SHIFT)")]
+    public void TheFirmwareFindsTheFramingAtBringUp(I2sFraming framing, string name, string error)
+    {
+        var runner = new SimRunner();
+        runner.Board.Audio.Framing = framing;
+        var h = new Host(runner: runner);   // connected before the power cycle: it hears the boot's errors
+        runner.PowerCycle();
+        Assert.Equal("UNCHECKED", h.Ask("DIAG:ADC:FRAM?"));
+        h.Run(0.3);
+        Assert.Equal(name, h.Ask("DIAGnostic:ADC:FRAMing?"));
+        Assert.StartsWith(error, h.Ask("SYST:ERR?"));
+        Assert.Equal("0,\"No error\"", h.Ask("SYST:ERR?"));   // once
+        Assert.Equal(framing == I2sFraming.ShiftLate ? "FRAMING" : "NONE", h.Ask("SYST:COND?"));
+    }
+
+    [Theory]
+    [InlineData("BYTESWAP")]
+    [InlineData("BITREV")]
+    [InlineData("SHIFT")]
+    public void AFaultSwitchedOnIsFoundByTheCheckBringUpAsksFor(string how)
+    {
+        var h = new Host();
+        h.Run(0.3);
+        Assert.Equal("NORMAL", h.Ask("DIAG:ADC:FRAM?"));
+        h.Ask("SIM:FAULt AUDIO," + how, 0.1);
+        Assert.Contains("AUDIO:" + how, h.Ask("SIM:FAULt?"));
+        Assert.Equal("NORMAL", h.Ask("DIAG:ADC:FRAM?"));          // decided: nothing checks per block
+        Assert.Equal(how, h.Ask("DIAG:ADC:FRAM:CHEC;:DIAG:ADC:FRAM?"));
+        h.Ask("SIM:FAULt AUDIO,OFF", 0.1);
+        Assert.Equal("NORMAL", h.Ask("DIAG:ADC:FRAM:CHEC;:DIAG:ADC:FRAM?"));
+    }
+
+    [Fact]
+    public void ShiftedSamplesAreNotStreamedAndTheRefusalNamesTheFix()
+    {
+        var h = BootWith(I2sFraming.ShiftLate);
+        h.Ask("SYST:ERR?");   // the boot's report
+        h.Ask("STR:STAR", 0.2);
+        Assert.Equal("0", h.Ask("STR:ACT?"));
+        Assert.Empty(h.Blocks);
+        string e = h.Ask("SYST:ERR?");
+        Assert.StartsWith("-240,\"Hardware error;I2S samples arrive one bit clock late (SHIFT)", e);
+        Assert.Contains("0Bh = 44h", e);
+        Assert.Contains("zero-initialises i2s_config_t", e);
+        h.Ask("SIM:FAULt AUDIO,OFF", 0.1);
+        h.Ask("STR:STAR", 0.2);                                   // a start checks a SHIFT again: fixed, it streams
+        Assert.Equal("1", h.Ask("STR:ACT?"));
+        Assert.Equal("NORMAL", h.Ask("DIAG:ADC:FRAM?"));
+        Assert.Equal("NONE", h.Ask("SYST:COND?"));
+    }
+
+    /// <summary>Streams 0.4 s of a tone on input 1 and noise on input 2 from a board framed as <paramref name="framing"/>.</summary>
+    private static Host Capture(I2sFraming framing)
+    {
+        var h = BootWith(framing);
+        h.Ask("SIM:SOUR1 SINE,997,-30;:SIM:SOUR2 NOISE,-40;:INP1:GAIN 20", 0.2);
+        h.Ask("STR:STAR", 0.4);
+        h.Ask("STR:STOP", 0.1);
+        return h;
+    }
+
+    [Theory]
+    [InlineData(I2sFraming.ByteSwap, StreamDecoder.FramingByteSwap)]
+    [InlineData(I2sFraming.BitReverse, StreamDecoder.FramingBitReverse)]
+    public void TheHostUndoesAFlaggedFramingBitForBit(I2sFraming framing, int flag)
+    {
+        var plain = Capture(I2sFraming.Normal);
+        var faulted = Capture(framing);
+        Assert.All(plain.Blocks, b => Assert.Equal(StreamDecoder.FramingAsSent, b.Framing));
+        Assert.All(faulted.Blocks, b => Assert.Equal(flag, b.Framing));
+        Assert.True(plain.Ch1.Count > 12_000, "frames captured: " + plain.Ch1.Count);
+        Assert.Equal(plain.Ch1.Count, faulted.Ch1.Count);
+        Assert.Equal(plain.Ch1, faulted.Ch1);                     // sample for sample
+        Assert.Equal(plain.Ch2, faulted.Ch2);
+        Assert.True(plain.Ch1.Max() > 100_000, "a tone, not silence");
+    }
+
+    [Theory]
+    [InlineData("BYTESWAP")]
+    [InlineData("BITREV")]
+    public void TheMetersReadTheSameLevelWithTheFault(string how)
+    {
+        string Level(string fault)
+        {
+            var h = new Host();
+            h.Run(0.3);
+            h.Ask("SIM:FAULt AUDIO," + (fault ?? "OFF"), 0.1);   // the same board time either way
+            Assert.Equal(fault ?? "NORMAL", h.Ask("DIAG:ADC:FRAM:CHEC;:DIAG:ADC:FRAM?"));   // the input quiet, as bring-up has it
+            h.Ask("SIM:SOUR1 SINE,1000,-30;:SIM:SOUR2 SINE,440,-50;:INP1:GAIN 30", 0.6);
+            return h.Ask("MEAS:LEV? 1;:MEAS:LEV? 2");
+        }
+        string plain = Level(null);
+        Assert.Equal(plain, Level(how));
+        Assert.StartsWith("-", plain);
+    }
+
+    [Fact]
+    public void TooLoudToDecideSaysSoAndTheNextStreamStartChecksAgain()
+    {
+        var h = BootWith(I2sFraming.Normal);
+        h.Ask("SIM:SOUR1 SINE,1000,-30;:SIM:FAULt AUDIO,BYTESWAP", 0.2);   // -42 dBFS peak at 0 dB: over the quiet limit
+        Assert.Equal("LOUD", h.Ask("DIAG:ADC:FRAM:CHEC;:DIAG:ADC:FRAM?"));
+        h.Ask("SIM:SOUR1 OFF", 0.3);
+        Assert.Equal("LOUD", h.Ask("DIAG:ADC:FRAM?"));             // nothing checks until the stream starts
+        h.Ask("STR:STAR", 0.3);
+        Assert.Equal("BYTESWAP", h.Ask("DIAG:ADC:FRAM?"));
+        Assert.True(h.Blocks.Count > 3);
+        Assert.All(h.Blocks, b => Assert.Equal(StreamDecoder.FramingByteSwap, b.Framing));
+        Assert.All(h.Ch1, v => Assert.InRange(v, -2000, 2000));  // the quiet input, undone: no byte-swapped noise
+        h.Ask("STR:STOP", 0.1);
+    }
+}
