@@ -197,9 +197,16 @@ namespace PreampFirmware.Tests
             Assert.AreEqual(0x10, f.HeaderFlags);
             f.Update(SampleFraming.Shift);
             Assert.IsTrue(f.Decided);
+            Assert.IsTrue(f.Shifted);
             Assert.AreEqual(0, f.HeaderFlags);                          // nothing to undo: the bits are lost
+            f.Update(SampleFraming.Loud);
+            Assert.IsTrue(f.Shifted, "an undecided check does not lift SHIFT");
+            f.Update(SampleFraming.Unchecked);
+            Assert.AreEqual("UNCHECKED", f.Name);
+            Assert.AreEqual(SampleFraming.Shift, f.InForce);
             f.Update(SampleFraming.Normal);
             Assert.AreEqual("NORMAL", f.Name);
+            Assert.IsFalse(f.Shifted);
         }
 
         [TestMethod]

@@ -53,6 +53,9 @@ public class SampleFramingBoardTests
         Assert.Contains("AUDIO:" + how, h.Ask("SIM:FAULt?"));
         Assert.Equal("NORMAL", h.Ask("DIAG:ADC:FRAM?"));          // decided: nothing checks per block
         Assert.Equal(how, h.Ask("DIAG:ADC:FRAM:CHEC;:DIAG:ADC:FRAM?"));
+        Assert.Equal(how, h.Ask("DIAG:ADC:FRAM:CHEC;:DIAG:ADC:FRAM?", 0.1));
+        Assert.StartsWith(how == "SHIFT" ? "-240," : "-300,", h.Ask("SYST:ERR?"));
+        Assert.Equal("0,\"No error\"", h.Ask("SYST:ERR?"));          // reported once, not at every check
         h.Ask("SIM:FAULt AUDIO,OFF", 0.1);
         Assert.Equal("NORMAL", h.Ask("DIAG:ADC:FRAM:CHEC;:DIAG:ADC:FRAM?"));
     }
@@ -69,7 +72,13 @@ public class SampleFramingBoardTests
         Assert.StartsWith("-240,\"Hardware error;I2S samples arrive one bit clock late (SHIFT)", e);
         Assert.Contains("0Bh = 44h", e);
         Assert.Contains("zero-initialises i2s_config_t", e);
-        h.Ask("SIM:FAULt AUDIO,OFF", 0.1);
+        h.Ask("SIM:SOUR1 SINE,1000,-30", 0.2);
+        h.Ask("STR:STAR", 0.2);                                   // checked again, too loud to decide: SHIFT stays in force
+        Assert.Equal("LOUD", h.Ask("DIAG:ADC:FRAM?"));
+        Assert.Equal("0", h.Ask("STR:ACT?"));
+        Assert.StartsWith("-240,\"Hardware error;I2S samples arrive one bit clock late (SHIFT)", h.Ask("SYST:ERR?"));
+        Assert.Equal("FRAMING", h.Ask("SYST:COND?"));
+        h.Ask("SIM:SOUR1 OFF;:SIM:FAULt AUDIO,OFF", 0.3);
         h.Ask("STR:STAR", 0.2);                                   // a start checks a SHIFT again: fixed, it streams
         Assert.Equal("1", h.Ask("STR:ACT?"));
         Assert.Equal("NORMAL", h.Ask("DIAG:ADC:FRAM?"));

@@ -59,7 +59,7 @@ namespace PreampFirmware.Host
                 if (_settings.StateDamaged) bits |= Settings;
                 if (_settings.SaveFailing) bits |= Flash;
                 if (_stream.LoopFellBehind) bits |= SampleLoop;
-                if (_converter.Framing.State == SampleFraming.Shift) bits |= Framing;
+                if (_converter.Framing.Shifted) bits |= Framing;
                 return bits;
             }
         }

@@ -112,17 +112,18 @@ namespace PreampFirmware.Streaming
         }
 
         /// <summary>
-        /// Before a stream starts: checks the framing again when no check has decided it yet (or it was SHIFT). Returns
-        /// null, or why the stream cannot start (SHIFT: bits are lost), naming the fix.
+        /// Before a stream starts: checks the framing again when the last check did not decide it (or decided SHIFT).
+        /// Returns null, or why the stream cannot start (SHIFT in force, whatever an undecided check said since: bits are
+        /// lost), naming the fix.
         /// </summary>
         public string FramingBeforeStream()
         {
-            if (!_loop.Framing.Decided || _loop.Framing.State == SampleFraming.Shift)
+            if (!_loop.Framing.Decided || _loop.Framing.Shifted)
             {
                 _framingDueMs = 0;
                 CheckFraming();
             }
-            return _loop.Framing.State == SampleFraming.Shift ? SampleFraming.ShiftFix : null;
+            return _loop.Framing.Shifted ? SampleFraming.ShiftFix : null;
         }
 
         /// <summary>Reads the status and configuration of a running chip (nothing is written). Returns <see cref="Pcm1863.Ok"/> or the failure.</summary>

@@ -66,7 +66,7 @@ namespace PreampFirmware.Streaming
                                        + "image whose I2S native zero-initialises i2s_config_t (I2sDevice.cpp, SetI2sConfig)";
 
         private int _state = Unchecked;
-        private int _correction = Normal;
+        private int _inForce = Unchecked;   // the last decision
 
         /// <summary>The result of the last check (<see cref="Unchecked"/> before any).</summary>
         public int State { get { return _state; } }
@@ -78,13 +78,19 @@ namespace PreampFirmware.Streaming
         public bool Decided { get { return _state <= Shift; } }
 
         /// <summary>
-        /// The correction in force: <see cref="ByteSwap"/>, <see cref="BitReverse"/> or <see cref="Normal"/> (none). A check
-        /// that cannot decide leaves the last decided correction in force.
+        /// The framing the last decision found (<see cref="Unchecked"/> before any): a check that cannot decide (LOUD,
+        /// silence) leaves it in force, since the receiver's framing does not change while the board runs.
         /// </summary>
-        public int Correction { get { return _correction; } }
+        public int InForce { get { return _inForce; } }
+
+        /// <summary>True while the decision in force is <see cref="Shift"/>: bits are lost, the board does not stream.</summary>
+        public bool Shifted { get { return _inForce == Shift; } }
+
+        /// <summary>The correction in force: <see cref="ByteSwap"/>, <see cref="BitReverse"/> or <see cref="Normal"/> (none).</summary>
+        public int Correction { get { return _inForce == ByteSwap || _inForce == BitReverse ? _inForce : Normal; } }
 
         /// <summary>The correction as the stream header's flag bits.</summary>
-        public int HeaderFlags { get { return _correction << HeaderFlagShift; } }
+        public int HeaderFlags { get { return Correction << HeaderFlagShift; } }
 
         /// <summary>The name of framing <paramref name="framing"/>.</summary>
         public static string NameOf(int framing)
@@ -92,17 +98,13 @@ namespace PreampFirmware.Streaming
             return Names[framing];
         }
 
-        /// <summary>Takes the result of a check: the state becomes it; a decision also sets the correction.</summary>
+        /// <summary>Takes the result of a check: the state becomes it; a decision also becomes the framing in force.</summary>
         public void Update(int found)
         {
             _state = found;
-            if (found == Normal || found == ByteSwap || found == BitReverse)
+            if (found <= Shift)
             {
-                _correction = found;
-            }
-            else if (found == Shift)
-            {
-                _correction = Normal;
+                _inForce = found;
             }
         }
 
