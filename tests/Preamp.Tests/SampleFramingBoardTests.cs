@@ -112,6 +112,28 @@ public class SampleFramingBoardTests
     }
 
     [Theory]
+    [InlineData(0x08, new byte[] { 0x12, 0x34, 0x56, 0xFF, 0xFF, 0x80 }, 0x123456, -128)]   // byte-swapped: 123456h arrives as 563412h
+    [InlineData(0x10, new byte[] { 0x48, 0x2C, 0x6A, 0xFF, 0xFF, 0x01 }, 0x123456, -128)]   // bit-reversed: 6A2C48h, 01FFFFh are 123456h, FFFF80h backwards
+    [InlineData(0x00, new byte[] { 0x56, 0x34, 0x12, 0x80, 0xFF, 0xFF }, 0x123456, -128)]   // as sent
+    [InlineData(0x18, new byte[] { 0x56, 0x34, 0x12, 0x80, 0xFF, 0xFF }, 0x123456, -128)]   // reserved: left as it came
+    public void TheDecoderReadsTheFramingFromTheFlagsByte(int flags, byte[] frame, int ch1, int ch2)
+    {
+        var b = new byte[StreamDecoder.BlockBytes(1)];
+        Array.Copy(frame, 0, b, StreamDecoder.HeaderBytes, 6);
+        Streaming.StreamBlock.Seal(b, new SimCrc32(), 0x10, 0, 0, 0, 48000, 1, 0, 0, 0, flags, 0, 0, 0xFFFFFFFF, 0xFFFFFFFF);
+        var block = StreamDecoder.DecodeBlock(b, 1);
+        Assert.False(block.Damaged);
+        if (flags == 0x18)
+        {
+            Assert.Equal(3, block.Framing);
+            Assert.Equal(0x123456, block.Samples[0][0]);
+            return;
+        }
+        Assert.Equal(ch1, block.Samples[0][0]);
+        Assert.Equal(ch2, block.Samples[1][0]);
+    }
+
+    [Theory]
     [InlineData("BYTESWAP")]
     [InlineData("BITREV")]
     public void TheMetersReadTheSameLevelWithTheFault(string how)
