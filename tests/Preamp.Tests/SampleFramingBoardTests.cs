@@ -112,10 +112,10 @@ public class SampleFramingBoardTests
     }
 
     [Theory]
-    [InlineData(0x08, new byte[] { 0x12, 0x34, 0x56, 0xFF, 0xFF, 0x80 }, 0x123456, -128)]   // byte-swapped: 123456h arrives as 563412h
-    [InlineData(0x10, new byte[] { 0x48, 0x2C, 0x6A, 0xFF, 0xFF, 0x01 }, 0x123456, -128)]   // bit-reversed: 6A2C48h, 01FFFFh are 123456h, FFFF80h backwards
-    [InlineData(0x00, new byte[] { 0x56, 0x34, 0x12, 0x80, 0xFF, 0xFF }, 0x123456, -128)]   // as sent
-    [InlineData(0x18, new byte[] { 0x56, 0x34, 0x12, 0x80, 0xFF, 0xFF }, 0x123456, -128)]   // reserved: left as it came
+    [InlineData(0x08, new byte[] { 0x12, 0x34, 0x56, 0xFF, 0xFF, 0x81 }, 0x123456, -127)]   // byte-swapped: 123456h arrives as 563412h
+    [InlineData(0x10, new byte[] { 0x48, 0x2C, 0x6A, 0xFF, 0xFF, 0x81 }, 0x123456, -127)]   // bit-reversed: 6A2C48h, 81FFFFh are 123456h, FFFF81h backwards
+    [InlineData(0x00, new byte[] { 0x56, 0x34, 0x12, 0x81, 0xFF, 0xFF }, 0x123456, -127)]   // as sent
+    [InlineData(0x18, new byte[] { 0x56, 0x34, 0x12, 0x81, 0xFF, 0xFF }, 0x123456, -127)]   // reserved: left as it came
     public void TheDecoderReadsTheFramingFromTheFlagsByte(int flags, byte[] frame, int ch1, int ch2)
     {
         var b = new byte[StreamDecoder.BlockBytes(1)];
