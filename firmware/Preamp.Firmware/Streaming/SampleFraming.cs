@@ -116,11 +116,10 @@ namespace PreampFirmware.Streaming
         /// must be quiet (every sample within <see cref="QuietBits"/>), clearly ahead (a quarter of the next reading's
         /// energy) and also the reading whose samples need the fewest magnitude bits (so one loud click cannot carry a
         /// wrong reading), else the input is <see cref="Loud"/>. The close contest is between the right reading and the
-        /// one with each byte's bits reversed in place: for noise near the converter's floor (about 20 counts RMS) or
-        /// above 2^8 counts the right one has a tenth of the energy or less; for noise of 2^7 counts (-96 dBFS) their
-        /// low bytes are both random and the check says LOUD rather than guess. Read as it came, a bit 0 that never changes is the mark of
-        /// <see cref="Shift"/>. Fewer than <see cref="MinActive"/> samples other than 0 and -1 (silence, a muted
-        /// converter): <see cref="Unchecked"/>.
+        /// one with each byte's bits reversed in place: in simulated noise (tests/Preamp.PortableTests/SampleFramingTests.cs)
+        /// the right reading has under a hundredth of its energy near the converter's floor (about 20 counts RMS), under a
+        /// fifth up to about 60 counts RMS and under a thirtieth above 2^8 counts; around 2^7 counts (-96 dBFS) the two
+        /// low bytes are both random and the check says LOUD rather than guess.
         /// </summary>
         public static int Classify(byte[] b, int offset, int frames)
         {
