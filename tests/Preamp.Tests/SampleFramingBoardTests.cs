@@ -10,11 +10,20 @@ namespace PreampFirmware.DesktopTests;
 
 public class SampleFramingBoardTests
 {
+    /// <summary>Switches the receiver's framing fault on (SIMulation:FAULt AUDIO,...), or leaves it normal.</summary>
+    private static void Frame(SimRunner runner, I2sFraming framing)
+    {
+        if (framing != I2sFraming.Normal)
+        {
+            runner.Faults.Set("AUDIO", framing == I2sFraming.ByteSwap ? "BYTESWAP" : framing == I2sFraming.BitReverse ? "BITREV" : "SHIFT");
+        }
+    }
+
     /// <summary>A board whose I2S receiver frames the slots as <paramref name="framing"/> from power-on.</summary>
     private static Host BootWith(I2sFraming framing)
     {
         var runner = new SimRunner();
-        runner.Board.Audio.Framing = framing;
+        Frame(runner, framing);
         runner.PowerCycle();   // the framing is there when the firmware boots (done the same way for every framing)
         var h = new Host(runner: runner);
         h.Run(0.5);            // the check 200 ms after bring-up
@@ -29,7 +38,7 @@ public class SampleFramingBoardTests
     public void TheFirmwareFindsTheFramingAtBringUp(I2sFraming framing, string name, string error)
     {
         var runner = new SimRunner();
-        runner.Board.Audio.Framing = framing;
+        Frame(runner, framing);
         var h = new Host(runner: runner);   // connected before the power cycle: it hears the boot's errors
         runner.PowerCycle();
         Assert.Equal("UNCHECKED", h.Ask("DIAG:ADC:FRAM?"));
