@@ -162,6 +162,21 @@ public class SampleFramingBoardTests
     }
 
     [Fact]
+    public void ACheckThatFindsOnlySilenceLooksAgainWhenTheMuteIsLifted()
+    {
+        var h = BootWith(I2sFraming.Normal);
+        h.Ask("INP1:MUTE ON;:INP2:MUTE ON;:SIM:FAULt AUDIO,BYTESWAP", 0.3);
+        Assert.Equal("UNCHECKED", h.Ask("DIAG:ADC:FRAM:CHEC;:DIAG:ADC:FRAM?"));   // both muted in the converter: zeros
+        h.Ask("INP1:MUTE OFF;:INP2:MUTE OFF", 0.5);
+        Assert.Equal("BYTESWAP", h.Ask("DIAG:ADC:FRAM?"));
+        h.Ask("INP1:MUTE ON;:INP2:MUTE ON", 0.3);
+        Assert.Equal("UNCHECKED", h.Ask("DIAG:ADC:FRAM:CHEC;:DIAG:ADC:FRAM?"));
+        h.Run(2.5);                                                               // muted for good: the retries end, nothing decided
+        Assert.Equal("UNCHECKED", h.Ask("DIAG:ADC:FRAM?"));
+        Assert.Equal(Streaming.SampleFraming.ByteSwap, h.Runner.Firmware.Converter.Framing.InForce);   // the correction stays in force
+    }
+
+    [Fact]
     public void TooLoudToDecideSaysSoAndTheNextStreamStartChecksAgain()
     {
         var h = BootWith(I2sFraming.Normal);

@@ -6,7 +6,8 @@ namespace PreampFirmware.Host
 {
     /// <summary>
     /// Registers DIAGnostic:ADC:FRAMing? (NORMAL, BYTESWAP, BITREV, SHIFT, LOUD or UNCHECKED) and
-    /// DIAGnostic:ADC:FRAMing:CHECk, which classifies the block read last (bring-up calls it with the input quiet).
+    /// DIAGnostic:ADC:FRAMing:CHECk, which classifies the block read last (bring-up calls it with the input quiet); one
+    /// that finds only digital silence looks again every 200 ms for 2 s.
     /// </summary>
     public static class FramingCommands
     {
@@ -21,7 +22,7 @@ namespace PreampFirmware.Host
                     c.Fail(ScpiError.HardwareError, "the converter is not running: see *TST? and SYSTem:CONDition?");
                     return;
                 }
-                converter.CheckFraming();
+                converter.CheckFramingOnDemand();
             });
         }
     }

@@ -20,6 +20,11 @@ namespace PreampFirmware.Streaming
         /// converter unmuted by then (a check that finds the inputs still muted leaves it to the next stream start).
         /// </summary>
         public const int FramingCheckDelayMs = 200;
+        /// <summary>
+        /// Checks that found only digital silence (both inputs muted) are tried again, every <see cref="FramingCheckDelayMs"/>,
+        /// at most this many times (2 s): a mute lifted a moment before a check does not leave it UNCHECKED.
+        /// </summary>
+        public const int FramingSilenceRetries = 10;
 
         private readonly Pcm1863 _adc;
         private readonly SampleLoop _loop;
@@ -29,6 +34,7 @@ namespace PreampFirmware.Streaming
         private int _idleMs;
         private int _overloadSeen;
         private int _framingDueMs;
+        private int _framingRetries;
         private int _framingReported = SampleFraming.Normal;
 
         /// <summary>The converter of <paramref name="adc"/>, read through <paramref name="loop"/>; faults go to <paramref name="errors"/>.</summary>
@@ -80,6 +86,7 @@ namespace PreampFirmware.Streaming
                 result = _adc.Initialize(muteBits);
             }
             _framingDueMs = FramingCheckDelayMs;
+            _framingRetries = FramingSilenceRetries;
             return result == Pcm1863.Ok ? StartClocks() : result;
         }
 
@@ -94,6 +101,11 @@ namespace PreampFirmware.Streaming
         public int CheckFraming()
         {
             int found = _loop.CheckFraming();
+            if (found == SampleFraming.Unchecked && _framingRetries > 0)
+            {
+                _framingRetries--;
+                _framingDueMs = FramingCheckDelayMs;   // silence: look again shortly
+            }
             if (found >= SampleFraming.ByteSwap && found <= SampleFraming.Shift && found != _framingReported)
             {
                 _framingReported = found;
@@ -109,6 +121,13 @@ namespace PreampFirmware.Streaming
                 }
             }
             return found;
+        }
+
+        /// <summary>DIAGnostic:ADC:FRAMing:CHECk: <see cref="CheckFraming"/> now, and again shortly should it find only silence.</summary>
+        public int CheckFramingOnDemand()
+        {
+            _framingRetries = FramingSilenceRetries;
+            return CheckFraming();
         }
 
         /// <summary>
