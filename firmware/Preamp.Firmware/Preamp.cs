@@ -106,6 +106,7 @@ namespace PreampFirmware
             SystemCommands.Register(t, Hosts, Channels, Automation, StreamLink, SelfTest, Condition);
             InputCommands.Register(t, Channels, Automation, Settings, Panel, Meter, PhantomLease);
             StreamCommands.Register(t, Hosts, Channels, Converter, StreamLink);
+            FramingCommands.Register(t, Converter);
             CalibrationCommands.Register(t, Settings, Channels, StreamLink);
             StateQuery.Register(t, Channels, Automation, Condition, Settings, Converter, StreamLink);
             ConverterDiagnostics.Register(t, Converter);

@@ -5,6 +5,22 @@ using PreampFirmware.Hal;
 
 namespace PreampFirmware.Sim;
 
+/// <summary>How the simulated receiver frames each 32-bit slot (SIMulation:FAULt AUDIO,BYTESWAP|BITREV|SHIFT).</summary>
+public enum I2sFraming
+{
+    /// <summary>As I2S sends it: the 24 data bits MSB first after the one-bit delay, 8 zero bits after.</summary>
+    Normal,
+    /// <summary>The slot's three data bytes stored in reverse order (rx_big_endian acting on the 24 data bits).</summary>
+    ByteSwap,
+    /// <summary>The slot's 24 data bits stored in reverse order (rx_bit_order LSB first on the 24 data bits).</summary>
+    BitReverse,
+    /// <summary>
+    /// Each slot captured one bit clock late (the PCM1863 sends left-justified, the receiver waits I2S's one-bit delay):
+    /// the data's MSB falls before the window, the first padding bit (0) enters at the bottom of the data.
+    /// </summary>
+    ShiftLate,
+}
+
 /// <summary>
 /// The I2S input of the simulated board, with the semantics of nanoFramework's driver over ESP-IDF's legacy I2S
 /// (rev-b-facts §3): once started, frames are clocked at the rate whether or not anyone reads; they fill a ring of
@@ -67,6 +83,39 @@ public sealed class SimI2s : IAudioInput
 
     /// <summary>Frame rate of the clocks, S/s.</summary>
     public int Rate => _rate;
+
+    /// <summary>
+    /// How the receiver frames the slots (survives power cycles: it comes from the nanoFramework image and the wiring).
+    /// The firmware's framing check finds it from the samples (firmware/Preamp.Firmware/Streaming/SampleFraming.cs names
+    /// what of this model is [verify]).
+    /// </summary>
+    public I2sFraming Framing { get; set; }
+
+    /// <summary>
+    /// The 24-bit value the firmware reads for converter sample <paramref name="sample"/> under <paramref name="framing"/>,
+    /// worked at the bit level of the 32-bit slot: the PCM1863's 24-bit word is the top of the slot (I2S, 64 BCK per
+    /// frame), the receiver stores the slot as <paramref name="framing"/> says, and nanoFramework's Bit24 read keeps
+    /// bytes 1 to 3 of the stored word (its <c>i2s_frame_map</c>, {5,6,7,1,2,3} per stereo frame).
+    /// </summary>
+    public static int Deliver(int sample, I2sFraming framing)
+    {
+        uint slot = (uint)(sample & 0xFFFFFF) << 8;
+        switch (framing)
+        {
+            case I2sFraming.ByteSwap:
+                slot = ((slot & 0xFF00) << 16) | (slot & 0xFF0000) | ((slot >> 16) & 0xFF00) | (slot & 0xFF);
+                break;
+            case I2sFraming.BitReverse:
+                uint data = slot >> 8, reversed = 0;
+                for (int i = 0; i < 24; i++) reversed |= ((data >> i) & 1) << (23 - i);
+                slot = (reversed << 8) | (slot & 0xFF);
+                break;
+            case I2sFraming.ShiftLate:
+                slot <<= 1;   // the MSB is gone; the bit after the slot's last (the next slot's delay bit, 0) enters at the bottom
+                break;
+        }
+        return (int)(slot >> 8);
+    }
 
     /// <summary>Buffers the DMA completed since the last start.</summary>
     public long BuffersCompleted => _buffersCompleted;
@@ -135,9 +184,22 @@ public sealed class SimI2s : IAudioInput
             double start = _t0 + _framesClocked * _periodUs;
             var volts = _analog.Render(start, _periodUs, n, _rate);
             _adc.Convert(volts, n, _ring[_dmaBuffer], _dmaFill * AudioFrame.Bytes);
+            if (Framing != I2sFraming.Normal) Reframe(_ring[_dmaBuffer], _dmaFill * AudioFrame.Bytes, n);
             _dmaFill += n;
             _framesClocked += n;
             if (_dmaFill == FramesPerBuffer) Complete();
+        }
+    }
+
+    /// <summary>Puts <paramref name="frames"/> frames at <paramref name="offset"/> in the framing the receiver gives them.</summary>
+    private void Reframe(byte[] b, int offset, int frames)
+    {
+        for (int p = offset; p < offset + frames * AudioFrame.Bytes; p += AudioFrame.SampleBytes)
+        {
+            int v = Deliver(b[p] | (b[p + 1] << 8) | (b[p + 2] << 16), Framing);
+            b[p] = (byte)v;
+            b[p + 1] = (byte)(v >> 8);
+            b[p + 2] = (byte)(v >> 16);
         }
     }
 

@@ -23,8 +23,14 @@ public sealed class SampleBlock
     public int Gain2 { get; init; }
     /// <summary>Relay and mute bits (b0 phantom1, b1 pad1, b2 polarity1, b3 mute1, b4..b7 channel 2).</summary>
     public int RelayBits { get; init; }
-    /// <summary>Flags (b0 frames lost before this block, b1/b2 overload seen).</summary>
+    /// <summary>Flags (b0 frames lost before this block, b1/b2 overload seen, b3-b4 the framing the device found).</summary>
     public int Flags { get; init; }
+    /// <summary>
+    /// How the samples arrived from the converter (flags b3-b4): <see cref="StreamDecoder.FramingAsSent"/>,
+    /// <see cref="StreamDecoder.FramingByteSwap"/> or <see cref="StreamDecoder.FramingBitReverse"/>. <see cref="Samples"/>
+    /// already has it undone.
+    /// </summary>
+    public int Framing => (Flags >> StreamDecoder.FramingShift) & 3;
     /// <summary>Frames the converter's DMA dropped since start (the device's count).</summary>
     public uint ConverterLost { get; init; }
     /// <summary>Frames the device dropped since start because the link could not take them.</summary>
@@ -65,6 +71,14 @@ public sealed class StreamDecoder
     public const int FrameBytes = 6;
     /// <summary>Largest block accepted, frames.</summary>
     public const int MaxFrames = 4096;
+    /// <summary>Where the framing sits in the header's flags byte (b3-b4).</summary>
+    public const int FramingShift = 3;
+    /// <summary>Framing: samples as the converter sent them.</summary>
+    public const int FramingAsSent = 0;
+    /// <summary>Framing: each sample's three bytes arrived in reverse order.</summary>
+    public const int FramingByteSwap = 1;
+    /// <summary>Framing: each sample's 24 bits arrived in reverse order.</summary>
+    public const int FramingBitReverse = 2;
 
     private readonly List<byte> _pending = new();
     private readonly StringBuilder _text = new();
@@ -232,11 +246,12 @@ public sealed class StreamDecoder
         if (intact)
         {
             int first = b[3] == 0x10 ? 0 : 3, second = 3 - first;
+            int framing = (b[25] >> FramingShift) & 3;
             for (int k = 0; k < frames; k++)
             {
                 int at = HeaderBytes + FrameBytes * k;
-                ch1[k] = Sample(b, at + first);
-                ch2[k] = Sample(b, at + second);
+                ch1[k] = Sample(b, at + first, framing);
+                ch2[k] = Sample(b, at + second, framing);
             }
         }
         uint g1 = U32(b, 34), g2 = U32(b, 38);
@@ -259,7 +274,25 @@ public sealed class StreamDecoder
         };
     }
 
-    private static int Sample(byte[] b, int at) => ((b[at] << 8) | (b[at + 1] << 16) | (b[at + 2] << 24)) >> 8;
+    /// <summary>The 24-bit sample at <paramref name="at"/>, with the framing the device flagged undone bit for bit.</summary>
+    private static int Sample(byte[] b, int at, int framing)
+    {
+        int raw = b[at] | (b[at + 1] << 8) | (b[at + 2] << 16);
+        if (framing == FramingByteSwap) raw = SwapBytes(raw);
+        else if (framing == FramingBitReverse) raw = ReverseBits(raw);
+        return (raw << 8) >> 8;
+    }
+
+    /// <summary>The three bytes of a 24-bit value in reverse order (its own inverse).</summary>
+    public static int SwapBytes(int v) => ((v & 0xFF) << 16) | (v & 0xFF00) | ((v >> 16) & 0xFF);
+
+    /// <summary>The 24 bits of a value in reverse order (its own inverse).</summary>
+    public static int ReverseBits(int v)
+    {
+        int r = 0;
+        for (int i = 0; i < 24; i++) r |= ((v >> i) & 1) << (23 - i);
+        return r;
+    }
 
     private static uint U32(byte[] b, int at) => (uint)(b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24));
 }

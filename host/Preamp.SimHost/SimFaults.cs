@@ -9,7 +9,7 @@ namespace PreampFirmware.SimHost;
 /// <summary>
 /// The faults the fault suite knows, as switches on the simulated board. Each acts on the part a real fault would hit,
 /// and the firmware finds and reports it as it would on a board: a stuck MISO line (gain chain or converter bus), a
-/// converter that stops, a sample loop too slow for the rate, damaged bytes to the host, a flash write that fails, a
+/// converter that stops, samples framed wrongly by the I2S receiver (byte-swapped, bit-reversed, a bit clock late), a sample loop too slow for the rate, damaged bytes to the host, a flash write that fails, a
 /// power cut in the next flash write. The one-shot flash faults leave the list when they have happened.
 /// ADCBUS,MODE1 (the PCM1863 samples as SPI mode 1) and ADCBUS,RWMSB (it takes R/W in the address byte's MSB) are
 /// properties of the part, not of the line: each stays until ended, both can be on at once (listed as ADCBUS:MODE1 and
@@ -22,7 +22,7 @@ public sealed class SimFaults
     {
         ["GAINBUS"] = new[] { "STUCK0", "STUCK1" },
         ["ADCBUS"] = new[] { "STUCK0", "STUCK1", "MODE1", "RWMSB" },
-        ["AUDIO"] = new[] { "STOP", "NOCLOCK" },
+        ["AUDIO"] = new[] { "STOP", "NOCLOCK", "BYTESWAP", "BITREV", "SHIFT" },
         ["LOOP"] = new[] { "SLOW" },
         ["LINK"] = new[] { "DAMAGE" },
         ["FLASH"] = new[] { "FAIL", "CUT" },
@@ -89,7 +89,10 @@ public sealed class SimFaults
             case "AUDIO" when how == "NOCLOCK": board.Adc.BitClockLost = true; break;
             case "GAINBUS": board.GainSpi.Miso = how == "STUCK0" ? MisoFault.StuckLow : MisoFault.StuckHigh; break;
             case "ADCBUS": board.AdcSpi.Miso = how == "STUCK0" ? MisoFault.StuckLow : MisoFault.StuckHigh; break;
-            case "AUDIO": board.Adc.Stopped = true; break;
+            case "AUDIO":
+                if (how == "STOP") board.Adc.Stopped = true;
+                else board.Audio.Framing = how == "BYTESWAP" ? I2sFraming.ByteSwap : how == "BITREV" ? I2sFraming.BitReverse : I2sFraming.ShiftLate;
+                break;
             case "LOOP":
                 _blockCostBefore = _runner.BlockServiceMicroseconds;
                 int rate = _runner.Firmware?.Converter.SampleRate ?? Streaming.Converter.DefaultSampleRate;   // no firmware yet: a fault at boot
@@ -120,7 +123,11 @@ public sealed class SimFaults
             case "ADCBUS.RWMSB": board.Adc.WireLayout = Pcm1863WireLayout.ReadWriteInBit8; break;
             case "GAINBUS": board.GainSpi.Miso = MisoFault.None; break;
             case "ADCBUS": board.AdcSpi.Miso = MisoFault.None; break;
-            case "AUDIO": board.Adc.Stopped = false; board.Adc.BitClockLost = false; break;
+            case "AUDIO":
+                board.Adc.Stopped = false;
+                board.Adc.BitClockLost = false;
+                board.Audio.Framing = I2sFraming.Normal;
+                break;
             case "LOOP": _runner.BlockServiceMicroseconds = _blockCostBefore; break;
             case "LINK":
                 foreach (var (port, ber) in _berBefore) port.SetLinkErrors(ber, 77);

@@ -25,8 +25,10 @@ namespace PreampFirmware.Host
         public const int Flash = 32;
         /// <summary>The sample loop fell behind during the running stream.</summary>
         public const int SampleLoop = 64;
+        /// <summary>The samples arrive shifted (SHIFT: bits lost), so the board does not stream.</summary>
+        public const int Framing = 128;
 
-        private static readonly string[] NamesByBit = { "SELFTEST", "GAINCHAIN", "CONVERTER", "CALIBRATION", "SETTINGS", "FLASH", "SAMPLELOOP" };
+        private static readonly string[] NamesByBit = { "SELFTEST", "GAINCHAIN", "CONVERTER", "CALIBRATION", "SETTINGS", "FLASH", "SAMPLELOOP", "FRAMING" };
 
         private readonly SelfTest _selfTest;
         private readonly GainChainWatch _gainChain;
@@ -57,6 +59,7 @@ namespace PreampFirmware.Host
                 if (_settings.StateDamaged) bits |= Settings;
                 if (_settings.SaveFailing) bits |= Flash;
                 if (_stream.LoopFellBehind) bits |= SampleLoop;
+                if (_converter.Framing.Shifted) bits |= Framing;
                 return bits;
             }
         }

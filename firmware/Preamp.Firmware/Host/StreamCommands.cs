@@ -113,6 +113,12 @@ namespace PreampFirmware.Host
                 c.Fail(ScpiError.SettingsConflict, "the link carries at most " + max.ToString() + " S/s; lower STReam:RATE");
                 return;
             }
+            string framing = converter.FramingBeforeStream();
+            if (framing != null)
+            {
+                c.Fail(ScpiError.HardwareError, framing);
+                return;
+            }
             stream.Start(party, c.Session.Port);
             if (subs != null)
             {

@@ -15,6 +15,16 @@ namespace PreampFirmware.Streaming
         public const int DefaultSampleRate = 48000;
         /// <summary>How often the control tick reads the converter's status registers, ms.</summary>
         public const int CheckMs = 1000;
+        /// <summary>
+        /// How long after a bring-up the sample framing is checked, ms: the saved state has been restored and the
+        /// converter unmuted by then (a check that finds the inputs still muted leaves it to the next stream start).
+        /// </summary>
+        public const int FramingCheckDelayMs = 200;
+        /// <summary>
+        /// Checks that found only digital silence (both inputs muted) are tried again, every <see cref="FramingCheckDelayMs"/>,
+        /// at most this many times (2 s): a mute lifted a moment before a check does not leave it UNCHECKED.
+        /// </summary>
+        public const int FramingSilenceRetries = 10;
 
         private readonly Pcm1863 _adc;
         private readonly SampleLoop _loop;
@@ -23,6 +33,9 @@ namespace PreampFirmware.Streaming
         private bool _fault;
         private int _idleMs;
         private int _overloadSeen;
+        private int _framingDueMs;
+        private int _framingRetries;
+        private int _framingReported = SampleFraming.Normal;
 
         /// <summary>The converter of <paramref name="adc"/>, read through <paramref name="loop"/>; faults go to <paramref name="errors"/>.</summary>
         public Converter(Pcm1863 adc, SampleLoop loop, LevelMeter meter, DeviceErrors errors)
@@ -72,7 +85,64 @@ namespace PreampFirmware.Streaming
             {
                 result = _adc.Initialize(muteBits);
             }
+            _framingDueMs = FramingCheckDelayMs;
+            _framingRetries = FramingSilenceRetries;
             return result == Pcm1863.Ok ? StartClocks() : result;
+        }
+
+        /// <summary>The framing of the samples, as the last check found it.</summary>
+        public SampleFraming Framing { get { return _loop.Framing; } }
+
+        /// <summary>
+        /// Classifies the sample framing now, from the block read last (once; nothing per block afterwards). A wrong
+        /// framing is reported once as a device error: -300 for one the host and the meter correct, -240 for SHIFT, which
+        /// loses bits. Returns what the check found.
+        /// </summary>
+        public int CheckFraming()
+        {
+            int found = _loop.CheckFraming();
+            if (found == SampleFraming.Unchecked && _framingRetries > 0)
+            {
+                _framingRetries--;
+                _framingDueMs = FramingCheckDelayMs;   // silence: look again shortly
+            }
+            if (found >= SampleFraming.ByteSwap && found <= SampleFraming.Shift && found != _framingReported)
+            {
+                _framingReported = found;
+                if (found == SampleFraming.Shift)
+                {
+                    _errors.Report(DeviceErrors.HardwareError, SampleFraming.ShiftFix);
+                }
+                else
+                {
+                    _errors.Report(DeviceErrors.DeviceSpecificError, "I2S samples arrive " + (found == SampleFraming.ByteSwap ? "byte-swapped" : "bit-reversed")
+                                   + " (" + SampleFraming.NameOf(found) + "): the stream header flags it and the host and the meter undo it; "
+                                   + "a nanoFramework image whose I2S native zero-initialises i2s_config_t fixes it");
+                }
+            }
+            return found;
+        }
+
+        /// <summary>DIAGnostic:ADC:FRAMing:CHECk: <see cref="CheckFraming"/> now, and again shortly should it find only silence.</summary>
+        public int CheckFramingOnDemand()
+        {
+            _framingRetries = FramingSilenceRetries;
+            return CheckFraming();
+        }
+
+        /// <summary>
+        /// Before a stream starts: checks the framing again when the last check did not decide it (or decided SHIFT).
+        /// Returns null, or why the stream cannot start (SHIFT in force, whatever an undecided check said since: bits are
+        /// lost), naming the fix.
+        /// </summary>
+        public string FramingBeforeStream()
+        {
+            if (!_loop.Framing.Decided || _loop.Framing.Shifted)
+            {
+                _framingDueMs = 0;
+                CheckFraming();
+            }
+            return _loop.Framing.Shifted ? SampleFraming.ShiftFix : null;
         }
 
         /// <summary>Reads the status and configuration of a running chip (nothing is written). Returns <see cref="Pcm1863.Ok"/> or the failure.</summary>
@@ -125,6 +195,14 @@ namespace PreampFirmware.Streaming
         /// <summary>Once every <see cref="CheckMs"/>: the chip must run at the stream's rate with its clocks locked and its configuration intact.</summary>
         public void Watch(int elapsedMs)
         {
+            if (_framingDueMs > 0)
+            {
+                _framingDueMs -= elapsedMs;
+                if (_framingDueMs <= 0 && IsRunning && !_loop.Framing.Decided)
+                {
+                    CheckFraming();   // once after a bring-up
+                }
+            }
             _idleMs += elapsedMs;
             if (_idleMs < CheckMs || !_adc.IsConfigured)
             {

@@ -39,6 +39,13 @@ namespace PreampFirmware.Streaming
         private int _countdown = 1;
         private int _subLength = 7;
         private int _sub;
+        private int _correction;   // SampleFraming's correction in force: 0 (none) keeps the plain loop
+
+        /// <summary>
+        /// The framing correction the spot samples take (<see cref="SampleFraming.ByteSwap"/>, <see cref="SampleFraming.BitReverse"/>,
+        /// or 0 for none), so the meter, clip safe, auto gain and the panel read the converter's values. Set by a framing check.
+        /// </summary>
+        public int Correction { get { return _correction; } set { _correction = value; } }
 
         /// <summary>Frames per metered frame.</summary>
         public int Decimation { get { return _decimation; } }
@@ -100,6 +107,11 @@ namespace PreampFirmware.Streaming
         /// </summary>
         public void OfferBlock(byte[] block, int offset, int frames, int channelOneSlot)
         {
+            if (_correction != 0)
+            {
+                OfferCorrected(block, offset, frames, channelOneSlot);
+                return;
+            }
             int a = channelOneSlot == 0 ? offset : offset + AudioFrame.SampleBytes;
             int d = channelOneSlot == 0 ? AudioFrame.SampleBytes : -AudioFrame.SampleBytes;   // from channel 1's sample to channel 2's
             int stride = AudioFrame.Bytes * _decimation;
@@ -120,6 +132,45 @@ namespace PreampFirmware.Streaming
                     int v = ((block[p] << 8) | (block[p + 1] << 16) | (block[p + 2] << 24)) >> 8;
                     int q = p + d;
                     int w = ((block[q] << 8) | (block[q + 1] << 16) | (block[q + 2] << 24)) >> 8;
+                    sum0 += (double)v * v;
+                    sum1 += (double)w * w;
+                    if (v < 0) v = -v;
+                    if (w < 0) w = -w;
+                    if (v > peak0) peak0 = v;
+                    if (w > peak1) peak1 = w;
+                    p += stride;
+                }
+                Accumulate(sum0, sum1, peak0, peak1, (p - first) / stride);
+            }
+            _countdown = (p - end) / AudioFrame.Bytes + 1;
+        }
+
+        /// <summary>
+        /// <see cref="OfferBlock"/> for samples that arrive byte-swapped or bit-reversed: the same spot samples, each
+        /// with the framing undone (a few operations per spot sample, only while the framing is wrong).
+        /// </summary>
+        private void OfferCorrected(byte[] block, int offset, int frames, int channelOneSlot)
+        {
+            int a = channelOneSlot == 0 ? offset : offset + AudioFrame.SampleBytes;
+            int d = channelOneSlot == 0 ? AudioFrame.SampleBytes : -AudioFrame.SampleBytes;
+            int stride = AudioFrame.Bytes * _decimation;
+            int end = a + AudioFrame.Bytes * frames;
+            int p = a + AudioFrame.Bytes * (_countdown - 1);
+            while (p < end)
+            {
+                int room = _subLength - _count[_sub];
+                int stop = p + room * stride;
+                if (stop > end) stop = end;
+                int first = p;
+                double sum0 = 0;
+                double sum1 = 0;
+                int peak0 = 0;
+                int peak1 = 0;
+                while (p < stop)
+                {
+                    int v = SampleFraming.Undo(block[p] | (block[p + 1] << 8) | (block[p + 2] << 16), _correction);
+                    int q = p + d;
+                    int w = SampleFraming.Undo(block[q] | (block[q + 1] << 8) | (block[q + 2] << 16), _correction);
                     sum0 += (double)v * v;
                     sum1 += (double)w * w;
                     if (v < 0) v = -v;

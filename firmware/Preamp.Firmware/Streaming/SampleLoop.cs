@@ -17,6 +17,7 @@ namespace PreampFirmware.Streaming
         private readonly SampleStream _stream;
         private readonly LevelMeter _meter;
         private readonly BlockTiming _timing = new BlockTiming();
+        private readonly SampleFraming _framing = new SampleFraming();
         private readonly byte[] _scratch;
         private readonly uint[] _gainCommand = { StreamBlock.NoGainCommand, StreamBlock.NoGainCommand };
         private readonly int _framesPerBlock;
@@ -32,6 +33,8 @@ namespace PreampFirmware.Streaming
         private long _lastReadUs;
         private long _blocksRead;
         private bool _lostWhileStreaming;
+        private int _framingFlags;   // the stream header's framing bits, set by a check
+        private byte[] _latest;      // the block read last while streaming
 
         /// <summary>A loop over <paramref name="audio"/>, blocks of the stream's size (a whole number of DMA buffers).</summary>
         public SampleLoop(IAudioInput audio, ICrc32 crc, IMicrosecondClock clock, SampleStream stream, LevelMeter meter)
@@ -78,6 +81,23 @@ namespace PreampFirmware.Streaming
                 }
                 return due;
             }
+        }
+
+        /// <summary>The framing of the samples the input delivers, as the last check found it.</summary>
+        public SampleFraming Framing { get { return _framing; } }
+
+        /// <summary>
+        /// Classifies the framing from the block read last (see <see cref="SampleFraming.Classify"/>): the meter and the
+        /// stream header take the correction it decides. Once per check, never per block. Returns what it found.
+        /// </summary>
+        public int CheckFraming()
+        {
+            byte[] block = _stream.IsRunning && _latest != null ? _latest : _scratch;
+            int found = SampleFraming.Classify(block, StreamBlock.HeaderBytes, _framesPerBlock);
+            _framing.Update(found);
+            _framingFlags = _framing.HeaderFlags;
+            _meter.Correction = _framing.Correction;
+            return found;
         }
 
         /// <summary>Blocks read since the converter started.</summary>
@@ -129,6 +149,7 @@ namespace PreampFirmware.Streaming
             _streamStartBuffer = _timing.Consumed;
             _framesRead = 0;
             _lostWhileStreaming = false;
+            _latest = null;
             _gainCommand[0] = StreamBlock.NoGainCommand;
             _gainCommand[1] = StreamBlock.NoGainCommand;
             _stream.Start();
@@ -199,12 +220,13 @@ namespace PreampFirmware.Streaming
             }
             _framesRead += _framesPerBlock;
             _lastReadUs = ended;
+            _latest = target;
             if (block == null)
             {
                 _stream.CountDroppedForLink(_framesPerBlock);
                 return;
             }
-            _stream.Commit(_crc, _layout, (uint)first, (uint)ended, _rate, gain1, gain2, relayBits, overloadFlags, _gainCommand[0], _gainCommand[1]);
+            _stream.Commit(_crc, _layout, (uint)first, (uint)ended, _rate, gain1, gain2, relayBits, overloadFlags | _framingFlags, _gainCommand[0], _gainCommand[1]);
         }
     }
 }

@@ -18,7 +18,11 @@ namespace PreampFirmware.Streaming
      *   20   2  frames N in this block
      *   22   1  gain of channel 1 in force, dB       23  1  gain of channel 2, dB
      *   24   1  b0 phantom1 b1 pad1 b2 polarity1 b3 mute1 b4 phantom2 b5 pad2 b6 polarity2 b7 mute2
-     *   25   1  b0 frames were lost before this block, b1 OVR ch1 seen, b2 OVR ch2 seen
+     *   25   1  b0 frames were lost before this block, b1 OVR ch1 seen, b2 OVR ch2 seen,
+     *           b3-b4 the samples' framing as the device's check found it (SampleFraming): 00 as the converter sent
+     *           them, 01 each sample's three bytes in reverse order, 10 each sample's 24 bits in reverse order, 11
+     *           reserved; the host undoes 01 and 10 bit for bit. A host from before this field ignores it and takes the
+     *           samples as they came (the board also says so: a -300 error and DIAGnostic:ADC:FRAMing?). b5-b7 are 0
      *   26   4  frames the converter's DMA dropped since start (the sample loop read too late)
      *   30   4  frames the device dropped since start because the link could not take them
      *   34   4  stream frame number of channel 1's last gain command (FFFFFFFFh none): the PGA2500 applies it at
@@ -57,6 +61,8 @@ namespace PreampFirmware.Streaming
         public const int FlagOverload1 = 0x02;
         /// <summary>Flags: OVR of channel 2 seen during the block.</summary>
         public const int FlagOverload2 = 0x04;
+        /// <summary>Flags: the samples' framing (b3-b4, see <see cref="SampleFraming.HeaderFlags"/>).</summary>
+        public const int FlagFramingMask = 0x18;
         /// <summary>Gain command field: none since STReam:STARt.</summary>
         public const uint NoGainCommand = 0xFFFFFFFF;
 
