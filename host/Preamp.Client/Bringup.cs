@@ -491,18 +491,19 @@ public sealed class Bringup
         using (var collector = new StreamCollector(_link))
         {
             _link.DrainErrors();
+            // Armed before the stream starts, and waited for in the board's time (Pause), so a simulated board in virtual
+            // time runs while the tool waits and no block goes by before the collector listens.
+            collector.Begin((int)((long)NoiseFrames * rate / 48000), b => b.Gain1 == 0 && b.Gain2 == 0 && (b.RelayBits & 0xFF) == 0);
             _link.Send("STReam:STARt");
             try
             {
-                // Waited for in the board's time (Pause), so a simulated board in virtual time runs while the tool waits.
-                var collecting = Task.Run(() => collector.Collect((int)((long)NoiseFrames * rate / 48000), b => b.Gain1 == 0 && b.Gain2 == 0 && (b.RelayBits & 0xFF) == 0, TimeSpan.FromSeconds(30)));
                 double until = _link.Transport.Seconds + 10;
-                while (!collecting.IsCompleted && _link.Transport.Seconds < until)
+                while (!collector.Done && _link.Transport.Seconds < until)
                 {
                     _link.Pause(20);
                     _o.Cancel.ThrowIfCancellationRequested();
                 }
-                samples = collecting.IsCompleted ? collecting.Result : null;
+                samples = collector.Wait(TimeSpan.Zero);
             }
             finally
             {

@@ -85,7 +85,16 @@ public sealed class StreamCollector : IDisposable
     /// </summary>
     public int[][] Collect(int frames, Func<SampleBlock, bool> accept, TimeSpan timeout)
     {
-        ManualResetEventSlim done;
+        Begin(frames, accept);
+        return Wait(timeout);
+    }
+
+    /// <summary>
+    /// Starts gathering <paramref name="frames"/> frames from blocks that <paramref name="accept"/> takes and returns at
+    /// once: a caller that moves the board's time itself arms the collector first, then starts the stream, then waits.
+    /// </summary>
+    public void Begin(int frames, Func<SampleBlock, bool> accept)
+    {
         lock (_gate)
         {
             _accept = accept;
@@ -93,7 +102,25 @@ public sealed class StreamCollector : IDisposable
             _skip = SettleBlocks;
             _started = false;
             _samples = new[] { new List<int>(frames + 128), new List<int>(frames + 128) };
-            _done = done = new ManualResetEventSlim();
+            _done = new ManualResetEventSlim();
+        }
+    }
+
+    /// <summary>Whether the frames <see cref="Begin"/> asked for are in.</summary>
+    public bool Done
+    {
+        get { lock (_gate) return _done != null && _done.IsSet; }
+    }
+
+    /// <summary>Waits up to <paramref name="timeout"/> for what <see cref="Begin"/> asked for; null if it is not in by then.</summary>
+    public int[][] Wait(TimeSpan timeout)
+    {
+        ManualResetEventSlim done;
+        int frames;
+        lock (_gate)
+        {
+            done = _done ?? throw new InvalidOperationException("Begin first");
+            frames = _wanted;
         }
         if (!done.Wait(timeout)) return null;
         lock (_gate)
