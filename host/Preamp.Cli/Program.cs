@@ -142,7 +142,7 @@ public static class Program
                 AnsiConsole.Write(table);
                 Console.WriteLine("stream: " + StreamState(link));
                 string condition = link.Query("SYSTem:CONDition?");
-                Console.WriteLine("board: " + (condition == "NONE" ? "no faults" : Markup.Escape(condition).ToLowerInvariant().Replace(",", ", ") + " (see `preamp scpi \"*TST?\"`)"));
+                Console.WriteLine("board: " + BoardConditionText.Describe(condition));
                 string restarted = BoardRestart.Check(link);
                 if (restarted != null) Console.WriteLine("board: " + restarted);
                 bool calibrated = link.Query("CALibration:STATe?") == "1";

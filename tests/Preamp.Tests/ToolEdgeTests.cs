@@ -50,6 +50,15 @@ public class ToolEdgeTests
         Assert.Contains("cannot reach tcp://nohost.invalid:5025:", OneLineError("--port", "tcp://nohost.invalid:5025", "scpi", "*IDN?"));
 
     /// <summary>`status` against a board with a calibration loaded and input 2 muted, through the SCPI socket.</summary>
+    [Theory]
+    [InlineData("NONE", "no faults")]
+    [InlineData("ADCMODE1", "no faults; the PCM1863 answers in SPI mode 1, R/W in the address byte's LSB, not the framing the driver documents")]
+    [InlineData("ADCMODE1,ADCRWMSB", "no faults; the PCM1863 answers in SPI mode 1, R/W in the address byte's MSB")]
+    [InlineData("CONVERTER,ADCRWMSB", "converter (see `preamp scpi \"*TST?\"`); the PCM1863 answers in SPI mode 0, R/W in the address byte's MSB")]
+    [InlineData("GAINCHAIN,FLASH", "gainchain, flash (see")]
+    public void StatusTellsAFramingFoundAtStartUpApartFromFaults(string condition, string says) =>
+        Assert.StartsWith(says, BoardConditionText.Describe(condition));
+
     [Fact]
     public void StatusSaysTheCalibrationReferenceInWordsAndAMutedInputIsMuted()
     {
